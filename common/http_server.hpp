@@ -1,0 +1,148 @@
+#pragma once
+// The HTTP layer both programs serve through: a route table over civetweb with path parameters,
+// JSON errors, a body limit, bearer/basic auth per route, X-Request-Id, one access-log line per
+// request, gzip when the client asks, server-sent events, and a clean stop.
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct mg_context;
+struct mg_connection;
+
+namespace stackwatch::http {
+
+struct Request {
+    std::string method;
+    std::string path;  // decoded, without the query string
+    std::string query_string;
+    std::string body;
+    std::string remote_addr;
+    std::string request_id;
+    std::map<std::string, std::string> headers;  // names lower-cased
+    std::map<std::string, std::string> path_params;
+
+    std::optional<std::string> header(std::string_view name) const;  // case-insensitive
+    std::optional<std::string> query_param(std::string_view name) const;  // decoded, first value
+    const std::string& path_param(const std::string& name) const;
+};
+
+struct Response {
+    int status = 200;
+    std::string content_type = "application/json";
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;
+
+    static Response json(const nlohmann::json& value, int status = 200);
+    static Response text(std::string body, int status = 200,
+                         std::string content_type = "text/plain; charset=utf-8");
+    // {"status":"error","error":reason}: every 4xx/5xx the servers produce has this shape.
+    static Response error(int status, const std::string& reason);
+};
+
+class Authenticator {
+public:
+    virtual ~Authenticator() = default;
+    virtual bool authenticate(const Request& request) const = 0;
+    virtual std::string challenge() const = 0;  // the WWW-Authenticate header value
+};
+
+// A long-lived text/event-stream response. Writes fail (return false) once the client is gone or
+// the server is stopping; handlers loop until then.
+class EventStream {
+public:
+    EventStream(mg_connection* conn, const std::atomic<bool>& stopping, std::mutex& wake_mutex,
+                std::condition_variable& wake);
+    bool send(const std::string& event, const nlohmann::json& data);
+    bool heartbeat();
+    bool open() const { return !failed_ && !stopping_.load(); }
+    // Waits until the predicate holds, the server stops, or the timeout passes; checks the client
+    // connection meanwhile. Returns the predicate's value.
+    bool wait_for(std::chrono::milliseconds timeout, const std::function<bool()>& ready);
+    void notify();
+
+private:
+    bool write_raw(const std::string& chunk);
+    mg_connection* conn_;
+    const std::atomic<bool>& stopping_;
+    std::mutex& wake_mutex_;
+    std::condition_variable& wake_;
+    bool failed_ = false;
+};
+
+using Handler = std::function<Response(const Request&)>;
+using StreamHandler = std::function<void(const Request&, EventStream&)>;
+
+struct RouteOptions {
+    std::shared_ptr<const Authenticator> auth;  // null: no authentication
+    std::size_t max_body_bytes = 1 << 20;
+};
+
+struct TlsOptions {
+    std::string cert_file;
+    std::string key_file;
+    std::string min_version;  // TLS10, TLS11, TLS12, TLS13 (exporter-toolkit spelling)
+};
+
+struct ServerOptions {
+    std::vector<std::string> listen_addresses;  // "host:port"; port 0 picks a free one
+    int threads = 32;
+    std::optional<TlsOptions> tls;
+    std::chrono::milliseconds request_timeout{30000};
+};
+
+class Server {
+public:
+    explicit Server(ServerOptions options);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Patterns are "/a/b" or "/a/{name}/c"; {name} binds one segment.
+    void route(const std::string& method, const std::string& pattern, Handler handler,
+               RouteOptions options = {});
+    void stream(const std::string& pattern, StreamHandler handler, RouteOptions options = {});
+
+    void start();  // throws std::runtime_error naming the address when it cannot listen
+    void stop();   // wakes event streams, waits for in-flight requests
+    std::vector<int> ports() const;
+    bool running() const { return ctx_ != nullptr; }
+    const TlsOptions* tls_options() const { return options_.tls ? &*options_.tls : nullptr; }
+
+    // civetweb's callback; public only so the C trampoline can reach it.
+    int handle(mg_connection* conn);
+
+private:
+    struct Route {
+        std::string method;
+        std::vector<std::string> segments;
+        Handler handler;
+        StreamHandler stream_handler;
+        RouteOptions options;
+    };
+    const Route* match(const std::string& method, const std::string& path,
+                       std::map<std::string, std::string>& params, bool& path_known) const;
+
+    ServerOptions options_;
+    std::vector<Route> routes_;
+    mg_context* ctx_ = nullptr;
+    std::atomic<bool> stopping_{false};
+    std::mutex wake_mutex_;
+    std::condition_variable wake_;
+};
+
+// Splits "a=1&b=x%20y" into decoded pairs, in order.
+std::vector<std::pair<std::string, std::string>> parse_query(const std::string& query);
+std::string url_decode(std::string_view text);
+std::string generate_request_id();
+
+}  // namespace stackwatch::http

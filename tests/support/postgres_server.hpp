@@ -1,0 +1,50 @@
+#pragma once
+// A throwaway PostgreSQL 15 for tests: initdb in a temp dir (as the postgres system user when we
+// are root, since PostgreSQL refuses to run as root), a free port on 127.0.0.1, the socket in the
+// temp dir, fsync off, pg_stat_statements preloaded. One per test binary via shared_postgres().
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+
+namespace stackwatch::test {
+
+class PostgresServer {
+public:
+    PostgresServer();
+    ~PostgresServer();
+    PostgresServer(const PostgresServer&) = delete;
+    PostgresServer& operator=(const PostgresServer&) = delete;
+
+    void start();  // waits until it accepts connections; throws with the server log otherwise
+    void stop();   // fast shutdown: simulates an outage
+    bool running() const { return pid_ > 0; }
+
+    int port() const { return port_; }
+    const std::string& password() const { return password_; }
+    std::string user() const { return "postgres"; }
+    // libpq key=value string and URI forms for the given database.
+    std::string dsn(const std::string& database = "postgres") const;
+    std::string uri(const std::string& database = "postgres") const;
+    const std::filesystem::path& data_dir() const { return data_dir_; }
+    std::filesystem::path pid_file() const { return data_dir_ / "postmaster.pid"; }
+    pid_t pid() const { return pid_; }
+    std::string log() const;
+
+    // Runs SQL on a fresh connection; returns the first column of the first row (or "").
+    std::string query_value(const std::string& sql, const std::string& database = "postgres") const;
+
+private:
+    std::filesystem::path root_;
+    std::filesystem::path data_dir_;
+    std::string bin_dir_;
+    std::string password_ = "pg-test-secret";
+    int port_ = 0;
+    pid_t pid_ = -1;
+};
+
+PostgresServer& shared_postgres();
+std::string postgres_bin_dir();
+
+}  // namespace stackwatch::test
