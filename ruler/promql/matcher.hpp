@@ -1,0 +1,34 @@
+#pragma once
+// Label matchers: =, !=, =~, !~. Regexes are RE2 syntax, fully anchored, as in Prometheus.
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace re2 {
+class RE2;
+}
+
+namespace stackwatch::promql {
+
+enum class MatchType { equal, not_equal, regex, not_regex };
+
+class Matcher {
+public:
+    // Throws std::invalid_argument with RE2's message for a bad regex.
+    Matcher(MatchType type, std::string name, std::string value);
+    bool matches(std::string_view value) const;  // an absent label matches as ""
+
+    MatchType type() const { return type_; }
+    const std::string& name() const { return name_; }
+    const std::string& value() const { return value_; }
+    std::string to_string() const;  // name="value", name=~"value", ...
+
+private:
+    MatchType type_;
+    std::string name_;
+    std::string value_;
+    std::shared_ptr<const re2::RE2> regex_;
+};
+
+}  // namespace stackwatch::promql
