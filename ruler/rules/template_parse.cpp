@@ -1,0 +1,421 @@
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <string_view>
+
+#include "ruler/rules/template_ast.hpp"
+
+namespace stackwatch::rules::tmpl {
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_word(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+struct Token {
+    enum class Kind { end_action, pipe, lparen, rparen, comma, declare, assign, string, number,
+                      variable, field, dot, identifier };
+    Kind kind;
+    int pos;
+    std::string text;   // raw source
+    std::string value;  // unquoted string, identifier/variable/field name
+    bool spaced;        // whitespace precedes it: a field chain must be adjacent to its term
+    bool trim = false;  // for end_action: "-}}" trims the following text
+};
+
+class Parser {
+public:
+    Parser(const std::string& text, const std::string& name, const std::vector<std::string>& functions)
+        : text_(text), name_(name), functions_(functions) {}
+
+    NodeList parse_all() {
+        std::string terminator;
+        NodeList list = parse_list(terminator);
+        if (!terminator.empty()) fail("unexpected {{" + terminator + "}}");
+        return list;
+    }
+
+private:
+    const std::string& text_;
+    const std::string& name_;
+    const std::vector<std::string>& functions_;
+    std::size_t pos_ = 0;
+    bool trim_next_text_ = false;
+    std::vector<std::string> vars_{"$"};
+    std::vector<Token> tokens_;  // the current action's tokens
+    std::size_t next_ = 0;
+
+    [[noreturn]] void fail(const std::string& message) const {
+        int line = 1 + static_cast<int>(std::count(text_.begin(), text_.begin() + static_cast<long>(std::min(pos_, text_.size())), '\n'));
+        throw TemplateParseError("template: " + name_ + ":" + std::to_string(line) + ": " + message);
+    }
+
+    // Returns with `terminator` set to "end" or "else" (plus the chained keyword, e.g. "else if")
+    // when such an action closes the list; empty at the end of the text.
+    NodeList parse_list(std::string& terminator) {
+        NodeList list;
+        terminator.clear();
+        while (pos_ < text_.size()) {
+            std::size_t open = text_.find("{{", pos_);
+            std::string chunk = text_.substr(pos_, open == std::string::npos ? std::string::npos : open - pos_);
+            int chunk_pos = static_cast<int>(pos_);
+            if (trim_next_text_) {
+                std::size_t first = 0;
+                while (first < chunk.size() && is_space(chunk[first])) ++first;
+                chunk.erase(0, first);
+                chunk_pos += static_cast<int>(first);
+                trim_next_text_ = false;
+            }
+            bool trim_before = open != std::string::npos && open + 3 < text_.size() &&
+                               text_[open + 2] == '-' && is_space(text_[open + 3]);
+            if (trim_before)
+                while (!chunk.empty() && is_space(chunk.back())) chunk.pop_back();
+            if (!chunk.empty()) list.push_back(Node{.kind = Node::Kind::text, .pos = chunk_pos, .text = chunk});
+            if (open == std::string::npos) {
+                pos_ = text_.size();
+                break;
+            }
+            pos_ = open + (trim_before ? 4 : 2);
+            if (auto node = parse_action(terminator)) list.push_back(std::move(*node));
+            if (!terminator.empty()) return list;
+        }
+        return list;
+    }
+
+    // One {{ ... }}: nullopt for comments and for end/else, which set `terminator`.
+    std::optional<Node> parse_action(std::string& terminator) {
+        int action_pos = static_cast<int>(pos_);
+        if (skip_comment()) return std::nullopt;
+        lex_action();
+        const Token& first = tokens_[next_];
+        if (first.kind == Token::Kind::identifier) {
+            std::string word = first.value;  // a copy: nested actions re-lex tokens_
+            if (word == "end") {
+                ++next_;
+                expect_end("end");
+                terminator = "end";
+                return std::nullopt;
+            }
+            if (word == "else") {
+                ++next_;
+                const Token& after = tokens_[next_];
+                if (after.kind == Token::Kind::identifier && (after.value == "if" || after.value == "with")) {
+                    terminator = "else " + after.value;
+                    ++next_;
+                } else {
+                    expect_end("else");
+                    terminator = "else";
+                }
+                return std::nullopt;
+            }
+            if (word == "if" || word == "range" || word == "with") {
+                ++next_;
+                return parse_control(word, action_pos);
+            }
+            if (word == "define" || word == "template" || word == "block" || word == "break" ||
+                word == "continue")
+                fail("{{" + word + "}} is not supported in rule templates");
+        }
+        Node node{.kind = Node::Kind::action, .pos = action_pos};
+        node.pipe = parse_pipeline("command", true);
+        expect_end("command");
+        return node;
+    }
+
+    // After "if"/"range"/"with" (or "else if"): pipeline, body, optional else, end.
+    Node parse_control(std::string keyword, int pos) {
+        std::size_t saved_vars = vars_.size();
+        Node node{.kind = keyword == "if" ? Node::Kind::if_ : keyword == "range" ? Node::Kind::range : Node::Kind::with,
+                  .pos = pos};
+        node.pipe = parse_pipeline(keyword, keyword == "range");
+        if (node.pipe.commands.empty()) fail("missing value for " + keyword);
+        expect_end(keyword);
+        std::string terminator;
+        node.list = parse_list(terminator);
+        if (terminator == "else if" || terminator == "else with") {
+            std::string chained = terminator.substr(5);
+            if (chained != keyword) fail("unexpected {{" + terminator + "}}");
+            // {{else if x}} is {{else}}{{if x}}...{{end}}{{end}} sharing the final {{end}}.
+            node.else_list.push_back(parse_control(chained, static_cast<int>(pos_)));
+            vars_.resize(saved_vars);
+            return node;
+        }
+        if (terminator == "else") {
+            node.else_list = parse_list(terminator);
+            if (terminator != "end") fail(terminator.empty() ? "unexpected EOF" : "unexpected {{" + terminator + "}}");
+        } else if (terminator != "end") {
+            fail("unexpected EOF");
+        }
+        vars_.resize(saved_vars);
+        return node;
+    }
+
+    void expect_end(const std::string& context) {
+        const Token& t = tokens_[next_];
+        if (t.kind != Token::Kind::end_action) fail("unexpected \"" + t.text + "\" in " + context);
+        trim_next_text_ = t.trim;
+    }
+
+    bool skip_comment() {
+        std::size_t p = pos_;
+        while (p < text_.size() && is_space(text_[p])) ++p;
+        if (text_.compare(p, 2, "/*") != 0) return false;
+        std::size_t close = text_.find("*/", p + 2);
+        if (close == std::string::npos) fail("unclosed comment");
+        p = close + 2;
+        bool trim = text_.compare(p, 4, " -}}") == 0;
+        if (!trim && text_.compare(p, 2, "}}") != 0) fail("comment ends before closing delimiter");
+        pos_ = p + (trim ? 4 : 2);
+        trim_next_text_ = trim;
+        return true;
+    }
+
+    // Tokenizes up to and including the closing delimiter, leaving pos_ after it.
+    void lex_action() {
+        tokens_.clear();
+        next_ = 0;
+        int depth = 0;
+        while (true) {
+            bool spaced = false;
+            while (pos_ < text_.size() && is_space(text_[pos_])) {
+                ++pos_;
+                spaced = true;
+            }
+            if (pos_ >= text_.size()) fail("unclosed action");
+            int start = static_cast<int>(pos_);
+            char c = text_[pos_];
+            auto add = [&](Token::Kind kind, std::size_t length, std::string value = {}) {
+                tokens_.push_back(Token{kind, start, text_.substr(pos_, length), std::move(value), spaced});
+                pos_ += length;
+            };
+            if (text_.compare(pos_, 3, "-}}") == 0 && spaced && depth == 0) {
+                add(Token::Kind::end_action, 3);
+                tokens_.back().trim = true;
+                return;
+            }
+            if (text_.compare(pos_, 2, "}}") == 0 && depth == 0) {
+                add(Token::Kind::end_action, 2);
+                return;
+            }
+            if (c == '|') add(Token::Kind::pipe, 1);
+            else if (c == '(') { ++depth; add(Token::Kind::lparen, 1); }
+            else if (c == ')') {
+                if (--depth < 0) fail("unexpected right paren");
+                add(Token::Kind::rparen, 1);
+            }
+            else if (c == ',') add(Token::Kind::comma, 1);
+            else if (text_.compare(pos_, 2, ":=") == 0) add(Token::Kind::declare, 2);
+            else if (c == '=') add(Token::Kind::assign, 1);
+            else if (c == '"') lex_quoted(start, spaced);
+            else if (c == '`') {
+                std::size_t close = text_.find('`', pos_ + 1);
+                if (close == std::string::npos) fail("unterminated raw quoted string");
+                add(Token::Kind::string, close + 1 - pos_, text_.substr(pos_ + 1, close - pos_ - 1));
+            } else if (c == '$') {
+                std::size_t end = pos_ + 1;
+                while (end < text_.size() && is_word(text_[end])) ++end;
+                add(Token::Kind::variable, end - pos_, text_.substr(pos_, end - pos_));
+            } else if (c == '.' && pos_ + 1 < text_.size() && (std::isalpha(static_cast<unsigned char>(text_[pos_ + 1])) || text_[pos_ + 1] == '_')) {
+                std::size_t end = pos_ + 1;
+                while (end < text_.size() && is_word(text_[end])) ++end;
+                add(Token::Kind::field, end - pos_, text_.substr(pos_ + 1, end - pos_ - 1));
+            } else if (std::isdigit(static_cast<unsigned char>(c)) ||
+                       ((c == '-' || c == '+' || c == '.') && pos_ + 1 < text_.size() &&
+                        (std::isdigit(static_cast<unsigned char>(text_[pos_ + 1])) || text_[pos_ + 1] == '.'))) {
+                std::size_t end = pos_ + 1;
+                while (end < text_.size() &&
+                       (std::isalnum(static_cast<unsigned char>(text_[end])) || text_[end] == '.' || text_[end] == '_' ||
+                        ((text_[end] == '+' || text_[end] == '-') && (text_[end - 1] == 'e' || text_[end - 1] == 'E'))))
+                    ++end;
+                add(Token::Kind::number, end - pos_);
+            } else if (c == '.') {
+                add(Token::Kind::dot, 1);
+            } else if (is_word(c)) {
+                std::size_t end = pos_;
+                while (end < text_.size() && is_word(text_[end])) ++end;
+                add(Token::Kind::identifier, end - pos_, text_.substr(pos_, end - pos_));
+            } else if (std::isprint(static_cast<unsigned char>(c))) {
+                fail(std::string("unexpected \"") + c + "\" in operand");
+            } else {
+                fail(std::string("unexpected bad character U+") + hex4(c) + " in command");
+            }
+        }
+    }
+
+    static std::string hex4(char c) {
+        static const char* digits = "0123456789ABCDEF";
+        auto u = static_cast<unsigned char>(c);
+        return std::string("00") + digits[u >> 4] + digits[u & 15];
+    }
+
+    void lex_quoted(int start, bool spaced) {
+        std::string value;
+        std::size_t p = pos_ + 1;
+        while (true) {
+            if (p >= text_.size() || text_[p] == '\n') fail("unterminated quoted string");
+            char c = text_[p];
+            if (c == '"') break;
+            if (c == '\\' && p + 1 < text_.size()) {
+                char e = text_[++p];
+                switch (e) {
+                    case 'n': value += '\n'; break;
+                    case 't': value += '\t'; break;
+                    case 'r': value += '\r'; break;
+                    case '\\': value += '\\'; break;
+                    case '"': value += '"'; break;
+                    case '\'': value += '\''; break;
+                    default: value += '\\'; value += e;
+                }
+            } else {
+                value += c;
+            }
+            ++p;
+        }
+        tokens_.push_back(Token{Token::Kind::string, start, text_.substr(pos_, p + 1 - pos_), value, spaced});
+        pos_ = p + 1;
+    }
+
+    bool at(Token::Kind kind) const { return tokens_[next_].kind == kind; }
+
+    Pipeline parse_pipeline(const std::string& context, bool allow_two_vars) {
+        Pipeline pipe;
+        pipe.pos = tokens_[next_].pos;
+        std::size_t start = next_;
+        // Declarations: `$x :=`, `$x =`, or `$k, $v :=` in range.
+        std::size_t look = next_;
+        std::vector<std::string> names;
+        while (tokens_[look].kind == Token::Kind::variable) {
+            names.push_back(tokens_[look].value);
+            ++look;
+            if (tokens_[look].kind == Token::Kind::comma && allow_two_vars && names.size() < 2) {
+                ++look;
+                continue;
+            }
+            break;
+        }
+        if (!names.empty() && (tokens_[look].kind == Token::Kind::declare || tokens_[look].kind == Token::Kind::assign)) {
+            pipe.is_assign = tokens_[look].kind == Token::Kind::assign;
+            pipe.decl = names;
+            next_ = look + 1;
+            if (pipe.is_assign)
+                for (const auto& n : names) check_variable(n);
+        }
+        while (true) {
+            pipe.commands.push_back(parse_command(context));
+            if (!at(Token::Kind::pipe)) break;
+            ++next_;
+        }
+        pipe.text = source_between(start, next_);
+        if (!pipe.is_assign)
+            for (const auto& n : pipe.decl) vars_.push_back(n);
+        return pipe;
+    }
+
+    std::string source_between(std::size_t first, std::size_t end) const {
+        if (end <= first) return {};
+        const Token& last = tokens_[end - 1];
+        return text_.substr(static_cast<std::size_t>(tokens_[first].pos),
+                            static_cast<std::size_t>(last.pos) + last.text.size() - static_cast<std::size_t>(tokens_[first].pos));
+    }
+
+    Command parse_command(const std::string& context) {
+        Command cmd;
+        cmd.pos = tokens_[next_].pos;
+        std::size_t start = next_;
+        while (!at(Token::Kind::pipe) && !at(Token::Kind::rparen) && !at(Token::Kind::end_action)) {
+            if (!cmd.args.empty() && !tokens_[next_].spaced && tokens_[next_].kind != Token::Kind::lparen)
+                fail("missing space?");
+            cmd.args.push_back(parse_operand(context));
+        }
+        if (cmd.args.empty()) fail("missing value for " + context);
+        cmd.text = source_between(start, next_);
+        return cmd;
+    }
+
+    void check_variable(const std::string& name) const {
+        if (std::find(vars_.begin(), vars_.end(), name) == vars_.end())
+            fail("undefined variable \"" + name + "\"");
+    }
+
+    Operand parse_operand(const std::string& context) {
+        const Token& t = tokens_[next_];
+        std::size_t start = next_;
+        Operand op;
+        op.pos = t.pos;
+        switch (t.kind) {
+            case Token::Kind::dot: op.kind = Operand::Kind::dot; ++next_; break;
+            case Token::Kind::field:
+                op.kind = Operand::Kind::field;
+                op.fields.push_back(t.value);
+                ++next_;
+                break;
+            case Token::Kind::variable:
+                check_variable(t.value);
+                op.kind = Operand::Kind::variable;
+                op.name = t.value;
+                ++next_;
+                break;
+            case Token::Kind::string: op.kind = Operand::Kind::string; op.name = t.value; ++next_; break;
+            case Token::Kind::number: parse_number(t, op); ++next_; break;
+            case Token::Kind::lparen:
+                ++next_;
+                op.kind = Operand::Kind::pipeline;
+                op.pipe = std::make_shared<Pipeline>(parse_pipeline("parenthesized pipeline", false));
+                if (!at(Token::Kind::rparen)) fail("unclosed left paren");
+                ++next_;
+                break;
+            case Token::Kind::identifier:
+                if (t.value == "true" || t.value == "false") {
+                    op.kind = Operand::Kind::boolean;
+                    op.bool_value = t.value == "true";
+                } else if (t.value == "nil") {
+                    op.kind = Operand::Kind::nil;
+                } else {
+                    if (std::find(functions_.begin(), functions_.end(), t.value) == functions_.end())
+                        fail("function \"" + t.value + "\" not defined");
+                    op.kind = Operand::Kind::identifier;
+                    op.name = t.value;
+                }
+                ++next_;
+                break;
+            default:
+                fail("unexpected \"" + t.text + "\" in " + context);
+        }
+        // A field chain binds only when written directly after its term: `$x.a`, `(f).b`.
+        while (at(Token::Kind::field) && !tokens_[next_].spaced && op.kind != Operand::Kind::string &&
+               op.kind != Operand::Kind::number && op.kind != Operand::Kind::boolean) {
+            op.fields.push_back(tokens_[next_].value);
+            ++next_;
+        }
+        op.text = source_between(start, next_);
+        return op;
+    }
+
+    void parse_number(const Token& t, Operand& op) {
+        op.kind = Operand::Kind::number;
+        const std::string& s = t.text;
+        bool hex = s.find("0x") != std::string::npos || s.find("0X") != std::string::npos;
+        bool floaty = !hex && s.find_first_of(".eE") != std::string::npos;
+        try {
+            std::size_t used = 0;
+            if (floaty) {
+                op.float_value = std::stod(s, &used);
+            } else {
+                op.is_int = true;
+                op.int_value = std::stoll(s, &used, 0);
+                op.float_value = static_cast<double>(op.int_value);
+            }
+            if (used != s.size()) fail("bad number syntax: \"" + s + "\"");
+        } catch (const std::logic_error&) {
+            fail("bad number syntax: \"" + s + "\"");
+        }
+    }
+};
+
+}  // namespace
+
+NodeList parse_template(const std::string& text, const std::string& name,
+                        const std::vector<std::string>& functions) {
+    return Parser(text, name, functions).parse_all();
+}
+
+}  // namespace stackwatch::rules::tmpl

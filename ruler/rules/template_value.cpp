@@ -1,0 +1,302 @@
+#include "ruler/rules/template_value.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace stackwatch::rules::tmpl {
+namespace {
+
+std::string go_special_float(double v) {
+    if (std::isnan(v)) return "NaN";
+    return v > 0 ? "+Inf" : "-Inf";
+}
+
+// Go pads with spaces on the left unless '-' asks for the right.
+std::string pad(std::string text, int width, bool left_align) {
+    if (width <= 0 || static_cast<int>(text.size()) >= width) return text;
+    std::string fill(static_cast<std::size_t>(width) - text.size(), ' ');
+    return left_align ? text + fill : fill + text;
+}
+
+std::string go_quote(const std::string& s) {
+    std::string out = "\"";
+    for (unsigned char c : s) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\t': out += "\\t"; break;
+            case '\r': out += "\\r"; break;
+            default:
+                if (c < 0x20 || c == 0x7f) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\x%02x", c);
+                    out += buf;
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+    }
+    return out + "\"";
+}
+
+struct Spec {
+    std::string flags;
+    int width = -1;
+    int precision = -1;
+    char verb = 0;
+};
+
+std::string c_format(const Spec& spec, char verb, double v) {
+    std::string fmt = "%" + spec.flags;
+    if (spec.width >= 0) fmt += std::to_string(spec.width);
+    if (spec.precision >= 0) fmt += "." + std::to_string(spec.precision);
+    fmt += verb;
+    char buf[512];
+    std::snprintf(buf, sizeof buf, fmt.c_str(), v);
+    return buf;
+}
+
+std::string bad_verb(char verb, const Value& arg) {
+    return std::string("%!") + verb + "(" + type_name(arg) + "=" + to_display(arg) + ")";
+}
+
+std::string format_float_verb(const Spec& spec, double v) {
+    bool left = spec.flags.find('-') != std::string::npos;
+    if (std::isnan(v) || std::isinf(v)) {
+        // Go spells these "NaN", "+Inf", "-Inf" for every float verb.
+        return pad(go_special_float(v), spec.width, left);
+    }
+    if ((spec.verb == 'g' || spec.verb == 'G') && spec.precision < 0)
+        return pad(format_float_shortest(v), spec.width, left);
+    return c_format(spec, spec.verb, v);
+}
+
+std::string format_one(const Spec& spec, const Value& arg) {
+    bool left = spec.flags.find('-') != std::string::npos;
+    switch (spec.verb) {
+        case 'v':
+            return pad(to_display(arg), spec.width, left);
+        case 's':
+            if (const auto* s = arg.get<std::string>()) {
+                std::string text = *s;
+                if (spec.precision >= 0 && static_cast<int>(text.size()) > spec.precision)
+                    text.resize(static_cast<std::size_t>(spec.precision));
+                return pad(text, spec.width, left);
+            }
+            if (arg.get<StringMap>()) return pad(to_display(arg), spec.width, left);
+            return bad_verb('s', arg);
+        case 'q':
+            if (const auto* s = arg.get<std::string>()) return pad(go_quote(*s), spec.width, left);
+            return bad_verb('q', arg);
+        case 't':
+            if (const auto* b = arg.get<bool>()) return pad(*b ? "true" : "false", spec.width, left);
+            return bad_verb('t', arg);
+        case 'd':
+            if (const auto* i = arg.get<std::int64_t>()) {
+                std::string fmt = "%" + spec.flags + (spec.width >= 0 ? std::to_string(spec.width) : "") + "lld";
+                char buf[64];
+                std::snprintf(buf, sizeof buf, fmt.c_str(), static_cast<long long>(*i));
+                return buf;
+            }
+            return bad_verb('d', arg);
+        case 'x':
+        case 'X': {
+            if (const auto* i = arg.get<std::int64_t>()) {
+                char buf[64];
+                std::snprintf(buf, sizeof buf, spec.verb == 'x' ? "%llx" : "%llX",
+                              static_cast<unsigned long long>(*i));
+                return pad(buf, spec.width, left);
+            }
+            if (const auto* s = arg.get<std::string>()) {
+                std::string out;
+                char buf[4];
+                for (unsigned char c : *s) {
+                    std::snprintf(buf, sizeof buf, spec.verb == 'x' ? "%02x" : "%02X", c);
+                    out += buf;
+                }
+                return pad(out, spec.width, left);
+            }
+            return bad_verb(spec.verb, arg);
+        }
+        case 'e':
+        case 'E':
+        case 'f':
+        case 'F':
+        case 'g':
+        case 'G':
+            if (const auto* d = arg.get<double>()) return format_float_verb(spec, *d);
+            return bad_verb(spec.verb, arg);
+        default:
+            return bad_verb(spec.verb, arg);
+    }
+}
+
+}  // namespace
+
+std::string type_name(const Value& value) {
+    struct Visitor {
+        std::string operator()(std::monostate) const { return "<nil>"; }
+        std::string operator()(bool) const { return "bool"; }
+        std::string operator()(std::int64_t) const { return "int"; }
+        std::string operator()(double) const { return "float64"; }
+        std::string operator()(const std::string&) const { return "string"; }
+        std::string operator()(const StringMap&) const { return "map[string]string"; }
+        std::string operator()(const QueryResult&) const { return "template.queryResult"; }
+        std::string operator()(const QuerySample&) const { return "*template.sample"; }
+        std::string operator()(const std::shared_ptr<const Struct>& s) const { return s->type_name; }
+    };
+    return std::visit(Visitor{}, value.v);
+}
+
+bool is_true(const Value& value) {
+    struct Visitor {
+        bool operator()(std::monostate) const { return false; }
+        bool operator()(bool b) const { return b; }
+        bool operator()(std::int64_t i) const { return i != 0; }
+        bool operator()(double d) const { return d != 0; }
+        bool operator()(const std::string& s) const { return !s.empty(); }
+        bool operator()(const StringMap& m) const { return !m.empty(); }
+        bool operator()(const QueryResult& r) const { return !r.empty(); }
+        bool operator()(const QuerySample&) const { return true; }
+        bool operator()(const std::shared_ptr<const Struct>&) const { return true; }
+    };
+    return std::visit(Visitor{}, value.v);
+}
+
+std::string to_display(const Value& value) {
+    struct Visitor {
+        std::string operator()(std::monostate) const { return "<no value>"; }
+        std::string operator()(bool b) const { return b ? "true" : "false"; }
+        std::string operator()(std::int64_t i) const { return std::to_string(i); }
+        std::string operator()(double d) const { return format_float_shortest(d); }
+        std::string operator()(const std::string& s) const { return s; }
+        std::string operator()(const StringMap& m) const {
+            std::string out = "map[";
+            bool first = true;
+            for (const auto& [k, v] : m) {
+                if (!first) out += " ";
+                first = false;
+                out += k + ":" + v;
+            }
+            return out + "]";
+        }
+        std::string operator()(const QuerySample& s) const {
+            return "&{" + (*this)(s.labels) + " " + format_float_shortest(s.value) + "}";
+        }
+        std::string operator()(const QueryResult& r) const {
+            std::string out = "[";
+            for (std::size_t i = 0; i < r.size(); ++i) {
+                if (i > 0) out += " ";
+                out += (*this)(r[i]);
+            }
+            return out + "]";
+        }
+        std::string operator()(const std::shared_ptr<const Struct>& s) const {
+            std::string out = "{";
+            for (std::size_t i = 0; i < s->fields.size(); ++i) {
+                if (i > 0) out += " ";
+                out += to_display(s->fields[i].second);
+            }
+            return out + "}";
+        }
+    };
+    return std::visit(Visitor{}, value.v);
+}
+
+std::string format_float_shortest(double v) {
+    if (std::isnan(v) || std::isinf(v)) return go_special_float(v);
+    if (v == 0) return std::signbit(v) ? "-0" : "0";
+    char buf[64];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+    std::string sci(buf, end);  // e.g. "-1.234567e+06"
+    std::string sign;
+    if (sci[0] == '-') {
+        sign = "-";
+        sci.erase(0, 1);
+    }
+    auto e_pos = sci.find('e');
+    int exponent = std::stoi(sci.substr(e_pos + 1));
+    std::string digits;
+    for (char c : sci.substr(0, e_pos))
+        if (c != '.') digits += c;
+    if (exponent < -4 || exponent >= 6) {
+        std::string mantissa = digits.substr(0, 1);
+        if (digits.size() > 1) mantissa += "." + digits.substr(1);
+        char exp_buf[16];
+        std::snprintf(exp_buf, sizeof exp_buf, "e%c%02d", exponent < 0 ? '-' : '+',
+                      std::abs(exponent));
+        return sign + mantissa + exp_buf;
+    }
+    if (exponent < 0) return sign + "0." + std::string(static_cast<std::size_t>(-exponent - 1), '0') + digits;
+    auto int_len = static_cast<std::size_t>(exponent) + 1;
+    if (digits.size() <= int_len) return sign + digits + std::string(int_len - digits.size(), '0');
+    return sign + digits.substr(0, int_len) + "." + digits.substr(int_len);
+}
+
+std::string format_float_g(double v, int precision) {
+    if (std::isnan(v) || std::isinf(v)) return go_special_float(v);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    return buf;
+}
+
+std::string go_sprintf(const std::string& format, const std::vector<Value>& args) {
+    std::string out;
+    std::size_t next_arg = 0;
+    for (std::size_t i = 0; i < format.size(); ++i) {
+        if (format[i] != '%') {
+            out += format[i];
+            continue;
+        }
+        Spec spec;
+        ++i;
+        while (i < format.size() && std::string_view("-+# 0").find(format[i]) != std::string_view::npos)
+            spec.flags += format[i++];
+        auto read_number = [&](int& target) {
+            if (i < format.size() && format[i] == '*') {
+                ++i;
+                if (next_arg < args.size())
+                    if (const auto* n = args[next_arg].get<std::int64_t>()) target = static_cast<int>(*n);
+                ++next_arg;
+                return;
+            }
+            if (i >= format.size() || !std::isdigit(static_cast<unsigned char>(format[i]))) return;
+            target = 0;
+            while (i < format.size() && std::isdigit(static_cast<unsigned char>(format[i])))
+                target = target * 10 + (format[i++] - '0');
+        };
+        read_number(spec.width);
+        if (i < format.size() && format[i] == '.') {
+            ++i;
+            spec.precision = 0;
+            read_number(spec.precision);
+        }
+        if (i >= format.size()) {
+            out += "%!(NOVERB)";
+            break;
+        }
+        spec.verb = format[i];
+        if (spec.verb == '%') {
+            out += '%';
+            continue;
+        }
+        if (next_arg >= args.size()) {
+            out += std::string("%!") + spec.verb + "(MISSING)";
+            continue;
+        }
+        out += format_one(spec, args[next_arg++]);
+    }
+    if (next_arg < args.size()) {
+        out += "%!(EXTRA ";
+        for (std::size_t a = next_arg; a < args.size(); ++a) {
+            if (a > next_arg) out += ", ";
+            out += type_name(args[a]) + "=" + to_display(args[a]);
+        }
+        out += ")";
+    }
+    return out;
+}
+
+}  // namespace stackwatch::rules::tmpl
