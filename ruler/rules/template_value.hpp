@@ -53,6 +53,8 @@ std::string to_display(const Value& value);
 std::string format_float_shortest(double v);
 // fmt.Sprintf("%.<precision>g", v) with Go's spelling of NaN and infinities.
 std::string format_float_g(double v, int precision);
+// strconv.Quote / %q: double-quoted with Go escapes.
+std::string go_quote(const std::string& s);
 // Go's fmt.Sprintf for the verbs rule templates use: %s %v %d %f %e %g %q %x %t %%.
 std::string go_sprintf(const std::string& format, const std::vector<Value>& args);
 
