@@ -41,6 +41,9 @@ std::string to_string(const Expr& expr);  // canonical PromQL text of an express
 struct EngineOptions {
     std::chrono::milliseconds lookback_delta{5 * 60 * 1000};
     std::int64_t max_samples = 50'000'000;
+    // Step of subqueries written without one (`x[5m:]`); Prometheus uses the global evaluation
+    // interval, 1m by default.
+    std::chrono::milliseconds default_subquery_step{60 * 1000};
 };
 
 class Engine {

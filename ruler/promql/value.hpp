@@ -79,6 +79,9 @@ struct String {
 
 using Value = std::variant<Scalar, String, Vector, Matrix>;
 
+// [a-zA-Z_][a-zA-Z0-9_]*, Prometheus's rule for label names.
+bool is_valid_label_name(std::string_view name);
+
 // Prometheus marks a series as gone with this specific NaN bit pattern.
 double stale_marker();
 bool is_stale_marker(double v);
