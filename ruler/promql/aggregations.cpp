@@ -43,10 +43,14 @@ void accumulate(AggregateOp op, Group& g, const VectorSample& s) {
     g.count += 1;
     bool first = g.count == 1;
     switch (op) {
-        case AggregateOp::sum: g.value += s.v; break;
+        case AggregateOp::sum:
+            g.value += s.v;
+            break;
         case AggregateOp::avg:
-            if (first) g.mean = s.v;
-            else add_to_mean(g, s.v);
+            if (first)
+                g.mean = s.v;
+            else
+                add_to_mean(g, s.v);
             break;
         case AggregateOp::max:
             if (first || g.value < s.v || std::isnan(g.value)) g.value = s.v;
@@ -62,7 +66,9 @@ void accumulate(AggregateOp op, Group& g, const VectorSample& s) {
             g.value += delta * (s.v - g.mean);
             break;
         }
-        default: g.members.push_back(&s); break;
+        default:
+            g.members.push_back(&s);
+            break;
     }
 }
 
@@ -85,24 +91,32 @@ double finish(AggregateOp op, const Group& g, double param) {
     switch (op) {
         case AggregateOp::sum:
         case AggregateOp::min:
-        case AggregateOp::max: return g.value;
-        case AggregateOp::avg: return g.mean;
-        case AggregateOp::count: return g.count;
-        case AggregateOp::group: return 1;
-        case AggregateOp::stdvar: return g.value / g.count;
-        case AggregateOp::stddev: return std::sqrt(g.value / g.count);
+        case AggregateOp::max:
+            return g.value;
+        case AggregateOp::avg:
+            return g.mean;
+        case AggregateOp::count:
+            return g.count;
+        case AggregateOp::group:
+            return 1;
+        case AggregateOp::stdvar:
+            return g.value / g.count;
+        case AggregateOp::stddev:
+            return std::sqrt(g.value / g.count);
         case AggregateOp::quantile: {
             std::vector<double> values;
             for (const auto* s : g.members) values.push_back(s->v);
             return quantile(param, std::move(values));
         }
-        default: return 0;
+        default:
+            return 0;
     }
 }
 
 }  // namespace
 
-Vector eval_aggregate(const AggregateExpr& e, const Vector& input, const Value* param, Timestamp t) {
+Vector eval_aggregate(const AggregateExpr& e, const Vector& input, const Value* param,
+                      Timestamp t) {
     double number = 0;
     std::string label;
     if (param != nullptr) {
@@ -111,12 +125,12 @@ Vector eval_aggregate(const AggregateExpr& e, const Vector& input, const Value* 
     }
     if (e.op == AggregateOp::count_values && !is_valid_label_name(label))
         throw EvalError("invalid label name \"" + label + "\"");
-    if ((e.op == AggregateOp::topk || e.op == AggregateOp::bottomk) && !(number >= 1))
-        return {};
+    if ((e.op == AggregateOp::topk || e.op == AggregateOp::bottomk) && !(number >= 1)) return {};
 
     // Groups come out in the order they were first seen, as in Prometheus.
     std::vector<Group> groups;
-    std::unordered_map<Labels, std::size_t, decltype([](const Labels& l) { return l.hash(); })> index;
+    std::unordered_map<Labels, std::size_t, decltype([](const Labels& l) { return l.hash(); })>
+        index;
     for (const auto& s : input) {
         Labels key = grouping_labels(s.labels, e);
         if (e.op == AggregateOp::count_values) key.set(label, format_float(s.v));

@@ -9,29 +9,38 @@ namespace stackwatch::promql {
 
 const char* value_type_name(ValueType type) {
     switch (type) {
-        case ValueType::none: return "none";
-        case ValueType::scalar: return "scalar";
-        case ValueType::string: return "string";
-        case ValueType::vector: return "instant vector";
-        case ValueType::matrix: return "range vector";
+        case ValueType::none:
+            return "none";
+        case ValueType::scalar:
+            return "scalar";
+        case ValueType::string:
+            return "string";
+        case ValueType::vector:
+            return "instant vector";
+        case ValueType::matrix:
+            return "range vector";
     }
     return "?";
 }
 
-bool is_comparison(BinaryOp op) { return op >= BinaryOp::eql && op <= BinaryOp::lte; }
+bool is_comparison(BinaryOp op) {
+    return op >= BinaryOp::eql && op <= BinaryOp::lte;
+}
 
-bool is_set_operator(BinaryOp op) { return op >= BinaryOp::land; }
+bool is_set_operator(BinaryOp op) {
+    return op >= BinaryOp::land;
+}
 
 const char* binary_op_name(BinaryOp op) {
-    static constexpr const char* kNames[] = {"+",  "-",  "*", "/", "%",  "^",  "atan2", "==",
-                                             "!=", ">",  "<", ">=", "<=", "and", "or", "unless"};
+    static constexpr const char* kNames[] = {"+",  "-", "*", "/",  "%",  "^",   "atan2", "==",
+                                             "!=", ">", "<", ">=", "<=", "and", "or",    "unless"};
     return kNames[static_cast<int>(op)];
 }
 
 const char* aggregate_op_name(AggregateOp op) {
-    static constexpr const char* kNames[] = {"sum",    "avg",    "min",  "max",
-                                             "count",  "group",  "stddev", "stdvar",
-                                             "topk",   "bottomk", "quantile", "count_values"};
+    static constexpr const char* kNames[] = {"sum",   "avg",     "min",      "max",
+                                             "count", "group",   "stddev",   "stdvar",
+                                             "topk",  "bottomk", "quantile", "count_values"};
     return kNames[static_cast<int>(op)];
 }
 
@@ -80,8 +89,12 @@ std::string modifiers(std::int64_t offset_ms, const std::optional<AtModifier>& a
     std::string out;
     if (at) {
         switch (at->kind) {
-            case AtModifier::Kind::start: out += " @ start()"; break;
-            case AtModifier::Kind::end: out += " @ end()"; break;
+            case AtModifier::Kind::start:
+                out += " @ start()";
+                break;
+            case AtModifier::Kind::end:
+                out += " @ end()";
+                break;
             case AtModifier::Kind::timestamp: {
                 char buf[64];
                 std::snprintf(buf, sizeof buf, " @ %.3f", static_cast<double>(at->t) / 1000);
@@ -100,7 +113,8 @@ struct Printer {
     std::string operator()(const VectorSelector& e) const {
         std::vector<std::string> parts;
         for (const auto& m : e.matchers) {
-            if (!e.name.empty() && m.name() == kMetricName && m.type() == MatchType::equal) continue;
+            if (!e.name.empty() && m.name() == kMetricName && m.type() == MatchType::equal)
+                continue;
             parts.push_back(m.to_string());
         }
         std::string out = e.name;
@@ -117,8 +131,8 @@ struct Printer {
     }
     std::string operator()(const SubqueryExpr& e) const {
         std::string step = e.step_ms ? format_duration(Duration(e.step_ms)) : "";
-        return to_string(*e.expr) + "[" + format_duration(Duration(e.range_ms)) + ":" + step +
-               "]" + modifiers(e.offset_ms, e.at);
+        return to_string(*e.expr) + "[" + format_duration(Duration(e.range_ms)) + ":" + step + "]" +
+               modifiers(e.offset_ms, e.at);
     }
     std::string operator()(const ParenExpr& e) const { return "(" + to_string(*e.expr) + ")"; }
     std::string operator()(const UnaryExpr& e) const {
@@ -155,6 +169,8 @@ struct Printer {
 
 }  // namespace
 
-std::string to_string(const Expr& expr) { return std::visit(Printer{}, expr.node); }
+std::string to_string(const Expr& expr) {
+    return std::visit(Printer{}, expr.node);
+}
 
 }  // namespace stackwatch::promql

@@ -16,16 +16,40 @@ enum class ValueType { none, scalar, string, vector, matrix };
 const char* value_type_name(ValueType type);
 
 enum class BinaryOp {
-    add, sub, mul, div, mod, pow, atan2,
-    eql, neq, gtr, lss, gte, lte,
-    land, lor, lunless,
+    add,
+    sub,
+    mul,
+    div,
+    mod,
+    pow,
+    atan2,
+    eql,
+    neq,
+    gtr,
+    lss,
+    gte,
+    lte,
+    land,
+    lor,
+    lunless,
 };
 bool is_comparison(BinaryOp op);
 bool is_set_operator(BinaryOp op);
 const char* binary_op_name(BinaryOp op);
 
 enum class AggregateOp {
-    sum, avg, min, max, count, group, stddev, stdvar, topk, bottomk, quantile, count_values,
+    sum,
+    avg,
+    min,
+    max,
+    count,
+    group,
+    stddev,
+    stdvar,
+    topk,
+    bottomk,
+    quantile,
+    count_values,
 };
 const char* aggregate_op_name(AggregateOp op);
 

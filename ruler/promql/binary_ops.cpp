@@ -16,21 +16,35 @@ struct ElementResult {
 
 ElementResult apply(BinaryOp op, double l, double r) {
     switch (op) {
-        case BinaryOp::add: return {l + r, true};
-        case BinaryOp::sub: return {l - r, true};
-        case BinaryOp::mul: return {l * r, true};
-        case BinaryOp::div: return {l / r, true};
-        case BinaryOp::mod: return {std::fmod(l, r), true};
-        case BinaryOp::pow: return {std::pow(l, r), true};
-        case BinaryOp::atan2: return {std::atan2(l, r), true};
-        case BinaryOp::eql: return {l, l == r};
-        case BinaryOp::neq: return {l, l != r};
-        case BinaryOp::gtr: return {l, l > r};
-        case BinaryOp::lss: return {l, l < r};
-        case BinaryOp::gte: return {l, l >= r};
-        case BinaryOp::lte: return {l, l <= r};
-        default: throw EvalError(std::string("operator \"") + binary_op_name(op) +
-                                 "\" not allowed for this operand types");
+        case BinaryOp::add:
+            return {l + r, true};
+        case BinaryOp::sub:
+            return {l - r, true};
+        case BinaryOp::mul:
+            return {l * r, true};
+        case BinaryOp::div:
+            return {l / r, true};
+        case BinaryOp::mod:
+            return {std::fmod(l, r), true};
+        case BinaryOp::pow:
+            return {std::pow(l, r), true};
+        case BinaryOp::atan2:
+            return {std::atan2(l, r), true};
+        case BinaryOp::eql:
+            return {l, l == r};
+        case BinaryOp::neq:
+            return {l, l != r};
+        case BinaryOp::gtr:
+            return {l, l > r};
+        case BinaryOp::lss:
+            return {l, l < r};
+        case BinaryOp::gte:
+            return {l, l >= r};
+        case BinaryOp::lte:
+            return {l, l <= r};
+        default:
+            throw EvalError(std::string("operator \"") + binary_op_name(op) +
+                            "\" not allowed for this operand types");
     }
 }
 
@@ -139,8 +153,8 @@ Vector vector_vector(const BinaryExpr& e, const Vector& lhs_in, const Vector& rh
     for (const auto& s : one) {
         auto [it, inserted] = one_by_sig.emplace(signature(s.labels, m), &s);
         if (!inserted)
-            throw EvalError("found duplicate series for the match group " +
-                            it->first.to_string() + " on the " + (swapped ? "left" : "right") +
+            throw EvalError("found duplicate series for the match group " + it->first.to_string() +
+                            " on the " + (swapped ? "left" : "right") +
                             " hand-side of the operation: [" + it->second->labels.to_string() +
                             ", " + s.labels.to_string() +
                             "];many-to-many matching not allowed: matching labels must be unique "
@@ -154,8 +168,9 @@ Vector vector_vector(const BinaryExpr& e, const Vector& lhs_in, const Vector& rh
         auto it = one_by_sig.find(sig);
         if (it == one_by_sig.end()) continue;
         if (m.card == VectorMatching::Card::one_to_one && !matched_sigs.insert(sig).second)
-            throw EvalError("multiple matches for labels: many-to-one matching must be explicit "
-                            "(group_left/group_right)");
+            throw EvalError(
+                "multiple matches for labels: many-to-one matching must be explicit "
+                "(group_left/group_right)");
         double l = swapped ? it->second->v : s.v;
         double r = swapped ? s.v : it->second->v;
         ElementResult res = apply(e.op, l, r);
@@ -167,7 +182,8 @@ Vector vector_vector(const BinaryExpr& e, const Vector& lhs_in, const Vector& rh
         Labels labels = result_labels(s.labels, it->second->labels, e);
         if (e.return_bool) labels.erase(kMetricName);
         if (m.card != VectorMatching::Card::one_to_one && !output_labels.insert(labels).second)
-            throw EvalError("multiple matches for labels: grouping labels must ensure unique matches");
+            throw EvalError(
+                "multiple matches for labels: grouping labels must ensure unique matches");
         out.push_back(VectorSample{std::move(labels), s.t, res.value});
     }
     return out;

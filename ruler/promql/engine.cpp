@@ -21,7 +21,8 @@ Value Engine::instant(const ExprPtr& expr, Timestamp t, const Queryable& data) c
 
 Matrix Engine::range(const ExprPtr& expr, Timestamp start, Timestamp end, std::int64_t step_ms,
                      const Queryable& data) const {
-    if (step_ms <= 0) throw EvalError("zero or negative query resolution step widths are not accepted");
+    if (step_ms <= 0)
+        throw EvalError("zero or negative query resolution step widths are not accepted");
     if (end < start) throw EvalError("end timestamp must not be before start time");
     ValueType type = type_of(*expr);
     if (type != ValueType::scalar && type != ValueType::vector)

@@ -35,7 +35,7 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-ExprPtr parse(std::string_view input);  // throws ParseError
+ExprPtr parse(std::string_view input);    // throws ParseError
 std::string to_string(const Expr& expr);  // canonical PromQL text of an expression
 
 struct EngineOptions {

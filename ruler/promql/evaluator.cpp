@@ -19,7 +19,8 @@ const Expr& unwrap_parens(const Expr& e) {
 
 void check_sample_limit(std::int64_t samples, const EngineOptions& options) {
     if (samples > options.max_samples)
-        throw EvalError("query processing would load too many samples into memory in query execution");
+        throw EvalError(
+            "query processing would load too many samples into memory in query execution");
 }
 
 }  // namespace
@@ -58,22 +59,31 @@ Timestamp Evaluator::reference_time(Timestamp t, std::int64_t offset_ms,
     Timestamp base = t;
     if (at) {
         switch (at->kind) {
-            case AtModifier::Kind::start: base = ctx_.query_start; break;
-            case AtModifier::Kind::end: base = ctx_.query_end; break;
-            case AtModifier::Kind::timestamp: base = at->t; break;
+            case AtModifier::Kind::start:
+                base = ctx_.query_start;
+                break;
+            case AtModifier::Kind::end:
+                base = ctx_.query_end;
+                break;
+            case AtModifier::Kind::timestamp:
+                base = at->t;
+                break;
         }
     }
     return base - offset_ms;
 }
 
-Vector Evaluator::select_instant(const VectorSelector& e, Timestamp t, bool keep_sample_time) const {
+Vector Evaluator::select_instant(const VectorSelector& e, Timestamp t,
+                                 bool keep_sample_time) const {
     Timestamp ref = reference_time(t, e.offset_ms, e.at);
     Vector out;
-    for (auto& series : ctx_.data.select(e.matchers, ref - ctx_.options.lookback_delta.count(), ref)) {
+    for (auto& series :
+         ctx_.data.select(e.matchers, ref - ctx_.options.lookback_delta.count(), ref)) {
         if (series.samples.empty()) continue;
         const Sample& last = series.samples.back();
         if (is_stale_marker(last.v)) continue;
-        out.push_back(VectorSample{std::move(series.labels), keep_sample_time ? last.t : t, last.v});
+        out.push_back(
+            VectorSample{std::move(series.labels), keep_sample_time ? last.t : t, last.v});
     }
     check_sample_limit(static_cast<std::int64_t>(out.size()), ctx_.options);
     return out;

@@ -21,14 +21,19 @@ constexpr auto S = ValueType::scalar;
 constexpr auto Str = ValueType::string;
 
 // Go's math.Max/math.Min: NaN wins, unlike std::fmax.
-double go_max(double a, double b) { return std::isnan(a) || std::isnan(b) ? NAN : std::max(a, b); }
-double go_min(double a, double b) { return std::isnan(a) || std::isnan(b) ? NAN : std::min(a, b); }
+double go_max(double a, double b) {
+    return std::isnan(a) || std::isnan(b) ? NAN : std::max(a, b);
+}
+double go_min(double a, double b) {
+    return std::isnan(a) || std::isnan(b) ? NAN : std::min(a, b);
+}
 
 template <typename Fn>
 Vector map_values(const Vector& in, Fn fn) {
     Vector out;
     out.reserve(in.size());
-    for (const auto& s : in) out.push_back(VectorSample{s.labels.without_metric_name(), s.t, fn(s.v)});
+    for (const auto& s : in)
+        out.push_back(VectorSample{s.labels.without_metric_name(), s.t, fn(s.v)});
     return out;
 }
 
@@ -38,29 +43,75 @@ Value math_function(const FunctionCall& c) {
     return map_values(vector_arg(c, 0), Op);
 }
 
-double abs_(double v) { return std::fabs(v); }
-double ceil_(double v) { return std::ceil(v); }
-double floor_(double v) { return std::floor(v); }
-double exp_(double v) { return std::exp(v); }
-double sqrt_(double v) { return std::sqrt(v); }
-double ln_(double v) { return std::log(v); }
-double log2_(double v) { return std::log2(v); }
-double log10_(double v) { return std::log10(v); }
-double sgn_(double v) { return v < 0 ? -1 : v > 0 ? 1 : v; }
-double sin_(double v) { return std::sin(v); }
-double cos_(double v) { return std::cos(v); }
-double tan_(double v) { return std::tan(v); }
-double asin_(double v) { return std::asin(v); }
-double acos_(double v) { return std::acos(v); }
-double atan_(double v) { return std::atan(v); }
-double sinh_(double v) { return std::sinh(v); }
-double cosh_(double v) { return std::cosh(v); }
-double tanh_(double v) { return std::tanh(v); }
-double asinh_(double v) { return std::asinh(v); }
-double acosh_(double v) { return std::acosh(v); }
-double atanh_(double v) { return std::atanh(v); }
-double deg_(double v) { return v * 180 / std::numbers::pi; }
-double rad_(double v) { return v * std::numbers::pi / 180; }
+double abs_(double v) {
+    return std::fabs(v);
+}
+double ceil_(double v) {
+    return std::ceil(v);
+}
+double floor_(double v) {
+    return std::floor(v);
+}
+double exp_(double v) {
+    return std::exp(v);
+}
+double sqrt_(double v) {
+    return std::sqrt(v);
+}
+double ln_(double v) {
+    return std::log(v);
+}
+double log2_(double v) {
+    return std::log2(v);
+}
+double log10_(double v) {
+    return std::log10(v);
+}
+double sgn_(double v) {
+    return v < 0 ? -1 : v > 0 ? 1 : v;
+}
+double sin_(double v) {
+    return std::sin(v);
+}
+double cos_(double v) {
+    return std::cos(v);
+}
+double tan_(double v) {
+    return std::tan(v);
+}
+double asin_(double v) {
+    return std::asin(v);
+}
+double acos_(double v) {
+    return std::acos(v);
+}
+double atan_(double v) {
+    return std::atan(v);
+}
+double sinh_(double v) {
+    return std::sinh(v);
+}
+double cosh_(double v) {
+    return std::cosh(v);
+}
+double tanh_(double v) {
+    return std::tanh(v);
+}
+double asinh_(double v) {
+    return std::asinh(v);
+}
+double acosh_(double v) {
+    return std::acosh(v);
+}
+double atanh_(double v) {
+    return std::atanh(v);
+}
+double deg_(double v) {
+    return v * 180 / std::numbers::pi;
+}
+double rad_(double v) {
+    return v * std::numbers::pi / 180;
+}
 
 Value round_(const FunctionCall& c) {
     double to_nearest = c.args.size() > 1 ? scalar_arg(c, 1) : 1;
@@ -98,9 +149,15 @@ Value date_function(const FunctionCall& c) {
 std::chrono::year_month_day civil(std::chrono::sys_seconds t) {
     return std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(t));
 }
-double year(std::chrono::sys_seconds t) { return static_cast<int>(civil(t).year()); }
-double month(std::chrono::sys_seconds t) { return static_cast<unsigned>(civil(t).month()); }
-double day_of_month(std::chrono::sys_seconds t) { return static_cast<unsigned>(civil(t).day()); }
+double year(std::chrono::sys_seconds t) {
+    return static_cast<int>(civil(t).year());
+}
+double month(std::chrono::sys_seconds t) {
+    return static_cast<unsigned>(civil(t).month());
+}
+double day_of_month(std::chrono::sys_seconds t) {
+    return static_cast<unsigned>(civil(t).day());
+}
 double day_of_week(std::chrono::sys_seconds t) {
     return std::chrono::weekday(std::chrono::floor<std::chrono::days>(t)).c_encoding();
 }
@@ -112,7 +169,8 @@ double day_of_year(std::chrono::sys_seconds t) {
 double days_in_month(std::chrono::sys_seconds t) {
     auto ymd = civil(t);
     return static_cast<unsigned>(
-        std::chrono::year_month_day_last(ymd.year(), std::chrono::month_day_last(ymd.month())).day());
+        std::chrono::year_month_day_last(ymd.year(), std::chrono::month_day_last(ymd.month()))
+            .day());
 }
 double hour(std::chrono::sys_seconds t) {
     return static_cast<double>((t - std::chrono::floor<std::chrono::days>(t)).count() / 3600);
@@ -121,10 +179,16 @@ double minute(std::chrono::sys_seconds t) {
     return static_cast<double>((t - std::chrono::floor<std::chrono::hours>(t)).count() / 60);
 }
 
-Value time_(const FunctionCall& c) { return Scalar{c.t, static_cast<double>(c.t) / 1000}; }
-Value pi(const FunctionCall& c) { return Scalar{c.t, std::numbers::pi}; }
+Value time_(const FunctionCall& c) {
+    return Scalar{c.t, static_cast<double>(c.t) / 1000};
+}
+Value pi(const FunctionCall& c) {
+    return Scalar{c.t, std::numbers::pi};
+}
 
-Value vector_(const FunctionCall& c) { return Vector{VectorSample{{}, c.t, scalar_arg(c, 0)}}; }
+Value vector_(const FunctionCall& c) {
+    return Vector{VectorSample{{}, c.t, scalar_arg(c, 0)}};
+}
 
 Value scalar_(const FunctionCall& c) {
     const Vector& v = vector_arg(c, 0);
@@ -134,22 +198,28 @@ Value scalar_(const FunctionCall& c) {
 Value timestamp(const FunctionCall& c) {
     Vector out;
     for (const auto& s : vector_arg(c, 0))
-        out.push_back(VectorSample{s.labels.without_metric_name(), c.t, static_cast<double>(s.t) / 1000});
+        out.push_back(
+            VectorSample{s.labels.without_metric_name(), c.t, static_cast<double>(s.t) / 1000});
     return out;
 }
 
 // NaN goes last in both directions.
 Value sort_by_value(const FunctionCall& c, bool descending) {
     Vector out = vector_arg(c, 0);
-    std::stable_sort(out.begin(), out.end(), [descending](const VectorSample& a, const VectorSample& b) {
-        if (std::isnan(a.v)) return false;
-        if (std::isnan(b.v)) return true;
-        return descending ? a.v > b.v : a.v < b.v;
-    });
+    std::stable_sort(out.begin(), out.end(),
+                     [descending](const VectorSample& a, const VectorSample& b) {
+                         if (std::isnan(a.v)) return false;
+                         if (std::isnan(b.v)) return true;
+                         return descending ? a.v > b.v : a.v < b.v;
+                     });
     return out;
 }
-Value sort(const FunctionCall& c) { return sort_by_value(c, false); }
-Value sort_desc(const FunctionCall& c) { return sort_by_value(c, true); }
+Value sort(const FunctionCall& c) {
+    return sort_by_value(c, false);
+}
+Value sort_desc(const FunctionCall& c) {
+    return sort_by_value(c, true);
+}
 
 Value absent(const FunctionCall& c) {
     if (!vector_arg(c, 0).empty()) return Vector{};
@@ -157,7 +227,8 @@ Value absent(const FunctionCall& c) {
 }
 
 // Go's Regexp.ExpandString: $1, ${1}, $name, ${name}; $$ is a literal dollar.
-std::string expand_template(std::string_view tmpl, const RE2& re, const std::vector<re2::StringPiece>& groups) {
+std::string expand_template(std::string_view tmpl, const RE2& re,
+                            const std::vector<re2::StringPiece>& groups) {
     std::string out;
     const auto& named = re.NamedCapturingGroups();
     for (std::size_t i = 0; i < tmpl.size(); ++i) {
@@ -173,7 +244,8 @@ std::string expand_template(std::string_view tmpl, const RE2& re, const std::vec
         bool braced = tmpl[i + 1] == '{';
         std::size_t start = i + (braced ? 2 : 1);
         std::size_t end = start;
-        while (end < tmpl.size() && (std::isalnum(static_cast<unsigned char>(tmpl[end])) || tmpl[end] == '_'))
+        while (end < tmpl.size() &&
+               (std::isalnum(static_cast<unsigned char>(tmpl[end])) || tmpl[end] == '_'))
             ++end;
         if (end == start || (braced && (end >= tmpl.size() || tmpl[end] != '}'))) {
             out += '$';  // malformed reference: Go keeps the dollar as text
@@ -181,12 +253,14 @@ std::string expand_template(std::string_view tmpl, const RE2& re, const std::vec
         }
         std::string name(tmpl.substr(start, end - start));
         int index = -1;
-        if (std::all_of(name.begin(), name.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); })) {
+        if (std::all_of(name.begin(), name.end(),
+                        [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); })) {
             index = name.size() < 9 ? std::stoi(name) : -1;
         } else if (auto it = named.find(name); it != named.end()) {
             index = it->second;
         }
-        if (index >= 0 && index < static_cast<int>(groups.size()) && groups[index].data() != nullptr)
+        if (index >= 0 && index < static_cast<int>(groups.size()) &&
+            groups[index].data() != nullptr)
             out.append(groups[index].data(), groups[index].size());
         i = braced ? end : end - 1;
     }
@@ -200,14 +274,17 @@ Value label_replace(const FunctionCall& c) {
     RE2::Options options;
     options.set_log_errors(false);
     RE2 re("^(?:" + string_arg(c, 4) + ")$", options);
-    if (!re.ok()) throw EvalError("invalid regular expression in label_replace(): " + string_arg(c, 4));
+    if (!re.ok())
+        throw EvalError("invalid regular expression in label_replace(): " + string_arg(c, 4));
     if (!is_valid_label_name(dst))
         throw EvalError("invalid destination label name in label_replace(): " + dst);
     Vector out = vector_arg(c, 0);
-    std::vector<re2::StringPiece> groups(static_cast<std::size_t>(re.NumberOfCapturingGroups()) + 1);
+    std::vector<re2::StringPiece> groups(static_cast<std::size_t>(re.NumberOfCapturingGroups()) +
+                                         1);
     for (auto& s : out) {
         const std::string& value = s.labels.get(src);
-        if (!re.Match(value, 0, value.size(), RE2::UNANCHORED, groups.data(), static_cast<int>(groups.size())))
+        if (!re.Match(value, 0, value.size(), RE2::UNANCHORED, groups.data(),
+                      static_cast<int>(groups.size())))
             continue;
         s.labels.set(dst, expand_template(replacement, re, groups));
     }
@@ -217,7 +294,8 @@ Value label_replace(const FunctionCall& c) {
 Value label_join(const FunctionCall& c) {
     const std::string& dst = string_arg(c, 1);
     const std::string& separator = string_arg(c, 2);
-    if (!is_valid_label_name(dst)) throw EvalError("invalid destination label name in label_join(): " + dst);
+    if (!is_valid_label_name(dst))
+        throw EvalError("invalid destination label name in label_join(): " + dst);
     std::vector<std::string> sources;
     for (std::size_t i = 3; i < c.args.size(); ++i) {
         sources.push_back(string_arg(c, i));
@@ -264,7 +342,8 @@ Value histogram_quantile(const FunctionCall& c) {
     }
     Vector out;
     for (auto& h : histograms)
-        out.push_back(VectorSample{h.labels.without_metric_name(), c.t, bucket_quantile(q, std::move(h.buckets))});
+        out.push_back(VectorSample{h.labels.without_metric_name(), c.t,
+                                   bucket_quantile(q, std::move(h.buckets))});
     return out;
 }
 

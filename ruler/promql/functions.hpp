@@ -43,8 +43,8 @@ Vector map_series(const Matrix& input, Timestamp t, Fn fn, bool keep_name = fals
         if (series.samples.empty()) continue;
         std::optional<double> v = fn(series);
         if (!v) continue;
-        out.push_back(VectorSample{keep_name ? series.labels : series.labels.without_metric_name(),
-                                   t, *v});
+        out.push_back(
+            VectorSample{keep_name ? series.labels : series.labels.without_metric_name(), t, *v});
     }
     return out;
 }

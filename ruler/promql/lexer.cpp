@@ -14,18 +14,30 @@ namespace stackwatch::promql {
 
 namespace {
 
-bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
-bool is_digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
-bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
+bool is_alpha(char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+}
+bool is_digit(char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+}
+bool is_alnum(char c) {
+    return is_alpha(c) || is_digit(c);
+}
 
 TokenKind keyword_kind(std::string_view word, bool& found) {
     static const std::unordered_map<std::string, TokenKind> kKeywords = {
-        {"and", TokenKind::kw_and},         {"or", TokenKind::kw_or},
-        {"unless", TokenKind::kw_unless},   {"atan2", TokenKind::kw_atan2},
-        {"bool", TokenKind::kw_bool},       {"by", TokenKind::kw_by},
-        {"without", TokenKind::kw_without}, {"on", TokenKind::kw_on},
-        {"ignoring", TokenKind::kw_ignoring}, {"group_left", TokenKind::kw_group_left},
-        {"group_right", TokenKind::kw_group_right}, {"offset", TokenKind::kw_offset},
+        {"and", TokenKind::kw_and},
+        {"or", TokenKind::kw_or},
+        {"unless", TokenKind::kw_unless},
+        {"atan2", TokenKind::kw_atan2},
+        {"bool", TokenKind::kw_bool},
+        {"by", TokenKind::kw_by},
+        {"without", TokenKind::kw_without},
+        {"on", TokenKind::kw_on},
+        {"ignoring", TokenKind::kw_ignoring},
+        {"group_left", TokenKind::kw_group_left},
+        {"group_right", TokenKind::kw_group_right},
+        {"offset", TokenKind::kw_offset},
     };
     std::string lower(word);
     std::transform(lower.begin(), lower.end(), lower.begin(),
@@ -43,7 +55,8 @@ std::size_t duration_length(std::string_view in, std::size_t pos) {
         while (i < in.size() && is_digit(in[i])) ++i;
         if (in.substr(i, 2) == "ms") {
             i += 2;
-        } else if (i < in.size() && std::string_view("smhdwy").find(in[i]) != std::string_view::npos) {
+        } else if (i < in.size() &&
+                   std::string_view("smhdwy").find(in[i]) != std::string_view::npos) {
             ++i;
         } else {
             return 0;
@@ -134,22 +147,44 @@ std::string unquote(std::string_view quoted) {
             return digits;
         };
         switch (e) {
-            case 'a': out += '\a'; break;
-            case 'b': out += '\b'; break;
-            case 'f': out += '\f'; break;
-            case 'n': out += '\n'; break;
-            case 'r': out += '\r'; break;
-            case 't': out += '\t'; break;
-            case 'v': out += '\v'; break;
-            case '\\': out += '\\'; break;
+            case 'a':
+                out += '\a';
+                break;
+            case 'b':
+                out += '\b';
+                break;
+            case 'f':
+                out += '\f';
+                break;
+            case 'n':
+                out += '\n';
+                break;
+            case 'r':
+                out += '\r';
+                break;
+            case 't':
+                out += '\t';
+                break;
+            case 'v':
+                out += '\v';
+                break;
+            case '\\':
+                out += '\\';
+                break;
             case '"':
             case '\'':
                 if (e != quote) throw std::invalid_argument("invalid escape sequence");
                 out += e;
                 break;
-            case 'x': out += static_cast<char>(parse_digits(take(2), 16)); break;
-            case 'u': append_utf8(out, parse_digits(take(4), 16)); break;
-            case 'U': append_utf8(out, parse_digits(take(8), 16)); break;
+            case 'x':
+                out += static_cast<char>(parse_digits(take(2), 16));
+                break;
+            case 'u':
+                append_utf8(out, parse_digits(take(4), 16));
+                break;
+            case 'U':
+                append_utf8(out, parse_digits(take(8), 16));
+                break;
             default:
                 if (e >= '0' && e <= '7') {
                     --i;
@@ -176,8 +211,10 @@ double parse_number(std::string_view input) {
     bool integral = lower.find_first_of(".e") == std::string::npos || lower.starts_with("0x");
     if (integral) {
         int base = 10;
-        if (lower.starts_with("0x")) base = 16;
-        else if (lower.size() > 1 && lower[0] == '0') base = 8;
+        if (lower.starts_with("0x"))
+            base = 16;
+        else if (lower.size() > 1 && lower[0] == '0')
+            base = 8;
         char* end = nullptr;
         errno = 0;
         long long v = std::strtoll(text.c_str(), &end, base);
@@ -201,12 +238,18 @@ std::pair<int, int> line_column(std::string_view input, int position) {
 
 std::string describe(const Token& token) {
     switch (token.kind) {
-        case TokenKind::end_of_input: return "end of input";
-        case TokenKind::identifier: return "identifier \"" + token.text + "\"";
-        case TokenKind::number: return "number \"" + token.text + "\"";
-        case TokenKind::duration: return "duration \"" + token.text + "\"";
-        case TokenKind::string: return "string";
-        default: return "\"" + token.text + "\"";
+        case TokenKind::end_of_input:
+            return "end of input";
+        case TokenKind::identifier:
+            return "identifier \"" + token.text + "\"";
+        case TokenKind::number:
+            return "number \"" + token.text + "\"";
+        case TokenKind::duration:
+            return "duration \"" + token.text + "\"";
+        case TokenKind::string:
+            return "string";
+        default:
+            return "\"" + token.text + "\"";
     }
 }
 
@@ -233,7 +276,8 @@ std::vector<Token> lex(std::string_view in) {
             std::size_t j = i + 1;
             while (j < in.size() && in[j] != c) {
                 if (in[j] == '\\' && c != '`') ++j;
-                if (j < in.size() && in[j] == '\n' && c != '`') fail(i, "unterminated quoted string");
+                if (j < in.size() && in[j] == '\n' && c != '`')
+                    fail(i, "unterminated quoted string");
                 ++j;
             }
             if (j >= in.size()) fail(i, "unterminated quoted string");
@@ -250,7 +294,8 @@ std::vector<Token> lex(std::string_view in) {
             }
             std::size_t n = number_length(in, i);
             if (i + n < in.size() && (is_alnum(in[i + n]) || in[i + n] == '.'))
-                fail(i, "bad number or duration syntax: \"" + std::string(in.substr(i, n + 1)) + "\"");
+                fail(i,
+                     "bad number or duration syntax: \"" + std::string(in.substr(i, n + 1)) + "\"");
             emit(TokenKind::number, n);
         } else if (is_alpha(c) || (c == ':' && bracket_depth == 0)) {
             std::size_t j = i;
@@ -265,33 +310,77 @@ std::vector<Token> lex(std::string_view in) {
             emit(kind, j - i);
         } else {
             std::string_view two = in.substr(i, 2);
-            if (two == "==") emit(TokenKind::eql, 2);
-            else if (two == "!=") emit(TokenKind::neq, 2);
-            else if (two == "=~") emit(TokenKind::eql_regex, 2);
-            else if (two == "!~") emit(TokenKind::neq_regex, 2);
-            else if (two == "<=") emit(TokenKind::lte, 2);
-            else if (two == ">=") emit(TokenKind::gte, 2);
+            if (two == "==")
+                emit(TokenKind::eql, 2);
+            else if (two == "!=")
+                emit(TokenKind::neq, 2);
+            else if (two == "=~")
+                emit(TokenKind::eql_regex, 2);
+            else if (two == "!~")
+                emit(TokenKind::neq_regex, 2);
+            else if (two == "<=")
+                emit(TokenKind::lte, 2);
+            else if (two == ">=")
+                emit(TokenKind::gte, 2);
             else {
                 TokenKind kind;
                 switch (c) {
-                    case '(': kind = TokenKind::left_paren; break;
-                    case ')': kind = TokenKind::right_paren; break;
-                    case '{': kind = TokenKind::left_brace; break;
-                    case '}': kind = TokenKind::right_brace; break;
-                    case '[': kind = TokenKind::left_bracket; ++bracket_depth; break;
-                    case ']': kind = TokenKind::right_bracket; --bracket_depth; break;
-                    case ',': kind = TokenKind::comma; break;
-                    case ':': kind = TokenKind::colon; break;
-                    case '@': kind = TokenKind::at; break;
-                    case '=': kind = TokenKind::assign; break;
-                    case '<': kind = TokenKind::lss; break;
-                    case '>': kind = TokenKind::gtr; break;
-                    case '+': kind = TokenKind::add; break;
-                    case '-': kind = TokenKind::sub; break;
-                    case '*': kind = TokenKind::mul; break;
-                    case '/': kind = TokenKind::div; break;
-                    case '%': kind = TokenKind::mod; break;
-                    case '^': kind = TokenKind::pow; break;
+                    case '(':
+                        kind = TokenKind::left_paren;
+                        break;
+                    case ')':
+                        kind = TokenKind::right_paren;
+                        break;
+                    case '{':
+                        kind = TokenKind::left_brace;
+                        break;
+                    case '}':
+                        kind = TokenKind::right_brace;
+                        break;
+                    case '[':
+                        kind = TokenKind::left_bracket;
+                        ++bracket_depth;
+                        break;
+                    case ']':
+                        kind = TokenKind::right_bracket;
+                        --bracket_depth;
+                        break;
+                    case ',':
+                        kind = TokenKind::comma;
+                        break;
+                    case ':':
+                        kind = TokenKind::colon;
+                        break;
+                    case '@':
+                        kind = TokenKind::at;
+                        break;
+                    case '=':
+                        kind = TokenKind::assign;
+                        break;
+                    case '<':
+                        kind = TokenKind::lss;
+                        break;
+                    case '>':
+                        kind = TokenKind::gtr;
+                        break;
+                    case '+':
+                        kind = TokenKind::add;
+                        break;
+                    case '-':
+                        kind = TokenKind::sub;
+                        break;
+                    case '*':
+                        kind = TokenKind::mul;
+                        break;
+                    case '/':
+                        kind = TokenKind::div;
+                        break;
+                    case '%':
+                        kind = TokenKind::mod;
+                        break;
+                    case '^':
+                        kind = TokenKind::pow;
+                        break;
                     default:
                         fail(i, std::string("unexpected character: '") + c + "'");
                         return tokens;

@@ -20,10 +20,14 @@ Matcher::Matcher(MatchType type, std::string name, std::string value)
 
 bool Matcher::matches(std::string_view value) const {
     switch (type_) {
-        case MatchType::equal: return value == value_;
-        case MatchType::not_equal: return value != value_;
-        case MatchType::regex: return RE2::PartialMatch(value, *regex_);
-        case MatchType::not_regex: return !RE2::PartialMatch(value, *regex_);
+        case MatchType::equal:
+            return value == value_;
+        case MatchType::not_equal:
+            return value != value_;
+        case MatchType::regex:
+            return RE2::PartialMatch(value, *regex_);
+        case MatchType::not_regex:
+            return !RE2::PartialMatch(value, *regex_);
     }
     return false;
 }

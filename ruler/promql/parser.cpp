@@ -27,44 +27,67 @@ constexpr int kPowPrecedence = 6;
 // Binding strength of a binary operator token, 0 when the token is not one.
 int precedence(TokenKind kind) {
     switch (kind) {
-        case TokenKind::kw_or: return 1;
+        case TokenKind::kw_or:
+            return 1;
         case TokenKind::kw_and:
-        case TokenKind::kw_unless: return 2;
+        case TokenKind::kw_unless:
+            return 2;
         case TokenKind::eql:
         case TokenKind::neq:
         case TokenKind::lss:
         case TokenKind::lte:
         case TokenKind::gtr:
-        case TokenKind::gte: return 3;
+        case TokenKind::gte:
+            return 3;
         case TokenKind::add:
-        case TokenKind::sub: return 4;
+        case TokenKind::sub:
+            return 4;
         case TokenKind::mul:
         case TokenKind::div:
         case TokenKind::mod:
-        case TokenKind::kw_atan2: return 5;
-        case TokenKind::pow: return kPowPrecedence;
-        default: return 0;
+        case TokenKind::kw_atan2:
+            return 5;
+        case TokenKind::pow:
+            return kPowPrecedence;
+        default:
+            return 0;
     }
 }
 
 BinaryOp binary_op(TokenKind kind) {
     switch (kind) {
-        case TokenKind::kw_or: return BinaryOp::lor;
-        case TokenKind::kw_and: return BinaryOp::land;
-        case TokenKind::kw_unless: return BinaryOp::lunless;
-        case TokenKind::eql: return BinaryOp::eql;
-        case TokenKind::neq: return BinaryOp::neq;
-        case TokenKind::lss: return BinaryOp::lss;
-        case TokenKind::lte: return BinaryOp::lte;
-        case TokenKind::gtr: return BinaryOp::gtr;
-        case TokenKind::gte: return BinaryOp::gte;
-        case TokenKind::add: return BinaryOp::add;
-        case TokenKind::sub: return BinaryOp::sub;
-        case TokenKind::mul: return BinaryOp::mul;
-        case TokenKind::div: return BinaryOp::div;
-        case TokenKind::mod: return BinaryOp::mod;
-        case TokenKind::kw_atan2: return BinaryOp::atan2;
-        default: return BinaryOp::pow;
+        case TokenKind::kw_or:
+            return BinaryOp::lor;
+        case TokenKind::kw_and:
+            return BinaryOp::land;
+        case TokenKind::kw_unless:
+            return BinaryOp::lunless;
+        case TokenKind::eql:
+            return BinaryOp::eql;
+        case TokenKind::neq:
+            return BinaryOp::neq;
+        case TokenKind::lss:
+            return BinaryOp::lss;
+        case TokenKind::lte:
+            return BinaryOp::lte;
+        case TokenKind::gtr:
+            return BinaryOp::gtr;
+        case TokenKind::gte:
+            return BinaryOp::gte;
+        case TokenKind::add:
+            return BinaryOp::add;
+        case TokenKind::sub:
+            return BinaryOp::sub;
+        case TokenKind::mul:
+            return BinaryOp::mul;
+        case TokenKind::div:
+            return BinaryOp::div;
+        case TokenKind::mod:
+            return BinaryOp::mod;
+        case TokenKind::kw_atan2:
+            return BinaryOp::atan2;
+        default:
+            return BinaryOp::pow;
     }
 }
 
@@ -73,11 +96,11 @@ std::optional<AggregateOp> aggregate_op(std::string_view word) {
     std::transform(lower.begin(), lower.end(), lower.begin(),
                    [](unsigned char c) { return std::tolower(c); });
     static constexpr std::pair<std::string_view, AggregateOp> kOps[] = {
-        {"sum", AggregateOp::sum},       {"avg", AggregateOp::avg},
-        {"min", AggregateOp::min},       {"max", AggregateOp::max},
-        {"count", AggregateOp::count},   {"group", AggregateOp::group},
-        {"stddev", AggregateOp::stddev}, {"stdvar", AggregateOp::stdvar},
-        {"topk", AggregateOp::topk},     {"bottomk", AggregateOp::bottomk},
+        {"sum", AggregateOp::sum},           {"avg", AggregateOp::avg},
+        {"min", AggregateOp::min},           {"max", AggregateOp::max},
+        {"count", AggregateOp::count},       {"group", AggregateOp::group},
+        {"stddev", AggregateOp::stddev},     {"stdvar", AggregateOp::stdvar},
+        {"topk", AggregateOp::topk},         {"bottomk", AggregateOp::bottomk},
         {"quantile", AggregateOp::quantile}, {"count_values", AggregateOp::count_values},
     };
     for (const auto& [name, op] : kOps)
@@ -122,7 +145,8 @@ private:
     }
     const Token& expect(TokenKind kind, const std::string& what, const std::string& context) {
         if (peek().kind != kind)
-            fail(peek(), "unexpected " + describe(peek()) + " in " + context + ", expected " + what);
+            fail(peek(),
+                 "unexpected " + describe(peek()) + " in " + context + ", expected " + what);
         return next();
     }
 
@@ -183,7 +207,8 @@ private:
             for (const auto& l : matching.include)
                 if (matching.on && std::find(matching.labels.begin(), matching.labels.end(), l) !=
                                        matching.labels.end())
-                    fail(group, "label \"" + l + "\" must not occur in ON and GROUP clause at once");
+                    fail(group,
+                         "label \"" + l + "\" must not occur in ON and GROUP clause at once");
         }
         bin.matching = matching;
         return explicit_matching;
@@ -192,7 +217,9 @@ private:
     BinaryExpr check_binary(BinaryExpr bin, const Token& op_token, bool explicit_matching) {
         ValueType lt = type_of(*bin.lhs);
         ValueType rt = type_of(*bin.rhs);
-        auto operand_ok = [](ValueType t) { return t == ValueType::scalar || t == ValueType::vector; };
+        auto operand_ok = [](ValueType t) {
+            return t == ValueType::scalar || t == ValueType::vector;
+        };
         if (!operand_ok(lt) || !operand_ok(rt))
             fail(op_token, "binary expression must contain only scalar and instant vector types");
         bool both_vectors = lt == ValueType::vector && rt == ValueType::vector;
@@ -266,8 +293,10 @@ private:
             return AtModifier{t.text == "start" ? AtModifier::Kind::start : AtModifier::Kind::end};
         }
         double sign = 1;
-        if (accept(TokenKind::sub)) sign = -1;
-        else accept(TokenKind::add);
+        if (accept(TokenKind::sub))
+            sign = -1;
+        else
+            accept(TokenKind::add);
         const Token& num = expect(TokenKind::number, "number or start() or end()", "@ modifier");
         double seconds = sign * parse_number(num.text);
         if (!std::isfinite(seconds) || std::abs(seconds) >= 9.2e15)
@@ -303,8 +332,9 @@ private:
         } else if (auto* sq = std::get_if<SubqueryExpr>(&copy.node)) {
             apply(*sq, t);
         } else {
-            fail(t, what + " modifier must be preceded by an instant vector selector or range "
-                           "vector selector or a subquery");
+            fail(t, what +
+                        " modifier must be preceded by an instant vector selector or range "
+                        "vector selector or a subquery");
         }
         return std::make_shared<const Expr>(std::move(copy));
     }
@@ -323,8 +353,7 @@ private:
         }
         expect(TokenKind::right_bracket, "\"]\" or \":\"", "range selector");
         const auto* vs = std::get_if<VectorSelector>(&e->node);
-        if (vs == nullptr)
-            fail(open, "ranges only allowed for vector selectors");
+        if (vs == nullptr) fail(open, "ranges only allowed for vector selectors");
         if (vs->offset_ms != 0 || vs->at) fail(open, "no offset modifiers allowed before range");
         return make(e->position, MatrixSelector{e, range});
     }
@@ -332,17 +361,24 @@ private:
     ExprPtr parse_primary() {
         const Token& t = peek();
         switch (t.kind) {
-            case TokenKind::number: next(); return make(t.position, NumberLiteral{parse_number(t.text)});
-            case TokenKind::string: next(); return make(t.position, StringLiteral{t.text});
+            case TokenKind::number:
+                next();
+                return make(t.position, NumberLiteral{parse_number(t.text)});
+            case TokenKind::string:
+                next();
+                return make(t.position, StringLiteral{t.text});
             case TokenKind::left_paren: {
                 next();
                 ExprPtr inner = parse_expr(1);
                 expect(TokenKind::right_paren, "\")\"", "parenthesized expression");
                 return make(t.position, ParenExpr{inner});
             }
-            case TokenKind::left_brace: return parse_selector("", t.position);
-            case TokenKind::identifier: return parse_identifier();
-            case TokenKind::end_of_input: fail(t, "unexpected end of input");
+            case TokenKind::left_brace:
+                return parse_selector("", t.position);
+            case TokenKind::identifier:
+                return parse_identifier();
+            case TokenKind::end_of_input:
+                fail(t, "unexpected end of input");
             default:
                 if (is_label_name_token(t)) return parse_identifier();
                 fail(t, "unexpected " + describe(t));
@@ -393,8 +429,8 @@ private:
         std::size_t wanted = takes_param ? 2 : 1;
         if (args.size() != wanted)
             fail(open, std::string("wrong number of arguments for aggregate expression provided, "
-                                   "expected ") + std::to_string(wanted) + ", got " +
-                           std::to_string(args.size()));
+                                   "expected ") +
+                           std::to_string(wanted) + ", got " + std::to_string(args.size()));
         agg.expr = args.back();
         if (takes_param) agg.param = args.front();
         if (type_of(*agg.expr) != ValueType::vector)
@@ -402,7 +438,8 @@ private:
                     std::string("expected type instant vector in aggregation expression, got ") +
                         value_type_name(type_of(*agg.expr)));
         if (agg.param) {
-            ValueType want = op == AggregateOp::count_values ? ValueType::string : ValueType::scalar;
+            ValueType want =
+                op == AggregateOp::count_values ? ValueType::string : ValueType::scalar;
             if (type_of(*agg.param) != want)
                 fail_at(agg.param->position, std::string("expected type ") + value_type_name(want) +
                                                  " in aggregation parameter, got " +
@@ -456,22 +493,33 @@ private:
     ExprPtr parse_selector(const std::string& name, int position) {
         VectorSelector vs;
         vs.name = name;
-        if (!name.empty()) vs.matchers.emplace_back(MatchType::equal, std::string(kMetricName), name);
+        if (!name.empty())
+            vs.matchers.emplace_back(MatchType::equal, std::string(kMetricName), name);
         if (accept(TokenKind::left_brace)) {
             while (peek().kind != TokenKind::right_brace) {
                 const Token& label = next();
                 if (!is_label_name_token(label))
-                    fail(label, "unexpected " + describe(label) + " in label matching, expected label");
+                    fail(label,
+                         "unexpected " + describe(label) + " in label matching, expected label");
                 const Token& op = next();
                 MatchType type;
                 switch (op.kind) {
-                    case TokenKind::assign: type = MatchType::equal; break;
-                    case TokenKind::neq: type = MatchType::not_equal; break;
-                    case TokenKind::eql_regex: type = MatchType::regex; break;
-                    case TokenKind::neq_regex: type = MatchType::not_regex; break;
+                    case TokenKind::assign:
+                        type = MatchType::equal;
+                        break;
+                    case TokenKind::neq:
+                        type = MatchType::not_equal;
+                        break;
+                    case TokenKind::eql_regex:
+                        type = MatchType::regex;
+                        break;
+                    case TokenKind::neq_regex:
+                        type = MatchType::not_regex;
+                        break;
                     default:
                         fail(op, "unexpected " + describe(op) +
-                                     " in label matching, expected one of \"=\", \"!=\", \"=~\", \"!~\"");
+                                     " in label matching, expected one of \"=\", \"!=\", \"=~\", "
+                                     "\"!~\"");
                 }
                 const Token& value = expect(TokenKind::string, "string", "label matching");
                 if (label.text == kMetricName && !name.empty())
@@ -488,13 +536,16 @@ private:
         }
         bool selective = std::any_of(vs.matchers.begin(), vs.matchers.end(),
                                      [](const Matcher& m) { return !m.matches(""); });
-        if (!selective) fail_at(position, "vector selector must contain at least one non-empty matcher");
+        if (!selective)
+            fail_at(position, "vector selector must contain at least one non-empty matcher");
         return make(position, std::move(vs));
     }
 };
 
 }  // namespace
 
-ExprPtr parse(std::string_view input) { return Parser(input).parse_query(); }
+ExprPtr parse(std::string_view input) {
+    return Parser(input).parse_query();
+}
 
 }  // namespace stackwatch::promql

@@ -44,17 +44,19 @@ double bucket_quantile(double q, std::vector<Bucket> buckets) {
     // Scrapes of separate bucket series are not atomic, so counts can dip; treat them as flat.
     double max = -INFINITY;
     for (auto& b : merged) {
-        if (b.count > max) max = b.count;
-        else if (b.count < max) b.count = max;
+        if (b.count > max)
+            max = b.count;
+        else if (b.count < max)
+            b.count = max;
     }
     if (merged.size() < 2) return NAN;
     double observations = merged.back().count;
     if (observations == 0) return NAN;
     double rank = q * observations;
-    std::size_t b = static_cast<std::size_t>(
-        std::find_if(merged.begin(), merged.end() - 1,
-                     [rank](const Bucket& x) { return x.count >= rank; }) -
-        merged.begin());
+    std::size_t b =
+        static_cast<std::size_t>(std::find_if(merged.begin(), merged.end() - 1,
+                                              [rank](const Bucket& x) { return x.count >= rank; }) -
+                                 merged.begin());
     if (b == merged.size() - 1) return merged[merged.size() - 2].upper_bound;
     if (b == 0 && merged[0].upper_bound <= 0) return merged[0].upper_bound;
     double start = 0;

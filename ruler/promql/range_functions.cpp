@@ -46,9 +46,15 @@ Value extrapolated_rate(const FunctionCall& c, bool is_counter, bool is_rate) {
     });
 }
 
-Value rate(const FunctionCall& c) { return extrapolated_rate(c, true, true); }
-Value increase(const FunctionCall& c) { return extrapolated_rate(c, true, false); }
-Value delta(const FunctionCall& c) { return extrapolated_rate(c, false, false); }
+Value rate(const FunctionCall& c) {
+    return extrapolated_rate(c, true, true);
+}
+Value increase(const FunctionCall& c) {
+    return extrapolated_rate(c, true, false);
+}
+Value delta(const FunctionCall& c) {
+    return extrapolated_rate(c, false, false);
+}
 
 // irate() and idelta(): from the last two samples only.
 Value instant_value(const FunctionCall& c, bool is_rate) {
@@ -65,8 +71,12 @@ Value instant_value(const FunctionCall& c, bool is_rate) {
     });
 }
 
-Value irate(const FunctionCall& c) { return instant_value(c, true); }
-Value idelta(const FunctionCall& c) { return instant_value(c, false); }
+Value irate(const FunctionCall& c) {
+    return instant_value(c, true);
+}
+Value idelta(const FunctionCall& c) {
+    return instant_value(c, false);
+}
 
 struct Regression {
     double slope;
@@ -75,7 +85,8 @@ struct Regression {
 
 // Least squares over (seconds since intercept_time, value).
 Regression linear_regression(const std::vector<Sample>& pts, Timestamp intercept_time) {
-    double n = 0, sum_x = 0, c_x = 0, sum_y = 0, c_y = 0, sum_xy = 0, c_xy = 0, sum_x2 = 0, c_x2 = 0;
+    double n = 0, sum_x = 0, c_x = 0, sum_y = 0, c_y = 0, sum_xy = 0, c_xy = 0, sum_x2 = 0,
+           c_x2 = 0;
     bool constant_y = true;
     double first_y = pts.front().v;
     for (const auto& p : pts) {
@@ -190,7 +201,8 @@ Value sum_over_time(const FunctionCall& c) {
 }
 
 Value count_over_time(const FunctionCall& c) {
-    return over_time(c, [](const std::vector<Sample>& pts) { return static_cast<double>(pts.size()); });
+    return over_time(
+        c, [](const std::vector<Sample>& pts) { return static_cast<double>(pts.size()); });
 }
 
 Value min_over_time(const FunctionCall& c) {
@@ -222,7 +234,9 @@ double variance(const std::vector<Sample>& pts) {
     return (aux + c_aux) / count;
 }
 
-Value stdvar_over_time(const FunctionCall& c) { return over_time(c, variance); }
+Value stdvar_over_time(const FunctionCall& c) {
+    return over_time(c, variance);
+}
 
 Value stddev_over_time(const FunctionCall& c) {
     return over_time(c, [](const std::vector<Sample>& pts) { return std::sqrt(variance(pts)); });
@@ -240,8 +254,8 @@ Value quantile_over_time(const FunctionCall& c) {
 
 Value last_over_time(const FunctionCall& c) {
     return map_series(
-        matrix_arg(c, 0), c.t, [](const Series& s) -> std::optional<double> { return s.samples.back().v; },
-        true);
+        matrix_arg(c, 0), c.t,
+        [](const Series& s) -> std::optional<double> { return s.samples.back().v; }, true);
 }
 
 Value present_over_time(const FunctionCall& c) {

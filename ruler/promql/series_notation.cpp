@@ -29,16 +29,18 @@ bool is_number(std::string_view s) {
 // Where the series part of a line ends: after the metric name and its braces, if any.
 std::size_t series_end(std::string_view line) {
     std::size_t i = 0;
-    while (i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) || line[i] == '_' ||
-                               line[i] == ':'))
+    while (i < line.size() &&
+           (std::isalnum(static_cast<unsigned char>(line[i])) || line[i] == '_' || line[i] == ':'))
         ++i;
     if (i >= line.size() || line[i] != '{') return i;
     char quote = 0;
     for (; i < line.size(); ++i) {
         char c = line[i];
         if (quote) {
-            if (c == '\\') ++i;
-            else if (c == quote) quote = 0;
+            if (c == '\\')
+                ++i;
+            else if (c == quote)
+                quote = 0;
         } else if (c == '"' || c == '\'' || c == '`') {
             quote = c;
         } else if (c == '}') {
@@ -55,22 +57,26 @@ std::size_t series_end(std::string_view line) {
 void append_item(std::string_view item, std::size_t column, std::vector<SequenceValue>& out) {
     std::string_view base = item;
     std::int64_t times = -1;  // -1: no `xn` suffix
-    if (auto x = item.rfind('x'); x != std::string_view::npos && x > 0 && all_digits(item.substr(x + 1))) {
+    if (auto x = item.rfind('x');
+        x != std::string_view::npos && x > 0 && all_digits(item.substr(x + 1))) {
         base = item.substr(0, x);
         times = std::stoll(std::string(item.substr(x + 1)));
     }
     if (base == "_") {
-        for (std::int64_t i = 0; i < std::max<std::int64_t>(times, 1); ++i) out.push_back({0, true});
+        for (std::int64_t i = 0; i < std::max<std::int64_t>(times, 1); ++i)
+            out.push_back({0, true});
         return;
     }
     if (base == "stale") {
-        for (std::int64_t i = 0; i <= std::max<std::int64_t>(times, 0); ++i) out.push_back({stale_marker(), false});
+        for (std::int64_t i = 0; i <= std::max<std::int64_t>(times, 0); ++i)
+            out.push_back({stale_marker(), false});
         return;
     }
     // Split "a+b" / "a-b" at a sign that is neither leading nor part of an exponent.
     std::size_t split = std::string_view::npos;
     for (std::size_t i = 1; i < base.size(); ++i)
-        if ((base[i] == '+' || base[i] == '-') && base[i - 1] != 'e' && base[i - 1] != 'E') split = i;
+        if ((base[i] == '+' || base[i] == '-') && base[i - 1] != 'e' && base[i - 1] != 'E')
+            split = i;
     std::string_view first = split == std::string_view::npos ? base : base.substr(0, split);
     std::string_view increment = split == std::string_view::npos ? "" : base.substr(split);
     auto number = [&](std::string_view text) {
@@ -117,7 +123,8 @@ SeriesDescription parse_series_description(std::string_view line) {
         if (vs == nullptr) fail(0, "expected a series, got \"" + std::string(series) + "\"");
         std::vector<Label> labels;
         for (const auto& m : vs->matchers) {
-            if (m.type() != MatchType::equal) fail(0, "series labels must use \"=\": " + m.to_string());
+            if (m.type() != MatchType::equal)
+                fail(0, "series labels must use \"=\": " + m.to_string());
             labels.push_back(Label{m.name(), m.value()});
         }
         desc.labels = Labels(std::move(labels));

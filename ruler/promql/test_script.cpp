@@ -43,7 +43,8 @@ std::vector<std::string> script_lines(const std::string& text) {
 
 std::string first_word(const std::string& line) {
     std::string word = line.substr(0, line.find_first_of(" \t"));
-    std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(word.begin(), word.end(), word.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     return word;
 }
 
@@ -85,30 +86,36 @@ std::string compare(const EvalCommand& cmd, const Value& result, bool check_orde
     if (const auto* s = std::get_if<Scalar>(&result)) {
         if (!cmd.expected.scalar) return "expected a vector, got scalar " + format_float(s->v);
         if (!almost_equal(*cmd.expected.scalar, s->v))
-            return "expected scalar " + format_float(*cmd.expected.scalar) + " but got " + format_float(s->v);
+            return "expected scalar " + format_float(*cmd.expected.scalar) + " but got " +
+                   format_float(s->v);
         return "";
     }
-    if (std::holds_alternative<Matrix>(result)) return "received range result on instant evaluation";
+    if (std::holds_alternative<Matrix>(result))
+        return "received range result on instant evaluation";
     if (std::holds_alternative<String>(result)) return "received string result";
-    if (cmd.expected.scalar) return "expected scalar " + format_float(*cmd.expected.scalar) + ", got a vector";
+    if (cmd.expected.scalar)
+        return "expected scalar " + format_float(*cmd.expected.scalar) + ", got a vector";
     const Vector& vec = std::get<Vector>(result);
     std::map<Labels, std::size_t> position;
-    for (std::size_t i = 0; i < cmd.expected.samples.size(); ++i) position[cmd.expected.samples[i].first] = i;
+    for (std::size_t i = 0; i < cmd.expected.samples.size(); ++i)
+        position[cmd.expected.samples[i].first] = i;
     std::vector<bool> seen(cmd.expected.samples.size());
     for (std::size_t i = 0; i < vec.size(); ++i) {
         auto it = position.find(vec[i].labels);
-        if (it == position.end()) return "unexpected metric " + vec[i].labels.to_string() + " in result";
+        if (it == position.end())
+            return "unexpected metric " + vec[i].labels.to_string() + " in result";
         if (check_order && it->second != i)
             return "expected metric " + vec[i].labels.to_string() + " at position " +
                    std::to_string(it->second + 1) + " but was at " + std::to_string(i + 1);
         double want = cmd.expected.samples[it->second].second;
         if (!almost_equal(want, vec[i].v))
-            return "expected " + format_float(want) + " for " + vec[i].labels.to_string() + " but got " +
-                   format_float(vec[i].v);
+            return "expected " + format_float(want) + " for " + vec[i].labels.to_string() +
+                   " but got " + format_float(vec[i].v);
         seen[it->second] = true;
     }
     for (std::size_t i = 0; i < seen.size(); ++i)
-        if (!seen[i]) return "expected metric " + cmd.expected.samples[i].first.to_string() + " not found";
+        if (!seen[i])
+            return "expected metric " + cmd.expected.samples[i].first.to_string() + " not found";
     return "";
 }
 
@@ -127,8 +134,8 @@ std::string run_eval(const EvalCommand& cmd, const Engine& engine, const Queryab
     if (cmd.ordered) return "";
     Matrix range;
     try {
-        range = engine.range(parse(cmd.expr), cmd.at - kRangeCheckStepMs, cmd.at + kRangeCheckStepMs,
-                             kRangeCheckStepMs, data);
+        range = engine.range(parse(cmd.expr), cmd.at - kRangeCheckStepMs,
+                             cmd.at + kRangeCheckStepMs, kRangeCheckStepMs, data);
     } catch (const std::exception& e) {
         return std::string("error evaluating query in range mode: ") + e.what();
     }
@@ -139,7 +146,8 @@ std::string run_eval(const EvalCommand& cmd, const Engine& engine, const Queryab
     Value from_range = middle;
     if (std::holds_alternative<Scalar>(result))
         from_range = Scalar{cmd.at, middle.empty() ? NAN : middle.front().v};
-    if (std::string err = compare(cmd, from_range, false); !err.empty()) return err + " (range mode)";
+    if (std::string err = compare(cmd, from_range, false); !err.empty())
+        return err + " (range mode)";
     return "";
 }
 
@@ -181,7 +189,8 @@ private:
 
     void record_failure(std::size_t line_index, const std::string& message) {
         ++result_.failed;
-        result_.failures.push_back(result_.file + ":" + std::to_string(line_index + 1) + ": " + message);
+        result_.failures.push_back(result_.file + ":" + std::to_string(line_index + 1) + ": " +
+                                   message);
     }
 
     // The definition lines that follow a command, up to the next blank line.
@@ -216,9 +225,11 @@ private:
         std::string lowered = first_word(command);
         cmd.fail = lowered == "eval_fail";
         cmd.ordered = lowered == "eval_ordered";
-        if ((lowered != "eval" && !cmd.fail && !cmd.ordered) || instant != "instant" || at_word != "at")
+        if ((lowered != "eval" && !cmd.fail && !cmd.ordered) || instant != "instant" ||
+            at_word != "at")
             throw std::runtime_error(
-                "invalid evaluation command. (eval[_fail|_ordered] instant [at <offset:duration>] <query>");
+                "invalid evaluation command. (eval[_fail|_ordered] instant [at <offset:duration>] "
+                "<query>");
         std::getline(words, cmd.expr);
         cmd.expr = trim(cmd.expr);
         auto at = try_parse_duration(at_text);
@@ -233,7 +244,8 @@ private:
                 }
                 SeriesDescription desc = parse_series_description(lines_[line]);
                 if (desc.values.size() != 1)
-                    throw std::runtime_error("expecting multiple values in instant evaluation not allowed");
+                    throw std::runtime_error(
+                        "expecting multiple values in instant evaluation not allowed");
                 cmd.expected.samples.emplace_back(desc.labels, desc.values.front().value);
             }
         } catch (const std::exception& e) {

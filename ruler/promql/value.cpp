@@ -27,10 +27,17 @@ void append_quoted(std::string& out, std::string_view value) {
     out += '"';
     for (char c : value) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            default: out += c;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            default:
+                out += c;
         }
     }
     out += '"';
@@ -38,9 +45,13 @@ void append_quoted(std::string& out, std::string_view value) {
 
 }  // namespace
 
-Labels::Labels(std::initializer_list<Label> labels) : labels_(labels) { normalize(labels_); }
+Labels::Labels(std::initializer_list<Label> labels) : labels_(labels) {
+    normalize(labels_);
+}
 
-Labels::Labels(std::vector<Label> labels) : labels_(std::move(labels)) { normalize(labels_); }
+Labels::Labels(std::vector<Label> labels) : labels_(std::move(labels)) {
+    normalize(labels_);
+}
 
 const std::string& Labels::get(std::string_view name) const {
     auto it = std::lower_bound(labels_.begin(), labels_.end(), name,
@@ -48,7 +59,9 @@ const std::string& Labels::get(std::string_view name) const {
     return it != labels_.end() && it->name == name ? it->value : kEmpty;
 }
 
-bool Labels::has(std::string_view name) const { return !get(name).empty(); }
+bool Labels::has(std::string_view name) const {
+    return !get(name).empty();
+}
 
 void Labels::set(std::string_view name, std::string value) {
     auto it = std::lower_bound(labels_.begin(), labels_.end(), name,
@@ -63,7 +76,9 @@ void Labels::set(std::string_view name, std::string value) {
     }
 }
 
-void Labels::erase(std::string_view name) { set(name, ""); }
+void Labels::erase(std::string_view name) {
+    set(name, "");
+}
 
 Labels Labels::without_metric_name() const {
     Labels copy = *this;
@@ -114,7 +129,9 @@ bool is_valid_label_name(std::string_view name) {
     return true;
 }
 
-double stale_marker() { return std::bit_cast<double>(std::uint64_t{0x7ff0000000000002ULL}); }
+double stale_marker() {
+    return std::bit_cast<double>(std::uint64_t{0x7ff0000000000002ULL});
+}
 
 bool is_stale_marker(double v) {
     return std::bit_cast<std::uint64_t>(v) == std::uint64_t{0x7ff0000000000002ULL};

@@ -21,7 +21,9 @@ struct StoredSeries {
     std::deque<Sample> samples;
 };
 
-bool same_bits(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
+bool same_bits(double a, double b) {
+    return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+}
 
 // Rough per-entry overheads of the containers involved; good enough to report bytes per sample.
 constexpr std::size_t kSeriesOverhead = 128;

@@ -1,8 +1,7 @@
 // Prometheus 2.42's own PromQL test scripts, read from the shared peer-tests directory.
 
-#include <boost/test/unit_test.hpp>
-
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <filesystem>
 
@@ -15,7 +14,8 @@ BOOST_AUTO_TEST_CASE(prometheus_promql_test_scripts_pass) {
     const char* shared = std::getenv("STACKWATCH_SHARED_DIR");
     fs::path dir = shared ? fs::path(shared) / "peer-tests" / "promql" : fs::path();
     if (!shared || !fs::is_directory(dir)) {
-        BOOST_TEST_MESSAGE("peer suites not found (STACKWATCH_SHARED_DIR/peer-tests/promql): skipped");
+        BOOST_TEST_MESSAGE(
+            "peer suites not found (STACKWATCH_SHARED_DIR/peer-tests/promql): skipped");
         return;
     }
     std::vector<fs::path> files;
@@ -27,8 +27,8 @@ BOOST_AUTO_TEST_CASE(prometheus_promql_test_scripts_pass) {
     int passed = 0, failed = 0;
     for (const auto& file : files) {
         auto result = run_promql_test_file(file.string());
-        BOOST_TEST_MESSAGE(file.filename().string() << ": " << result.passed << " passed, "
-                                                    << result.failed << " failed");
+        BOOST_TEST_MESSAGE(file.filename().string()
+                           << ": " << result.passed << " passed, " << result.failed << " failed");
         for (const auto& failure : result.failures) BOOST_TEST_MESSAGE("  " << failure);
         passed += result.passed;
         failed += result.failed;
