@@ -17,6 +17,7 @@
 #include <stdexcept>
 
 #include "common/redact.hpp"
+#include "common/time_format.hpp"
 
 namespace stackwatch::log {
 namespace {
@@ -24,19 +25,6 @@ namespace {
 // spdlog formats in the calling thread for synchronous loggers, so the structured context can
 // travel beside the message without being serialised into it.
 thread_local const Context* current_context = nullptr;
-
-std::string iso_timestamp(spdlog::log_clock::time_point tp) {
-    auto secs = std::chrono::time_point_cast<std::chrono::seconds>(tp);
-    auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(tp - secs).count();
-    std::time_t t = std::chrono::system_clock::to_time_t(secs);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  static_cast<int>(millis));
-    return buf;
-}
 
 const char* level_name(spdlog::level::level_enum level) {
     switch (level) {
@@ -59,13 +47,13 @@ public:
         std::string line;
         if (format_ == Format::json) {
             nlohmann::json j;
-            j["timestamp"] = iso_timestamp(msg.time);
+            j["timestamp"] = iso8601_utc_ms(msg.time);
             j["level"] = level_name(msg.level);
             j["message"] = std::move(message);
             j["context"] = current_context != nullptr ? *current_context : Context::object();
             line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         } else {
-            line = "ts=" + iso_timestamp(msg.time) + " level=" + level_name(msg.level) +
+            line = "ts=" + iso8601_utc_ms(msg.time) + " level=" + level_name(msg.level) +
                    " msg=" + quote(message);
             if (current_context != nullptr) {
                 for (const auto& [key, value] : current_context->items())

@@ -1,0 +1,38 @@
+#pragma once
+// The stackwatch_* latency families the dashboards draw P50/P95/P99 from: histograms of every
+// probe round-trip and of every collector run, plus a sliding-window summary of probes. They
+// live in a prometheus-cpp registry so they accumulate across scrapes.
+
+#include <prometheus/family.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/summary.h>
+
+#include <memory>
+
+#include "exporter/metric_set.hpp"
+#include "exporter/target.hpp"
+
+namespace stackwatch::exporter {
+
+class LatencyHistograms : public LatencyObserver {
+public:
+    LatencyHistograms();
+    void probe(const std::string& target, const std::string& kind, double seconds) override;
+    void collector(const std::string& target, const std::string& collector, double seconds) override;
+    // Observations of one scrape as a whole, per endpoint.
+    void scrape(const std::string& endpoint, double seconds);
+    void collect_into(MetricSet& out) const;
+
+    // 100 µs to 10 s, roughly three buckets a decade.
+    static const prometheus::Histogram::BucketBoundaries& buckets();
+
+private:
+    std::shared_ptr<prometheus::Registry> registry_;
+    prometheus::Family<prometheus::Histogram>& probe_seconds_;
+    prometheus::Family<prometheus::Summary>& probe_window_;
+    prometheus::Family<prometheus::Histogram>& collector_seconds_;
+    prometheus::Family<prometheus::Histogram>& scrape_seconds_;
+};
+
+}  // namespace stackwatch::exporter

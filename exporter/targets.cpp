@@ -1,0 +1,51 @@
+#include "exporter/targets.hpp"
+
+#include "exporter/postgres/postgres_target.hpp"
+#include "exporter/process/named_processes.hpp"
+#include "exporter/redis/redis_target.hpp"
+
+namespace stackwatch::exporter {
+
+std::vector<CollectorFlag> collector_flags() {
+    std::vector<CollectorFlag> flags;
+    for (const auto& collector : postgres::postgres_collectors())
+        flags.push_back({collector.name, collector.enabled_by_default});
+    return flags;
+}
+
+std::vector<std::shared_ptr<Target>> build_targets(const ExporterConfig& config) {
+    std::vector<std::shared_ptr<Target>> targets;
+    std::optional<std::set<std::string>> enabled;
+    if (!config.collectors.empty()) {
+        enabled.emplace();
+        for (const auto& [name, on] : config.collectors)
+            if (on) enabled->insert(name);
+    }
+    for (const auto& spec : config.postgres) {
+        postgres::PostgresOptions options;
+        options.name = spec.name;
+        options.dsn = spec.dsn;
+        if (!spec.user.empty()) options.user = spec.user;
+        if (!spec.password.empty()) options.password = spec.password;
+        options.connection_options = spec.options;
+        options.enabled_collectors = enabled;
+        options.custom_queries_file = spec.queries_file;
+        targets.push_back(std::make_shared<postgres::PostgresTarget>(options));
+    }
+    for (const auto& spec : config.redis) {
+        redis::RedisOptions options;
+        options.name = spec.name;
+        options.address = spec.address;
+        options.user = spec.user;
+        options.password = spec.password;
+        targets.push_back(std::make_shared<redis::RedisTarget>(options));
+    }
+    if (!config.processes.empty()) {
+        std::vector<ProcessGroup> groups;
+        for (const auto& spec : config.processes) groups.push_back({spec.name, spec.pidfile});
+        targets.push_back(std::make_shared<NamedProcessesTarget>(groups));
+    }
+    return targets;
+}
+
+}  // namespace stackwatch::exporter
