@@ -1,0 +1,106 @@
+#include <functional>
+#include <stdexcept>
+
+#include "exporter/postgres/collector.hpp"
+
+namespace stackwatch::exporter::postgres {
+namespace {
+
+struct Registration {
+    CollectorInfo info;
+    std::function<std::unique_ptr<Collector>(const PostgresOptions&)> make;
+};
+
+// Names and defaults follow postgres_exporter, except postmaster, which is on here: its value
+// comes with the connection and costs no query.
+const std::vector<Registration>& registry() {
+    static const std::vector<Registration> kRegistry = {
+        {{"stat_database", true, "pg_stat_database and pg_stat_database_conflicts"},
+         make_stat_database_collector},
+        {{"stat_bgwriter", true, "pg_stat_bgwriter"}, make_stat_bgwriter_collector},
+        {{"stat_archiver", true, "pg_stat_archiver"}, make_stat_archiver_collector},
+        {{"settings", true, "numeric pg_settings, units normalised to seconds and bytes"},
+         make_settings_collector},
+        {{"locks", true, "pg_locks by database and mode"}, make_locks_collector},
+        {{"stat_activity", true, "connections by database and state"},
+         make_stat_activity_collector},
+        {{"database", true, "database sizes and connection limits"}, make_database_collector},
+        {{"replication", true, "replica status and replication lag"}, make_replication_collector},
+        {{"stat_replication", true, "pg_stat_replication"}, make_stat_replication_collector},
+        {{"replication_slots", true, "pg_replication_slots"}, make_replication_slots_collector},
+        {{"postmaster", true, "postmaster start time"}, make_postmaster_collector},
+        {{"stat_user_tables", true, "pg_stat_user_tables, most active tables first"},
+         make_stat_user_tables_collector},
+        {{"statio_user_tables", true, "pg_statio_user_tables, most active tables first"},
+         make_statio_user_tables_collector},
+        {{"stat_statements", false, "pg_stat_statements, top statements by total time"},
+         make_stat_statements_collector},
+    };
+    return kRegistry;
+}
+
+}  // namespace
+
+void SingleQueryCollector::collect(Session& session, Deadline deadline, MetricSet& out) {
+    if (generation_ != session.generation()) {
+        sql_ = sql(session.facts());
+        generation_ = session.generation();
+    }
+    auto result = session.run(statement_name_, sql_, deadline);
+    for (const auto& row : result) add(row, session.facts(), out);
+}
+
+std::string ColumnsCollector::sql(const ServerFacts& facts) const {
+    std::string sql = "SELECT ";
+    for (const auto& label : labels_)
+        sql.append(label.expression).append(" AS ").append(label.label).append(", ");
+    return sql + select_list(columns_, facts.version_num) + " " + rest_;
+}
+
+void ColumnsCollector::add(const pqxx::row& row, const ServerFacts& facts, MetricSet& out) const {
+    Labels labels;
+    for (const auto& label : labels_)
+        labels.emplace_back(label.label, as_label(row[std::string(label.label)], label.when_null));
+    add_row(out, row, columns_, facts.version_num, labels);
+}
+
+void CachedCollector::collect(Session& session, Deadline deadline, MetricSet& out) {
+    auto now = std::chrono::steady_clock::now();
+    if (generation_ != session.generation() || now - read_at_ >= ttl_) {
+        MetricSet fresh;
+        inner_->collect(session, deadline, fresh);
+        cached_ = std::move(fresh);
+        read_at_ = now;
+        generation_ = session.generation();
+    }
+    MetricSet copy = cached_;
+    out.merge(std::move(copy));
+}
+
+std::vector<CollectorInfo> postgres_collectors() {
+    std::vector<CollectorInfo> infos;
+    for (const auto& registration : registry()) infos.push_back(registration.info);
+    return infos;
+}
+
+std::vector<NamedCollector> make_collectors(const PostgresOptions& options) {
+    if (options.enabled_collectors) {
+        for (const auto& name : *options.enabled_collectors) {
+            bool known = false;
+            for (const auto& registration : registry())
+                known = known || registration.info.name == name;
+            if (!known)
+                throw std::invalid_argument("unknown PostgreSQL collector \"" + name + "\"");
+        }
+    }
+    std::vector<NamedCollector> collectors;
+    for (const auto& registration : registry()) {
+        bool enabled = options.enabled_collectors
+                           ? options.enabled_collectors->count(registration.info.name) != 0
+                           : registration.info.enabled_by_default;
+        if (enabled) collectors.push_back({registration.info.name, registration.make(options)});
+    }
+    return collectors;
+}
+
+}  // namespace stackwatch::exporter::postgres

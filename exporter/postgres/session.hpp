@@ -1,0 +1,69 @@
+#pragma once
+// The one reused connection to a PostgreSQL server and what every collector needs from it:
+// statements prepared once per connection, each bounded by the scrape's deadline, and the facts
+// about the server that only change across a reconnect.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <pqxx/pqxx>
+#include <set>
+#include <string>
+
+#include "exporter/postgres/postgres_options.hpp"
+#include "exporter/target.hpp"
+
+namespace stackwatch::exporter::postgres {
+
+class BoundedConnection;
+
+struct ServerFacts {
+    int version_num = 0;        // server_version_num, e.g. 150004
+    std::string version;        // version()
+    std::string short_version;  // "15.4.0", as postgres_exporter's pg_static shows it
+    bool is_replica = false;
+    double postmaster_start_time = 0;  // Unix seconds
+};
+
+// libpq conninfo from the options: the DSN (URI or key=value) with the auth module's user,
+// password and options layered on, application_name set and lock_timeout added. Throws
+// std::invalid_argument (without the password) when the DSN does not parse.
+std::string build_conninfo(const PostgresOptions& options);
+// "host:port" of the DSN, for logs and labels.
+std::string server_address(const PostgresOptions& options);
+
+class Session {
+  public:
+    explicit Session(const PostgresOptions& options);
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    // Opens a connection when there is none; throws pqxx::broken_connection.
+    void ensure_connected(Deadline deadline);
+    void disconnect();
+    bool connected() const { return conn_ != nullptr; }
+    // Changes with every new connection, so caches of per-server facts know to start over.
+    std::uint64_t generation() const { return generation_; }
+    const ServerFacts& facts() const { return facts_; }
+
+    // Runs `sql`, prepared under `name` once per connection. The server cancels it when the
+    // deadline (or `timeout`, when shorter) passes. A broken connection is dropped and rethrown.
+    pqxx::result run(const std::string& name, const std::string& sql, Deadline deadline,
+                     std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+
+  private:
+    void bound_statement_time(Deadline deadline, std::optional<std::chrono::milliseconds> timeout);
+    void read_facts(Deadline deadline);
+
+    std::string conninfo_;
+    std::chrono::milliseconds connect_timeout_;
+    std::unique_ptr<BoundedConnection> conn_;
+    std::set<std::string> prepared_;
+    std::optional<std::chrono::milliseconds> statement_timeout_;  // what the server has now
+    std::uint64_t generation_ = 0;
+    ServerFacts facts_;
+};
+
+}  // namespace stackwatch::exporter::postgres

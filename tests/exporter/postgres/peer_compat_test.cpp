@@ -1,0 +1,96 @@
+// Our family names and types against the postgres_exporter Debian ships (0.11.1), run against
+// the same test server. Skips when the peer is not installed.
+
+#include <signal.h>
+
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "common/http_client.hpp"
+#include "exporter/postgres/postgres_target.hpp"
+#include "tests/exporter/postgres/postgres_fixture.hpp"
+#include "tests/support/ports.hpp"
+#include "tests/support/postgres_server.hpp"
+#include "tests/support/process.hpp"
+
+using namespace stackwatch;
+using namespace stackwatch::test;
+
+namespace {
+
+const char* kPeer = "/usr/bin/prometheus-postgres-exporter";
+
+std::map<std::string, std::string> types_of(const std::string& exposition) {
+    std::map<std::string, std::string> types;
+    std::istringstream lines(exposition);
+    for (std::string line; std::getline(lines, line);) {
+        std::istringstream words(line);
+        std::string hash, keyword, name, type;
+        if (words >> hash >> keyword >> name >> type && hash == "#" && keyword == "TYPE" &&
+            name.rfind("pg_", 0) == 0)
+            types[name] = type;
+    }
+    return types;
+}
+
+std::string scrape_peer() {
+    auto& server = shared_postgres();
+    int port = free_port();
+    auto dir = make_temp_dir("stackwatch-peer");
+    pid_t pid = spawn({kPeer, "--web.listen-address=127.0.0.1:" + std::to_string(port)},
+                      {.log_file = dir / "peer.log", .env = {"DATA_SOURCE_NAME=" + server.uri()}});
+    guard_pid(pid);
+    std::string body;
+    // The peer reports pg_up 0 until its first connection; poll until it has one.
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < give_up) {
+        auto response = http::get("http://127.0.0.1:" + std::to_string(port) + "/metrics",
+                                  std::chrono::seconds(5));
+        if (response.ok() && response.body.find("\npg_up 1") != std::string::npos) {
+            body = response.body;
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    stop_process(pid, SIGTERM, std::chrono::seconds(5));
+    unguard_pid(pid);
+    remove_dir(dir);
+    return body;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(postgres_peer_compat)
+
+BOOST_AUTO_TEST_CASE(family_names_and_types_match_postgres_exporter) {
+    if (!std::filesystem::exists(kPeer)) {
+        BOOST_TEST_MESSAGE(
+            "prometheus-postgres-exporter is not installed; skipping the comparison");
+        return;
+    }
+    std::string peer_output = scrape_peer();
+    BOOST_TEST_REQUIRE(!peer_output.empty(), "the peer never reported pg_up 1");
+    auto peer = types_of(peer_output);
+
+    exporter::postgres::PostgresTarget target(test_options());
+    auto ours = types_of(collect(target).serialize());
+
+    // Settings that exist only for some scrapes of the peer (0.11 reads them with another query)
+    // are compared by type only when we have them as well; everything else must match.
+    std::size_t compared = 0;
+    for (const auto& [name, type] : peer) {
+        BOOST_TEST_CONTEXT(name) {
+            auto it = ours.find(name);
+            BOOST_TEST((it != ours.end()), "missing family " << name);
+            if (it == ours.end()) continue;
+            BOOST_TEST(it->second == type);
+            ++compared;
+        }
+    }
+    BOOST_TEST(compared > 100u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,91 @@
+#include "tests/exporter/postgres/postgres_fixture.hpp"
+
+#include <unistd.h>
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+
+#include "tests/support/postgres_server.hpp"
+
+namespace stackwatch::test {
+
+exporter::postgres::PostgresOptions test_options() {
+    auto& server = shared_postgres();
+    exporter::postgres::PostgresOptions options;
+    options.name = "pg-test";
+    options.dsn = "postgresql://postgres@127.0.0.1:" + std::to_string(server.port()) +
+                  "/postgres?sslmode=disable";
+    options.password = server.password();
+    return options;
+}
+
+exporter::MetricSet collect(exporter::postgres::PostgresTarget& target,
+                            std::chrono::milliseconds budget) {
+    exporter::MetricSet set;
+    RecordingLatency latency;
+    target.collect(set, exporter::Deadline::in(budget), latency);
+    return set;
+}
+
+const prometheus::MetricFamily* family(const exporter::MetricSet& set, const std::string& name) {
+    for (const auto& f : set.families())
+        if (f.name == name) return &f;
+    return nullptr;
+}
+
+double value(const exporter::MetricSet& set, const std::string& name,
+             const std::map<std::string, std::string>& labels) {
+    const auto* f = family(set, name);
+    if (!f) return std::numeric_limits<double>::quiet_NaN();
+    for (const auto& metric : f->metric) {
+        std::size_t matched = 0;
+        for (const auto& pair : metric.label)
+            if (auto it = labels.find(pair.name); it != labels.end() && it->second == pair.value)
+                ++matched;
+        if (matched != labels.size()) continue;
+        switch (f->type) {
+            case prometheus::MetricType::Counter:
+                return metric.counter.value;
+            case prometheus::MetricType::Gauge:
+                return metric.gauge.value;
+            case prometheus::MetricType::Untyped:
+                return metric.untyped.value;
+            default:
+                return std::numeric_limits<double>::quiet_NaN();
+        }
+    }
+    return std::numeric_limits<double>::quiet_NaN();
+}
+
+double collector_success(const exporter::MetricSet& set, const std::string& collector) {
+    return value(set, "pg_scrape_collector_success", {{"collector", collector}});
+}
+
+CommandResult run_command(const std::string& command, const std::string& input) {
+    std::string input_file = write_temp_file("stdin", input);
+    std::string full = command + " < " + input_file + " 2>&1";
+    FILE* pipe = ::popen(full.c_str(), "r");
+    if (!pipe) return {-1, "popen failed"};
+    std::string output;
+    std::array<char, 4096> buffer{};
+    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
+        output.append(buffer.data(), n);
+    int status = ::pclose(pipe);
+    std::filesystem::remove(input_file);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+std::string write_temp_file(const std::string& name, const std::string& text) {
+    static int counter = 0;
+    auto path = std::filesystem::temp_directory_path() /
+                ("stackwatch-pg-test-" + std::to_string(::getpid()) + "-" +
+                 std::to_string(++counter) + "-" + name);
+    std::ofstream(path) << text;
+    return path.string();
+}
+
+}  // namespace stackwatch::test
