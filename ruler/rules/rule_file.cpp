@@ -9,153 +9,43 @@
 
 #include "common/config.hpp"
 #include "ruler/promql/engine.hpp"
+#include "ruler/promql/value.hpp"
 #include "ruler/rules/template.hpp"
+#include "ruler/rules/yaml_decoder.hpp"
 
 namespace stackwatch::rules {
 namespace {
 
 using tmpl::go_quote;
 
-// A value that cannot be decoded at all ends decoding, as in Go's yaml package.
-class DecodeAbort : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
-
-struct Position {
-    int line = 0;
-    int column = 0;
-    std::string text() const { return std::to_string(line) + ":" + std::to_string(column); }
-};
-
-Position position_of(const ConfigNode& node) {
-    const YAML::Mark mark = node.yaml().Mark();
-    if (!node.yaml().IsDefined() || mark.is_null()) return {};
-    return {mark.line + 1, mark.column + 1};
+RuleSpec decode_rule(StrictDecoder& decoder, const ConfigNode& node) {
+    RuleSpec rule;
+    rule.line = position_of(node).line;
+    if (!decoder.expect_map(node, "rulefmt.RuleNode")) return rule;
+    decoder.check_fields(node, {"record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations"},
+                         "rulefmt.RuleNode");
+    rule.record = decoder.string_of(node["record"]);
+    rule.alert = decoder.string_of(node["alert"]);
+    rule.expr = decoder.string_of(node["expr"]);
+    rule.for_duration = decoder.duration_of(node["for"]);
+    rule.keep_firing_for = decoder.duration_of(node["keep_firing_for"]);
+    rule.labels = decoder.map_of(node["labels"]);
+    rule.annotations = decoder.map_of(node["annotations"]);
+    return rule;
 }
 
-// YAML's resolved tag of a node, as Go's yaml names it in type errors.
-std::string tag_of(const YAML::Node& node) {
-    if (node.IsMap()) return "!!map";
-    if (node.IsSequence()) return "!!seq";
-    if (node.IsNull()) return "!!null";
-    const std::string& s = node.Scalar();
-    if (node.Tag() == "!") return "!!str `" + s + "`";
-    static const std::regex int_re(R"([-+]?(0|[1-9][0-9_]*|0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+))");
-    static const std::regex float_re(R"([-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))");
-    static const std::set<std::string> bools{"true", "True", "TRUE", "false", "False", "FALSE"};
-    if (std::regex_match(s, int_re)) return "!!int `" + s + "`";
-    if (std::regex_match(s, float_re)) return "!!float `" + s + "`";
-    if (bools.count(s) != 0) return "!!bool `" + s + "`";
-    return "!!str `" + s + "`";
-}
-
-// Decodes the YAML into specs, collecting Go-style type errors ("line N: ...") on the way.
-class Decoder {
-public:
-    // By line: Go reports type mismatches and unknown fields in document order.
-    std::multimap<int, std::string> type_errors;
-
-    void type_error(const ConfigNode& node, const std::string& target) {
-        int line = position_of(node).line;
-        type_errors.emplace(line, "line " + std::to_string(line) + ": cannot unmarshal " + tag_of(node.yaml()) +
-                                      " into " + target);
-    }
-
-    void check_fields(const ConfigNode& node, const std::set<std::string>& known, const std::string& type) {
-        for (const auto& kv : node.yaml()) {
-            auto key = kv.first.Scalar();
-            int line = kv.first.Mark().line + 1;
-            if (known.count(key) == 0)
-                type_errors.emplace(line, "line " + std::to_string(line) + ": field " + key + " not found in type " + type);
-        }
-    }
-
-    std::string string_of(const ConfigNode& node) {
-        if (!node.defined()) return {};
-        if (!node.is_scalar()) {
-            type_error(node, "string");
-            return {};
-        }
-        return node.raw_scalar();  // rule files are taken literally: no ${ENV} expansion
-    }
-
-    Duration duration_of(const ConfigNode& node) {
-        std::string text = string_of(node);
-        if (text.empty()) return Duration(0);
-        auto d = try_parse_duration(text);
-        if (!d) throw DecodeAbort("not a valid duration string: \"" + text + "\"");
-        return *d;
-    }
-
-    int int_of(const ConfigNode& node) {
-        if (!node.defined()) return 0;
-        if (node.is_scalar() && tag_of(node.yaml()).starts_with("!!int")) {
-            try {
-                return std::stoi(node.raw_scalar(), nullptr, 0);
-            } catch (const std::exception&) {
-            }
-        }
-        type_error(node, "int");
-        return 0;
-    }
-
-    std::map<std::string, std::string> map_of(const ConfigNode& node) {
-        std::map<std::string, std::string> out;
-        if (!node.defined()) return out;
-        if (!node.is_map()) {
-            type_error(node, "map[string]string");
-            return out;
-        }
-        for (const auto& [key, value] : node.entries()) out[key] = string_of(value);
-        return out;
-    }
-
-    RuleSpec rule_of(const ConfigNode& node) {
-        RuleSpec rule;
-        rule.line = position_of(node).line;
-        if (!node.is_map()) {
-            if (node.defined()) type_error(node, "rulefmt.RuleNode");
-            return rule;
-        }
-        check_fields(node, {"record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations"},
-                     "rulefmt.RuleNode");
-        rule.record = string_of(node["record"]);
-        rule.alert = string_of(node["alert"]);
-        rule.expr = string_of(node["expr"]);
-        rule.for_duration = duration_of(node["for"]);
-        rule.keep_firing_for = duration_of(node["keep_firing_for"]);
-        rule.labels = map_of(node["labels"]);
-        rule.annotations = map_of(node["annotations"]);
-        return rule;
-    }
-
-    RuleGroupSpec group_of(const ConfigNode& node) {
-        RuleGroupSpec group;
-        if (!node.is_map()) {
-            if (node.defined()) type_error(node, "rulefmt.RuleGroup");
-            return group;
-        }
-        check_fields(node, {"name", "interval", "limit", "rules", "labels", "query_offset"}, "rulefmt.RuleGroup");
-        group.name = string_of(node["name"]);
-        group.interval = duration_of(node["interval"]);
-        group.limit = int_of(node["limit"]);
-        group.labels = map_of(node["labels"]);
-        if (node.has("query_offset")) group.query_offset = duration_of(node["query_offset"]);
-        ConfigNode rules = node["rules"];
-        if (rules.defined() && !rules.is_sequence()) {
-            type_error(rules, "[]rulefmt.RuleNode");
-        } else {
-            for (const auto& item : rules.items()) group.rules.push_back(rule_of(item));
-        }
-        return group;
-    }
-};
-
-std::string unmarshal_errors(const std::multimap<int, std::string>& lines) {
-    std::string out = "yaml: unmarshal errors:";
-    for (const auto& [line, text] : lines) out += "\n  " + text;
-    return out;
+RuleGroupSpec decode_group(StrictDecoder& decoder, const ConfigNode& node) {
+    RuleGroupSpec group;
+    if (!decoder.expect_map(node, "rulefmt.RuleGroup")) return group;
+    decoder.check_fields(node, {"name", "interval", "limit", "rules", "labels", "query_offset"}, "rulefmt.RuleGroup");
+    group.name = decoder.string_of(node["name"]);
+    group.interval = decoder.duration_of(node["interval"]);
+    group.limit = decoder.int_of(node["limit"]);
+    group.labels = decoder.map_of(node["labels"]);
+    if (node.has("query_offset")) group.query_offset = decoder.duration_of(node["query_offset"]);
+    for (const auto& item : decoder.items_of(node["rules"], "[]rulefmt.RuleNode"))
+        group.rules.push_back(decode_rule(decoder, item));
+    return group;
 }
 
 // Validation of one rule, as rulefmt's RuleNode.Validate: each message with its YAML positions.
@@ -192,11 +82,11 @@ std::vector<std::string> validate_rule(const RuleSpec& rule, const RuleNodes& no
         if (!is_valid_metric_name(rule.record)) at(record_pos, "invalid recording rule name: " + rule.record);
     }
     for (const auto& [name, value] : rule.labels) {
-        if (!is_valid_label_name(name) || name == "__name__") errors.push_back("invalid label name: " + name);
+        if (!promql::is_valid_label_name(name) || name == "__name__") errors.push_back("invalid label name: " + name);
         if (!is_valid_utf8(value)) errors.push_back("invalid label value: " + value);
     }
     for (const auto& [name, value] : rule.annotations)
-        if (!is_valid_label_name(name)) errors.push_back("invalid annotation name: " + name);
+        if (!promql::is_valid_label_name(name)) errors.push_back("invalid annotation name: " + name);
     if (!rule.alert.empty()) {
         auto check = [&](const char* kind, const std::map<std::string, std::string>& templates) {
             for (const auto& [name, text] : templates) {
@@ -236,7 +126,7 @@ std::vector<std::string> validate(const RuleFile& file, const ConfigNode& root) 
         if (!seen.insert(group.name).second)
             errors.push_back(pos + ": groupname: \"" + group.name + "\" is repeated in the same file");
         for (const auto& [name, value] : group.labels) {
-            if (!is_valid_label_name(name) || name == "__name__") errors.push_back("invalid label name: " + name);
+            if (!promql::is_valid_label_name(name) || name == "__name__") errors.push_back("invalid label name: " + name);
             if (!is_valid_utf8(value)) errors.push_back("invalid label value: " + value);
         }
         auto rule_nodes = group_nodes[g]["rules"].items();
@@ -259,11 +149,6 @@ std::size_t RuleFile::rule_count() const {
 
 bool is_valid_metric_name(const std::string& name) {
     static const std::regex re("^[a-zA-Z_:][a-zA-Z0-9_:]*$");
-    return std::regex_match(name, re);
-}
-
-bool is_valid_label_name(const std::string& name) {
-    static const std::regex re("^[a-zA-Z_][a-zA-Z0-9_]*$");
     return std::regex_match(name, re);
 }
 
@@ -297,28 +182,25 @@ RuleFileResult parse_rule_file(const std::string& content, const std::string& pa
         return fail_all(message);
     }
     ConfigNode root(yaml, path);
-    Decoder decoder;
+    StrictDecoder decoder;
     try {
         if (root.defined() && !root.is_map()) {
+            // Prometheus decodes twice (values, then positions); both report a non-mapping file.
             decoder.type_error(root, "rulefmt.RuleGroups");
-            fail_all(unmarshal_errors(decoder.type_errors));
-            decoder.type_errors.clear();
-            decoder.type_error(root, "rulefmt.ruleGroups");
-            return fail_all(unmarshal_errors(decoder.type_errors));
+            fail_all(decoder.message());
+            StrictDecoder positions;
+            positions.type_error(root, "rulefmt.ruleGroups");
+            return fail_all(positions.message());
         }
         if (root.defined()) {
             decoder.check_fields(root, {"groups"}, "rulefmt.RuleGroups");
-            ConfigNode groups = root["groups"];
-            if (groups.defined() && !groups.is_sequence()) {
-                decoder.type_error(groups, "[]rulefmt.RuleGroup");
-            } else {
-                for (const auto& item : groups.items()) result.file.groups.push_back(decoder.group_of(item));
-            }
+            for (const auto& item : decoder.items_of(root["groups"], "[]rulefmt.RuleGroup"))
+                result.file.groups.push_back(decode_group(decoder, item));
         }
     } catch (const DecodeAbort& e) {
         return fail_all(e.what());
     }
-    if (!decoder.type_errors.empty()) return fail_all(unmarshal_errors(decoder.type_errors));
+    if (!decoder.ok()) return fail_all(decoder.message());
     for (const auto& e : validate(result.file, root)) result.errors.push_back(path + ": " + e);
     return result;
 }

@@ -53,7 +53,6 @@ RuleFileResult load_rule_file(const std::string& path);
 RuleFileResult parse_rule_file(const std::string& content, const std::string& path);
 
 bool is_valid_metric_name(const std::string& name);
-bool is_valid_label_name(const std::string& name);
 bool is_valid_utf8(const std::string& text);
 
 }  // namespace stackwatch::rules

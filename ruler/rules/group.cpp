@@ -1,0 +1,158 @@
+#include "ruler/rules/group.hpp"
+
+#include "common/logging.hpp"
+#include "ruler/rules/recording_rule.hpp"
+
+namespace stackwatch::rules {
+namespace {
+
+promql::Labels to_labels(const std::map<std::string, std::string>& map) {
+    std::vector<promql::Label> out;
+    for (const auto& [name, value] : map) out.push_back({name, value});
+    return promql::Labels(std::move(out));
+}
+
+std::unique_ptr<Rule> make_rule(const RuleSpec& spec, const RuleGroupSpec& group, const GroupOptions& options) {
+    // Group labels apply to every rule; a rule's own label of the same name wins.
+    auto labels = group.labels;
+    for (const auto& [name, value] : spec.labels) labels[name] = value;
+    if (!spec.is_alert()) return std::make_unique<RecordingRule>(spec.record, spec.expr, to_labels(labels));
+    return std::make_unique<AlertingRule>(spec.alert, spec.expr, spec.for_duration, spec.keep_firing_for,
+                                          to_labels(labels), to_labels(spec.annotations),
+                                          AlertContext{options.external_labels, options.external_url},
+                                          !options.restore_pending);
+}
+
+std::string error_text(const std::exception& e) {
+    if (const auto* parse = dynamic_cast<const promql::ParseError*>(&e))
+        return std::to_string(parse->line()) + ":" + std::to_string(parse->column()) +
+               ": parse error: " + parse->detail();
+    return e.what();
+}
+
+}  // namespace
+
+Group::Group(std::string file, const RuleGroupSpec& spec, const GroupOptions& options)
+    : file_(std::move(file)),
+      name_(spec.name),
+      interval_(spec.interval.count() != 0 ? spec.interval : options.default_interval),
+      query_offset_(spec.query_offset.value_or(std::chrono::milliseconds(0))),
+      limit_(spec.limit),
+      options_(options) {
+    for (const auto& rule : spec.rules) rules_.push_back(make_rule(rule, spec, options));
+    series_in_previous_eval_.resize(rules_.size());
+}
+
+std::vector<AlertingRule*> Group::alerting_rules() const {
+    std::vector<AlertingRule*> out;
+    for (const auto& rule : rules_)
+        if (auto* alerting = dynamic_cast<AlertingRule*>(rule.get())) out.push_back(alerting);
+    return out;
+}
+
+promql::Timestamp Group::eval_timestamp(promql::Timestamp now) const {
+    auto interval = static_cast<std::uint64_t>(interval_.count());
+    auto offset = static_cast<promql::Timestamp>(promql::Labels{{"file", file_}, {"name", name_}}.hash() % interval);
+    promql::Timestamp adjusted = now - offset;
+    promql::Timestamp base = adjusted - (adjusted % interval_.count());
+    return base + offset;
+}
+
+promql::Timestamp Group::next_evaluation(promql::Timestamp now) {
+    std::lock_guard lock(mutex_);
+    if (!last_slot_) return eval_timestamp(now) + interval_.count();
+    std::int64_t behind = (now - *last_slot_) / interval_.count();
+    std::int64_t missed = behind - 1;
+    if (missed > 0) missed_ += missed;
+    return *last_slot_ + std::max<std::int64_t>(behind, 1) * interval_.count();
+}
+
+std::int64_t Group::missed_iterations() const {
+    std::lock_guard lock(mutex_);
+    return missed_;
+}
+
+void Group::evaluate(promql::Timestamp t, datasource::Datasource& data, SampleAppender& out) {
+    auto started = std::chrono::steady_clock::now();
+    promql::Timestamp query_time = t - query_offset_.count();
+    for (std::size_t i = 0; i < rules_.size(); ++i) evaluate_rule(i, query_time, data, out);
+    std::lock_guard lock(mutex_);
+    last_slot_ = t;
+    last_evaluation_ = t;
+    evaluation_time_ = std::chrono::steady_clock::now() - started;
+}
+
+void Group::evaluate_rule(std::size_t index, promql::Timestamp t, datasource::Datasource& data, SampleAppender& out) {
+    Rule& rule = *rules_[index];
+    auto started = std::chrono::steady_clock::now();
+    promql::Vector vector;
+    try {
+        vector = rule.eval(t, data, limit_);
+    } catch (const std::exception& e) {
+        std::string message = error_text(e);
+        rule.record_evaluation(t, std::chrono::steady_clock::now() - started, message);
+        if (options_.log_failures)
+            log::warn("Evaluating rule failed",
+                      {{"file", file_}, {"group", name_}, {"rule", rule.name()}, {"index", index}, {"err", message}});
+        return;
+    }
+    std::optional<std::string> append_error;
+    if (auto* alerting = dynamic_cast<AlertingRule*>(&rule); alerting != nullptr && options_.notify) {
+        auto alerts = alerting->alerts_to_send(t, options_.resend_delay, interval_);
+        if (!alerts.empty()) options_.notify(rule.query(), alerts);
+    }
+    std::set<promql::Labels> returned;
+    for (const auto& sample : vector) {
+        if (auto refused = out.append(sample.labels, sample.t, sample.v); !refused.empty())
+            append_error = refused;
+        else
+            returned.insert(sample.labels);
+    }
+    std::lock_guard lock(mutex_);
+    // Series this rule produced last time but not now end with a staleness marker.
+    for (const auto& gone : series_in_previous_eval_[index])
+        if (returned.count(gone) == 0) out.append(gone, t, promql::stale_marker());
+    series_in_previous_eval_[index] = std::move(returned);
+    rule.record_evaluation(t, std::chrono::steady_clock::now() - started, append_error);
+}
+
+void Group::restore_for_state(promql::Timestamp t, const promql::Queryable& data,
+                              std::chrono::milliseconds outage_tolerance, std::chrono::milliseconds grace_period) {
+    for (auto* rule : alerting_rules()) rule->restore_for_state(t, data, outage_tolerance, grace_period);
+}
+
+nlohmann::json Group::to_json() const {
+    nlohmann::json rules = nlohmann::json::array();
+    for (const auto& rule : rules_) rules.push_back(rule->to_json());
+    std::lock_guard lock(mutex_);
+    return {{"name", name_},
+            {"file", file_},
+            {"rules", rules},
+            {"interval", std::chrono::duration<double>(interval_).count()},
+            {"limit", limit_},
+            {"evaluationTime", std::chrono::duration<double>(evaluation_time_).count()},
+            {"lastEvaluation", format_rfc3339(last_evaluation_)}};
+}
+
+nlohmann::json Group::active_alerts_json() const {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto* rule : alerting_rules())
+        for (const auto& alert : rule->active_alerts()) out.push_back(alert_to_json(alert));
+    return out;
+}
+
+LoadedGroups load_groups(const std::vector<std::string>& files, const GroupOptions& options) {
+    LoadedGroups loaded;
+    for (const auto& path : files) {
+        RuleFileResult result = load_rule_file(path);
+        if (!result.ok()) {
+            loaded.groups.clear();
+            loaded.errors = std::move(result.errors);
+            return loaded;
+        }
+        for (const auto& spec : result.file.groups) loaded.groups.push_back(std::make_unique<Group>(path, spec, options));
+    }
+    return loaded;
+}
+
+}  // namespace stackwatch::rules

@@ -1,0 +1,102 @@
+#include "ruler/rules/rule.hpp"
+
+#include <ctime>
+
+#include "ruler/promql/engine.hpp"
+
+namespace stackwatch::rules {
+
+const char* health_name(RuleHealth health) {
+    switch (health) {
+        case RuleHealth::ok: return "ok";
+        case RuleHealth::err: return "err";
+        case RuleHealth::unknown: break;
+    }
+    return "unknown";
+}
+
+Rule::Rule(std::string name, std::string expr, promql::Labels labels)
+    : name_(std::move(name)), expr_(std::move(expr)), labels_(std::move(labels)) {
+    try {
+        query_ = promql::to_string(*promql::parse(expr_));
+    } catch (const promql::ParseError&) {
+        query_ = expr_;  // loading validated it; a remote datasource may still accept what we cannot
+    }
+}
+
+void Rule::record_evaluation(promql::Timestamp t, std::chrono::nanoseconds duration,
+                             const std::optional<std::string>& error) {
+    std::lock_guard lock(mutex_);
+    health_ = error ? RuleHealth::err : RuleHealth::ok;
+    last_error_ = error;
+    duration_ = duration;
+    last_evaluation_ = t;
+}
+
+RuleHealth Rule::health() const {
+    std::lock_guard lock(mutex_);
+    return health_;
+}
+
+std::optional<std::string> Rule::last_error() const {
+    std::lock_guard lock(mutex_);
+    return last_error_;
+}
+
+std::chrono::nanoseconds Rule::evaluation_duration() const {
+    std::lock_guard lock(mutex_);
+    return duration_;
+}
+
+std::optional<promql::Timestamp> Rule::last_evaluation() const {
+    std::lock_guard lock(mutex_);
+    return last_evaluation_;
+}
+
+void Rule::add_status_json(nlohmann::json& out) const {
+    std::lock_guard lock(mutex_);
+    out["health"] = health_name(health_);
+    if (last_error_) out["lastError"] = *last_error_;
+    out["evaluationTime"] = std::chrono::duration<double>(duration_).count();
+    out["lastEvaluation"] = format_rfc3339(last_evaluation_);
+}
+
+promql::Vector query_vector(datasource::Datasource& data, const std::string& expr, promql::Timestamp t) {
+    promql::Value value = data.query(expr, t);
+    if (auto* vector = std::get_if<promql::Vector>(&value)) return std::move(*vector);
+    if (const auto* scalar = std::get_if<promql::Scalar>(&value))
+        return {promql::VectorSample{.labels = {}, .t = scalar->t, .v = scalar->v}};
+    throw RuleError("rule result is not a vector or scalar");
+}
+
+nlohmann::json labels_json(const promql::Labels& labels) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& l : labels) out[l.name] = l.value;
+    return out;
+}
+
+std::string format_rfc3339(std::optional<promql::Timestamp> t) {
+    if (!t) return "0001-01-01T00:00:00Z";
+    std::int64_t secs = *t / 1000;
+    std::int64_t ms = *t % 1000;
+    if (ms < 0) {
+        ms += 1000;
+        secs -= 1;
+    }
+    auto tt = static_cast<std::time_t>(secs);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[48];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    std::string out = buf;
+    if (ms != 0) {
+        char frac[8];
+        std::snprintf(frac, sizeof frac, ".%03lld", static_cast<long long>(ms));
+        std::string f = frac;
+        while (f.back() == '0') f.pop_back();
+        out += f;
+    }
+    return out + "Z";
+}
+
+}  // namespace stackwatch::rules
