@@ -1,0 +1,54 @@
+#pragma once
+// What Linux' /proc says about one process: the facts behind both the exporter's own process_*
+// families and the per-group namedprocess_* families.
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+namespace stackwatch::exporter::process {
+
+struct ProcessSample {
+    pid_t pid = 0;
+    pid_t ppid = 0;
+    char state = '?';  // R, S, D, Z, T, ... as in /proc/<pid>/stat
+    double user_seconds = 0;
+    double system_seconds = 0;
+    double start_time_seconds = 0;  // unix time
+    std::uint64_t virtual_bytes = 0;
+    std::uint64_t resident_bytes = 0;
+    std::uint64_t swapped_bytes = 0;
+    std::uint64_t threads = 0;
+    std::uint64_t minor_faults = 0;
+    std::uint64_t major_faults = 0;
+    std::uint64_t voluntary_switches = 0;
+    std::uint64_t involuntary_switches = 0;
+    // Only readable by the process' owner (or root); absent otherwise.
+    std::optional<std::uint64_t> read_bytes;
+    std::optional<std::uint64_t> write_bytes;
+    std::optional<std::uint64_t> open_fds;
+    // Soft limits; "unlimited" reads as the largest uint64, as client_golang reports it.
+    std::optional<std::uint64_t> max_fds;
+    std::optional<std::uint64_t> max_virtual_bytes;
+};
+
+class ProcFs {
+  public:
+    explicit ProcFs(std::filesystem::path root = "/proc");
+
+    // nullopt when the process does not exist (or vanished while being read).
+    std::optional<ProcessSample> read(pid_t pid) const;
+    // Every process' parent, from one pass over <root>/<pid>/stat.
+    std::vector<std::pair<pid_t, pid_t>> parents() const;
+
+  private:
+    std::filesystem::path root_;
+    double boot_time_ = 0;  // btime from <root>/stat
+    double ticks_per_second_;
+    std::uint64_t page_size_;
+};
+
+}  // namespace stackwatch::exporter::process
