@@ -74,7 +74,7 @@ void append_item(std::string_view item, std::size_t column, std::vector<Sequence
     }
     // Split "a+b" / "a-b" at a sign that is neither leading nor part of an exponent.
     std::size_t split = std::string_view::npos;
-    for (std::size_t i = 1; i < base.size(); ++i)
+    for (std::size_t i = 1; i < base.size() && split == std::string_view::npos; ++i)
         if ((base[i] == '+' || base[i] == '-') && base[i - 1] != 'e' && base[i - 1] != 'E')
             split = i;
     std::string_view first = split == std::string_view::npos ? base : base.substr(0, split);
