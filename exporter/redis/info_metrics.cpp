@@ -101,7 +101,7 @@ class InfoEmitter {
     }
 
     void line(std::string_view section, std::string_view key, std::string_view value) {
-        fields_.emplace(std::string(key), std::string(value));
+        fields_.emplace(key, value);
         if (is_master_field(key, "host")) master_host_ = value;
         if (is_master_field(key, "port")) master_port_ = value;
         if (section == "Replication" && replication(key, value)) return;
@@ -291,15 +291,15 @@ class InfoEmitter {
                    {"read_only", field("slave_read_only")}});
     }
 
-    std::string field(const std::string& key) const {
+    std::string field(std::string_view key) const {
         auto it = fields_.find(key);
-        return it == fields_.end() ? "" : it->second;
+        return it == fields_.end() ? "" : std::string(it->second);
     }
 
     const InfoMetricsInput& input_;
     MetricSet& out_;
     InfoSummary summary_;
-    InfoFields fields_;
+    std::unordered_map<std::string_view, std::string_view> fields_;  // views into input_.info
     std::string master_host_;
     std::string master_port_;
     std::unordered_map<std::string, CommandStats> commands_;

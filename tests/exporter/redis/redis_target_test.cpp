@@ -2,6 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -200,6 +201,31 @@ BOOST_AUTO_TEST_CASE(values_follow_activity) {
         previous = bucket.cumulative_count;
     }
     BOOST_TEST(previous == histogram->histogram.sample_count);
+}
+
+BOOST_AUTO_TEST_CASE(fixed_latency_buckets_agree_with_redis_buckets) {
+    for (const char* seconds : {"0", "0.0003", "0.002", "0.02", "0.05"})
+        shared_redis().command({"DEBUG", "SLEEP", seconds});
+    RedisTarget target(options_for_shared(shared_redis().password()));
+    auto out = collect(target);
+    const auto* native = find_series(out, "redis_commands_latencies_usec", {{"cmd", "debug"}});
+    const auto* fixed =
+        find_series(out, "stackwatch_redis_command_latency_seconds", {{"cmd", "debug"}});
+    BOOST_REQUIRE(native);
+    BOOST_REQUIRE(fixed);
+    BOOST_TEST(fixed->histogram.sample_count == native->histogram.sample_count);
+    BOOST_TEST(fixed->histogram.sample_sum * 1e6 == native->histogram.sample_sum,
+               boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(native->histogram.bucket.size() >= 4u);  // the sleeps spread over several buckets
+    for (const auto& bucket : fixed->histogram.bucket) {
+        if (std::isinf(bucket.upper_bound)) continue;
+        // Redis' microsecond bounds sit within 1% of the powers of two the fixed bounds use.
+        std::uint64_t expected = 0;
+        for (const auto& redis_bucket : native->histogram.bucket)
+            if (redis_bucket.upper_bound <= bucket.upper_bound * 1e6 * 1.01)
+                expected = redis_bucket.cumulative_count;
+        BOOST_TEST(bucket.cumulative_count == expected, "le=" << bucket.upper_bound);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(one_connection_reused_and_named) {
