@@ -1,5 +1,7 @@
 #include "exporter/redis/redis_target.hpp"
 
+#include <signal.h>
+
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <cmath>
@@ -9,6 +11,7 @@
 
 #include "tests/exporter/redis/metric_lookup.hpp"
 #include "tests/exporter/redis/recording_latency.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/redis_server.hpp"
 
 using namespace std::chrono_literals;
@@ -315,6 +318,28 @@ BOOST_AUTO_TEST_CASE(user_and_password_through_acl) {
     BOOST_TEST_INFO("scrape error: " << scrape_error(out));
     BOOST_TEST(*sample_value(out, "redis_up") == 1);
     shared_redis().command({"ACL", "DELUSER", "monitor"});
+}
+
+BOOST_AUTO_TEST_CASE(unix_socket_address) {
+    // A second, socket-only server: the shared one listens on TCP alone.
+    auto dir = stackwatch::test::make_temp_dir("stackwatch-redis-unix");
+    auto socket = dir / "redis.sock";
+    pid_t pid =
+        stackwatch::test::spawn({"redis-server", "--port", "0", "--unixsocket", socket.string(),
+                                 "--dir", dir.string(), "--save", "", "--appendonly", "no"},
+                                {.log_file = dir / "redis.log"});
+    stackwatch::test::guard_pid(pid);
+    RedisTarget target({.name = "socket", .address = "unix://" + socket.string()});
+    MetricSet out;
+    bool up = eventually([&] {
+        out = collect(target, 1s);
+        return sample_value(out, "redis_up") == 1.0;
+    });
+    stackwatch::test::stop_process(pid, SIGTERM, 10s);
+    stackwatch::test::unguard_pid(pid);
+    stackwatch::test::remove_dir(dir);
+    BOOST_TEST(up, "scrape error: " << scrape_error(out));
+    BOOST_TEST(*sample_value(out, "redis_instance_info", {{"tcp_port", "0"}}) == 1);
 }
 
 BOOST_AUTO_TEST_CASE(health_reports_memory_clients_and_role) {
