@@ -48,7 +48,7 @@ Value Evaluator::eval(const Expr& expr, Timestamp t) const {
             } else if constexpr (std::is_same_v<Node, ParenExpr>) {
                 return eval(*node.expr, t);
             } else {
-                return eval_node(expr, node, t);
+                return eval_node(node, t);
             }
         },
         expr.node);
@@ -89,11 +89,11 @@ Vector Evaluator::select_instant(const VectorSelector& e, Timestamp t,
     return out;
 }
 
-Value Evaluator::eval_node(const Expr&, const VectorSelector& e, Timestamp t) const {
+Value Evaluator::eval_node(const VectorSelector& e, Timestamp t) const {
     return select_instant(e, t, false);
 }
 
-Value Evaluator::eval_node(const Expr&, const MatrixSelector& e, Timestamp t) const {
+Value Evaluator::eval_node(const MatrixSelector& e, Timestamp t) const {
     const auto& vs = std::get<VectorSelector>(e.selector->node);
     Timestamp ref = reference_time(t, vs.offset_ms, vs.at);
     Matrix out;
@@ -108,7 +108,7 @@ Value Evaluator::eval_node(const Expr&, const MatrixSelector& e, Timestamp t) co
     return out;
 }
 
-Value Evaluator::eval_node(const Expr&, const SubqueryExpr& e, Timestamp t) const {
+Value Evaluator::eval_node(const SubqueryExpr& e, Timestamp t) const {
     Timestamp ref = reference_time(t, e.offset_ms, e.at);
     std::int64_t step = e.step_ms != 0 ? e.step_ms : ctx_.options.default_subquery_step.count();
     // Steps are aligned to multiples of the step from the epoch, so consecutive evaluations of
@@ -130,7 +130,7 @@ Value Evaluator::eval_node(const Expr&, const SubqueryExpr& e, Timestamp t) cons
     return out;
 }
 
-Value Evaluator::eval_node(const Expr&, const UnaryExpr& e, Timestamp t) const {
+Value Evaluator::eval_node(const UnaryExpr& e, Timestamp t) const {
     Value v = eval(*e.expr, t);
     if (!e.negate) return v;
     if (auto* s = std::get_if<Scalar>(&v)) {
@@ -146,20 +146,20 @@ Value Evaluator::eval_node(const Expr&, const UnaryExpr& e, Timestamp t) const {
     return v;
 }
 
-Value Evaluator::eval_node(const Expr&, const BinaryExpr& e, Timestamp t) const {
+Value Evaluator::eval_node(const BinaryExpr& e, Timestamp t) const {
     Value result = eval_binary(e, eval(*e.lhs, t), eval(*e.rhs, t), t);
     if (const auto* v = std::get_if<Vector>(&result)) check_unique_labels(*v);
     return result;
 }
 
-Value Evaluator::eval_node(const Expr&, const AggregateExpr& e, Timestamp t) const {
+Value Evaluator::eval_node(const AggregateExpr& e, Timestamp t) const {
     Value input = eval(*e.expr, t);
     Value param;
     if (e.param) param = eval(*e.param, t);
     return eval_aggregate(e, std::get<Vector>(input), e.param ? &param : nullptr, t);
 }
 
-Value Evaluator::eval_node(const Expr&, const Call& e, Timestamp t) const {
+Value Evaluator::eval_node(const Call& e, Timestamp t) const {
     FunctionCall call{e, {}, t};
     for (const auto& arg : e.args) {
         const Expr& inner = unwrap_parens(*arg);

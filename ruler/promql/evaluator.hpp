@@ -15,21 +15,21 @@ struct EvalContext {
 };
 
 class Evaluator {
-public:
+  public:
     explicit Evaluator(EvalContext context) : ctx_(context) {}
 
     Value eval(const Expr& expr, Timestamp t) const;
 
-private:
+  private:
     EvalContext ctx_;
 
-    Value eval_node(const Expr& expr, const VectorSelector& e, Timestamp t) const;
-    Value eval_node(const Expr& expr, const MatrixSelector& e, Timestamp t) const;
-    Value eval_node(const Expr& expr, const SubqueryExpr& e, Timestamp t) const;
-    Value eval_node(const Expr& expr, const UnaryExpr& e, Timestamp t) const;
-    Value eval_node(const Expr& expr, const BinaryExpr& e, Timestamp t) const;
-    Value eval_node(const Expr& expr, const AggregateExpr& e, Timestamp t) const;
-    Value eval_node(const Expr& expr, const Call& e, Timestamp t) const;
+    Value eval_node(const VectorSelector& e, Timestamp t) const;
+    Value eval_node(const MatrixSelector& e, Timestamp t) const;
+    Value eval_node(const SubqueryExpr& e, Timestamp t) const;
+    Value eval_node(const UnaryExpr& e, Timestamp t) const;
+    Value eval_node(const BinaryExpr& e, Timestamp t) const;
+    Value eval_node(const AggregateExpr& e, Timestamp t) const;
+    Value eval_node(const Call& e, Timestamp t) const;
 
     // The time a selector or subquery looks at: its @ (or the evaluation time) minus its offset.
     Timestamp reference_time(Timestamp t, std::int64_t offset_ms,

@@ -18,6 +18,16 @@ inline const std::string& string_arg(const FunctionCall& c, std::size_t i) {
     return std::get<String>(c.args[i]).v;
 }
 
+// Applies fn to every element's value; the result is no longer the named metric.
+template <typename Fn>
+Vector map_values(const Vector& in, Fn fn) {
+    Vector out;
+    out.reserve(in.size());
+    for (const auto& s : in)
+        out.push_back(VectorSample{s.labels.without_metric_name(), s.t, fn(s.v)});
+    return out;
+}
+
 // absent() and absent_over_time() report the labels their selector pinned with `=`.
 Labels labels_for_absent(const Expr& arg);
 

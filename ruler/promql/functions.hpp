@@ -1,6 +1,7 @@
 #pragma once
 // The function table: signatures for the parser's type checks and implementations for the engine.
 
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -20,7 +21,7 @@ struct FunctionCall {
     Timestamp range_end = 0;
 };
 
-using FunctionImpl = Value (*)(const FunctionCall&);
+using FunctionImpl = std::function<Value(const FunctionCall&)>;
 
 struct FunctionInfo {
     std::string_view name;

@@ -1,8 +1,7 @@
-#include "ruler/promql/range_functions.hpp"
-
 #include <cmath>
 
 #include "ruler/promql/function_args.hpp"
+#include "ruler/promql/function_tables.hpp"
 
 namespace stackwatch::promql {
 
