@@ -17,13 +17,13 @@ using ExprPtr = std::shared_ptr<const Expr>;
 
 // "parse error at line L, column C: message" — L and C are 1-based.
 class ParseError : public std::runtime_error {
-  public:
+public:
     ParseError(int line, int column, const std::string& message);
     int line() const { return line_; }
     int column() const { return column_; }
     const std::string& detail() const { return detail_; }
 
-  private:
+private:
     int line_;
     int column_;
     std::string detail_;
@@ -31,7 +31,7 @@ class ParseError : public std::runtime_error {
 
 // A query that parsed but cannot be evaluated (e.g. many-to-many matching, too many samples).
 class EvalError : public std::runtime_error {
-  public:
+public:
     using std::runtime_error::runtime_error;
 };
 
@@ -47,7 +47,7 @@ struct EngineOptions {
 };
 
 class Engine {
-  public:
+public:
     explicit Engine(EngineOptions options = {});
 
     Value instant(std::string_view expr, Timestamp t, const Queryable& data) const;
@@ -58,7 +58,7 @@ class Engine {
 
     const EngineOptions& options() const { return options_; }
 
-  private:
+private:
     EngineOptions options_;
 };
 

@@ -15,12 +15,12 @@ struct EvalContext {
 };
 
 class Evaluator {
-  public:
+public:
     explicit Evaluator(EvalContext context) : ctx_(context) {}
 
     Value eval(const Expr& expr, Timestamp t) const;
 
-  private:
+private:
     EvalContext ctx_;
 
     Value eval_node(const VectorSelector& e, Timestamp t) const;

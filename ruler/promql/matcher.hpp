@@ -14,7 +14,7 @@ namespace stackwatch::promql {
 enum class MatchType { equal, not_equal, regex, not_regex };
 
 class Matcher {
-  public:
+public:
     // Throws std::invalid_argument with RE2's message for a bad regex.
     Matcher(MatchType type, std::string name, std::string value);
     bool matches(std::string_view value) const;  // an absent label matches as ""
@@ -24,7 +24,7 @@ class Matcher {
     const std::string& value() const { return value_; }
     std::string to_string() const;  // name="value", name=~"value", ...
 
-  private:
+private:
     MatchType type_;
     std::string name_;
     std::string value_;

@@ -115,7 +115,7 @@ bool is_label_name_token(const Token& t) {
 }
 
 class Parser {
-  public:
+public:
     explicit Parser(std::string_view input) : input_(input), tokens_(lex(input)) {}
 
     ExprPtr parse_query() {
@@ -125,7 +125,7 @@ class Parser {
         return e;
     }
 
-  private:
+private:
     std::string_view input_;
     std::vector<Token> tokens_;
     std::size_t pos_ = 0;

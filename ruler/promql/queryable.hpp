@@ -10,7 +10,7 @@
 namespace stackwatch::promql {
 
 class Queryable {
-  public:
+public:
     virtual ~Queryable() = default;
     // Every series matching all matchers, with its samples in [mint, maxt] in time order.
     // Staleness markers are returned as samples; the engine interprets them.

@@ -152,7 +152,7 @@ std::string run_eval(const EvalCommand& cmd, const Engine& engine, const Queryab
 }
 
 class ScriptRunner {
-  public:
+public:
     ScriptRunner(std::string name, const std::string& text)
         : lines_(script_lines(text)), engine_(EngineOptions{.max_samples = kMaxSamples}) {
         result_.file = std::move(name);
@@ -180,7 +180,7 @@ class ScriptRunner {
         return result_;
     }
 
-  private:
+private:
     std::vector<std::string> lines_;
     std::size_t i_ = 0;
     storage::MemoryStore store_;

@@ -22,7 +22,7 @@ struct Label {
 
 // Sorted by name, names unique, empty values dropped (an empty value means "absent" in PromQL).
 class Labels {
-  public:
+public:
     Labels() = default;
     Labels(std::initializer_list<Label> labels);
     explicit Labels(std::vector<Label> labels);
@@ -44,7 +44,7 @@ class Labels {
 
     auto operator<=>(const Labels&) const = default;
 
-  private:
+private:
     std::vector<Label> labels_;
 };
 
