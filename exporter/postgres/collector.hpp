@@ -3,7 +3,9 @@
 // the registry of all of them with their default enabled state.
 
 #include <chrono>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -96,6 +98,10 @@ struct NamedCollector {
     std::string name;
     std::unique_ptr<Collector> collector;
 };
+
+// The enabled set after --collector.<name> / --no-collector.<name> style overrides of the
+// defaults. Throws std::invalid_argument naming an unknown collector.
+std::set<std::string> resolve_collectors(const std::map<std::string, bool>& overrides);
 
 // The collectors `options` enables (the defaults when it names none). Throws
 // std::invalid_argument naming an unknown collector.

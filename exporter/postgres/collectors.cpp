@@ -39,6 +39,12 @@ const std::vector<Registration>& registry() {
     return kRegistry;
 }
 
+void require_known(const std::string& name) {
+    for (const auto& registration : registry())
+        if (registration.info.name == name) return;
+    throw std::invalid_argument("unknown PostgreSQL collector \"" + name + "\"");
+}
+
 }  // namespace
 
 void SingleQueryCollector::collect(Session& session, Deadline deadline, MetricSet& out) {
@@ -83,16 +89,24 @@ std::vector<CollectorInfo> postgres_collectors() {
     return infos;
 }
 
-std::vector<NamedCollector> make_collectors(const PostgresOptions& options) {
-    if (options.enabled_collectors) {
-        for (const auto& name : *options.enabled_collectors) {
-            bool known = false;
-            for (const auto& registration : registry())
-                known = known || registration.info.name == name;
-            if (!known)
-                throw std::invalid_argument("unknown PostgreSQL collector \"" + name + "\"");
+std::set<std::string> resolve_collectors(const std::map<std::string, bool>& overrides) {
+    std::set<std::string> enabled;
+    for (const auto& registration : registry())
+        if (registration.info.enabled_by_default) enabled.insert(registration.info.name);
+    for (const auto& [name, on] : overrides) {
+        require_known(name);
+        if (on) {
+            enabled.insert(name);
+        } else {
+            enabled.erase(name);
         }
     }
+    return enabled;
+}
+
+std::vector<NamedCollector> make_collectors(const PostgresOptions& options) {
+    if (options.enabled_collectors)
+        for (const auto& name : *options.enabled_collectors) require_known(name);
     std::vector<NamedCollector> collectors;
     for (const auto& registration : registry()) {
         bool enabled = options.enabled_collectors

@@ -27,6 +27,9 @@ struct PostgresOptions {
     // A collector waiting on a lock (pg_table_size behind an ACCESS EXCLUSIVE lock) gives up
     // after this instead of eating the scrape's deadline.
     std::chrono::milliseconds lock_timeout{1000};
+    // Longest any one statement may run (0: only the scrape deadline bounds it); a custom
+    // query's own timeout takes precedence.
+    std::chrono::milliseconds statement_timeout{0};
     // Settings and database sizes change slowly and cost more than the rest; they are re-read
     // at most this often.
     std::chrono::milliseconds slow_facts_ttl{std::chrono::seconds(30)};

@@ -78,7 +78,9 @@ std::string server_address(const PostgresOptions& options) {
 }
 
 Session::Session(const PostgresOptions& options)
-    : conninfo_(build_conninfo(options)), connect_timeout_(options.connect_timeout) {}
+    : conninfo_(build_conninfo(options)), connect_timeout_(options.connect_timeout) {
+    if (options.statement_timeout.count() > 0) default_timeout_ = options.statement_timeout;
+}
 
 Session::~Session() = default;
 
@@ -135,7 +137,7 @@ pqxx::result Session::run(const std::string& name, const std::string& sql, Deadl
                           std::optional<milliseconds> timeout) {
     if (!conn_) throw pqxx::broken_connection("not connected");
     try {
-        bound_statement_time(deadline, timeout);
+        bound_statement_time(deadline, timeout ? timeout : default_timeout_);
         if (!prepared_.count(name)) {
             conn_->prepare(name, sql);
             prepared_.insert(name);

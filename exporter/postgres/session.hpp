@@ -49,7 +49,8 @@ class Session {
     const ServerFacts& facts() const { return facts_; }
 
     // Runs `sql`, prepared under `name` once per connection. The server cancels it when the
-    // deadline (or `timeout`, when shorter) passes. A broken connection is dropped and rethrown.
+    // deadline passes, or `timeout` (else the options' statement_timeout) when that is sooner. A
+    // broken connection is dropped and rethrown.
     pqxx::result run(const std::string& name, const std::string& sql, Deadline deadline,
                      std::optional<std::chrono::milliseconds> timeout = std::nullopt);
 
@@ -59,6 +60,7 @@ class Session {
 
     std::string conninfo_;
     std::chrono::milliseconds connect_timeout_;
+    std::optional<std::chrono::milliseconds> default_timeout_;
     std::unique_ptr<BoundedConnection> conn_;
     std::set<std::string> prepared_;
     std::optional<std::chrono::milliseconds> statement_timeout_;  // what the server has now

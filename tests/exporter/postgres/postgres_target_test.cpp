@@ -230,6 +230,14 @@ BOOST_AUTO_TEST_CASE(collectors_are_enabled_by_name) {
     options.enabled_collectors = std::set<std::string>{"locks", "no_such_collector"};
     BOOST_CHECK_THROW(PostgresTarget{options}, std::invalid_argument);
 
+    auto resolved =
+        exporter::postgres::resolve_collectors({{"settings", false}, {"stat_statements", true}});
+    BOOST_TEST(resolved.count("settings") == 0u);
+    BOOST_TEST(resolved.count("stat_statements") == 1u);
+    BOOST_TEST(resolved.count("stat_database") == 1u);
+    BOOST_CHECK_THROW(exporter::postgres::resolve_collectors({{"bogus", true}}),
+                      std::invalid_argument);
+
     std::set<std::string> defaults;
     for (const auto& info : exporter::postgres::postgres_collectors())
         if (info.enabled_by_default) defaults.insert(info.name);
@@ -259,6 +267,28 @@ BOOST_AUTO_TEST_CASE(table_and_statement_metrics_are_bounded) {
     BOOST_TEST(family(set, "pg_statio_user_tables_heap_blocks_hit")->metric.size() == 1u);
     BOOST_TEST(family(set, "pg_stat_statements_calls_total")->metric.size() == 2u);
     BOOST_TEST(family(set, "pg_stat_statements_query_id") == nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(statement_timeout_bounds_every_statement) {
+    auto options = test_options();
+    options.statement_timeout = std::chrono::milliseconds(200);
+    options.enabled_collectors = std::set<std::string>{"locks"};
+    options.custom_queries_file = write_temp_file("sleep.yaml", R"(
+pg_sleepy:
+  query: "SELECT pg_sleep(5) IS NULL AS slept"
+  metrics:
+    - slept: {usage: GAUGE, description: "cut short"}
+pg_patient:
+  query: "SELECT pg_sleep(0.4) IS NULL AS slept"
+  timeout: 3s
+  metrics:
+    - slept: {usage: GAUGE, description: "allowed longer"}
+)");
+    PostgresTarget target(options);
+    auto set = collect(target);
+    BOOST_TEST(collector_success(set, "locks") == 1);
+    BOOST_TEST(collector_success(set, "custom:pg_sleepy") == 0);
+    BOOST_TEST(collector_success(set, "custom:pg_patient") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(health_reports_the_server) {
