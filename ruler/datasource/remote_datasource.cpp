@@ -1,5 +1,7 @@
 #include "ruler/datasource/remote_datasource.hpp"
 
+#include <strings.h>
+
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -109,8 +111,15 @@ RemoteDatasourceConfig parse_remote_datasource_config(const ConfigNode& section)
     config.method = section.get_string("method", config.method);
     if (config.method != "GET" && config.method != "POST")
         section["method"].fail("must be GET or POST, got \"" + config.method + "\"");
-    for (const auto& [name, value] : section["headers"].entries())
+    for (const auto& [name, value] : section["headers"].entries()) {
+        // One place for credentials, so they are never logged as a plain header (config.go's
+        // validateHeaders says the same).
+        if (name.size() == 13 && strncasecmp(name.c_str(), "authorization", 13) == 0)
+            value.fail(
+                "authorization header must be changed via the basic_auth or authorization "
+                "parameter");
         config.headers.emplace_back(name, value.as_string());
+    }
     config.auth = scrape::parse_http_auth(section);
     config.timeout = section.get_duration("timeout", config.timeout);
     if (config.timeout.count() <= 0) section["timeout"].fail("must be greater than 0");

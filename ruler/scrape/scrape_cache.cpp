@@ -12,15 +12,16 @@ AppendResult ScrapeCache::append(std::string_view body, ExpositionFormat format,
     AppendResult result;
     pending_.clear();
     result.error = parse(body, format, t, result);
+    const bool succeeded = result.error.empty() && !body.empty();
     if (!result.error.empty()) pending_.clear();
-    commit(t, store, result);
+    commit(t, succeeded, store, result);
     return result;
 }
 
 void ScrapeCache::mark_stale(promql::Timestamp t, storage::MemoryStore& store) {
     pending_.clear();
     AppendResult ignored;
-    commit(t, store, ignored);
+    commit(t, false, store, ignored);
 }
 
 std::string ScrapeCache::parse(std::string_view body, ExpositionFormat format, promql::Timestamp t,
@@ -97,7 +98,8 @@ promql::Labels ScrapeCache::series_labels(const SampleView& sample) const {
     return merged;
 }
 
-void ScrapeCache::commit(promql::Timestamp t, storage::MemoryStore& store, AppendResult& result) {
+void ScrapeCache::commit(promql::Timestamp t, bool forget_missing, storage::MemoryStore& store,
+                         AppendResult& result) {
     ++scrape_number_;
     for (const auto& p : pending_) {
         if (store.append(p.entry->labels, p.t, p.v) != storage::AppendResult::ok) ++result.rejected;
@@ -113,7 +115,13 @@ void ScrapeCache::commit(promql::Timestamp t, storage::MemoryStore& store, Appen
         // Stored by the previous scrape and missing from this one: the series ended now.
         if (entry.last_seen != 0 && entry.last_seen + 1 == scrape_number_ && !entry.own_timestamps)
             store.append(entry.labels, t, stale);
-        it = entries_.erase(it);
+        // Entries of a failed parse were never stored; keeping them would let a target that
+        // keeps failing with changing series grow the cache without bound.
+        if (forget_missing || entry.last_seen == 0) {
+            it = entries_.erase(it);
+        } else {
+            ++it;
+        }
     }
 }
 

@@ -66,7 +66,11 @@ class ScrapeCache {
                       AppendResult& result);
     Entry& entry_for(const SampleView& sample, AppendResult& result);
     promql::Labels series_labels(const SampleView& sample) const;
-    void commit(promql::Timestamp t, storage::MemoryStore& store, AppendResult& result);
+    // Stores the pending samples and ends the series the previous scrape had and this one lacks.
+    // `forget_missing`: drop the cached series this scrape lacked (only a successful scrape may,
+    // so a target that recovers does not count its series as added again).
+    void commit(promql::Timestamp t, bool forget_missing, storage::MemoryStore& store,
+                AppendResult& result);
 
     AppendOptions options_;
     std::unordered_map<std::string, Entry, Hash, std::equal_to<>> entries_;

@@ -220,6 +220,9 @@ BOOST_AUTO_TEST_CASE(rejects_invalid_sections) {
         config_error("type: remote\nurl: http://x\nmethod: PUT\n").find("must be GET or POST") !=
         std::string::npos);
     BOOST_TEST(config_error("type: remote\n").find("url: is required") != std::string::npos);
+    BOOST_TEST(config_error("type: remote\nurl: http://x\nheaders: {AUTHORIZATION: t}\n")
+                   .find("must be changed via the basic_auth or authorization parameter") !=
+               std::string::npos);
     BOOST_TEST(
         config_error("type: remote\nurl: http://x\ntimeout: 0s\n").find("must be greater than 0") !=
         std::string::npos);
