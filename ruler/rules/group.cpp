@@ -23,13 +23,6 @@ std::unique_ptr<Rule> make_rule(const RuleSpec& spec, const RuleGroupSpec& group
                                           !options.restore_pending);
 }
 
-std::string error_text(const std::exception& e) {
-    if (const auto* parse = dynamic_cast<const promql::ParseError*>(&e))
-        return std::to_string(parse->line()) + ":" + std::to_string(parse->column()) +
-               ": parse error: " + parse->detail();
-    return e.what();
-}
-
 }  // namespace
 
 Group::Group(std::string file, const RuleGroupSpec& spec, const GroupOptions& options)
@@ -89,7 +82,7 @@ void Group::evaluate_rule(std::size_t index, promql::Timestamp t, datasource::Da
     try {
         vector = rule.eval(t, data, limit_);
     } catch (const std::exception& e) {
-        std::string message = error_text(e);
+        std::string message = error_message(e);
         rule.record_evaluation(t, std::chrono::steady_clock::now() - started, message);
         if (options_.log_failures)
             log::warn("Evaluating rule failed",

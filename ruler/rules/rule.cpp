@@ -69,6 +69,13 @@ promql::Vector query_vector(datasource::Datasource& data, const std::string& exp
     throw RuleError("rule result is not a vector or scalar");
 }
 
+std::string error_message(const std::exception& e) {
+    if (const auto* parse = dynamic_cast<const promql::ParseError*>(&e))
+        return std::to_string(parse->line()) + ":" + std::to_string(parse->column()) + ": parse error: " +
+               parse->detail();
+    return e.what();
+}
+
 nlohmann::json labels_json(const promql::Labels& labels) {
     nlohmann::json out = nlohmann::json::object();
     for (const auto& l : labels) out[l.name] = l.value;

@@ -68,6 +68,9 @@ private:
 // Runs an instant query and returns its vector, a scalar as a one-sample vector without labels.
 promql::Vector query_vector(datasource::Datasource& data, const std::string& expr, promql::Timestamp t);
 
+// An evaluation error's text as Prometheus prints it ("1:7: parse error: ..." for bad syntax).
+std::string error_message(const std::exception& e);
+
 nlohmann::json labels_json(const promql::Labels& labels);
 // Go's time.Time JSON form (RFC 3339, nanoseconds trimmed); the zero time when unset.
 std::string format_rfc3339(std::optional<promql::Timestamp> t);

@@ -10,6 +10,7 @@
 #include "common/config.hpp"
 #include "ruler/promql/engine.hpp"
 #include "ruler/promql/value.hpp"
+#include "ruler/rules/rule.hpp"
 #include "ruler/rules/template.hpp"
 #include "ruler/rules/yaml_decoder.hpp"
 
@@ -71,8 +72,7 @@ std::vector<std::string> validate_rule(const RuleSpec& rule, const RuleNodes& no
         try {
             promql::parse(rule.expr);
         } catch (const promql::ParseError& e) {
-            at(position_of(nodes.expr).text(), "could not parse expression: " + std::to_string(e.line()) + ":" +
-                                                   std::to_string(e.column()) + ": parse error: " + e.detail());
+            at(position_of(nodes.expr).text(), "could not parse expression: " + error_message(e));
         }
     }
     if (!rule.record.empty()) {
