@@ -19,35 +19,49 @@ void ScrapeManager::apply(const std::vector<ScrapeConfig>& configs) {
         for (auto& target : targets_of(shared)) wanted.emplace(target.key(), std::move(target));
     }
 
-    std::lock_guard lock(mutex_);
+    std::lock_guard serial(apply_mutex_);
     // A target whose job settings changed restarts as a new loop: its old series end here.
     std::vector<std::unique_ptr<ScrapeLoop>> retired;
-    for (auto it = loops_.begin(); it != loops_.end();) {
-        auto found = wanted.find(it->first);
-        if (found != wanted.end() && *found->second.config == *it->second->target().config) {
-            wanted.erase(found);
-            ++it;
-            continue;
+    std::size_t running = 0;
+    {
+        std::lock_guard lock(mutex_);
+        for (auto it = loops_.begin(); it != loops_.end();) {
+            auto found = wanted.find(it->first);
+            if (found != wanted.end() && *found->second.config == *it->second->target().config) {
+                wanted.erase(found);
+                ++it;
+                continue;
+            }
+            retired.push_back(std::move(it->second));
+            it = loops_.erase(it);
         }
-        it->second->request_stop();
-        retired.push_back(std::move(it->second));
-        it = loops_.erase(it);
+        for (auto& [key, target] : wanted) {
+            auto loop = std::make_unique<ScrapeLoop>(std::move(target), store_);
+            loop->start();
+            loops_.emplace(key, std::move(loop));
+        }
+        running = loops_.size();
     }
-    for (auto& loop : retired) loop->stop(true);
-    for (auto& [key, target] : wanted) {
-        auto loop = std::make_unique<ScrapeLoop>(std::move(target), store_);
-        loop->start();
-        loops_.emplace(key, std::move(loop));
-    }
+    const std::size_t stopped = retired.size();
+    retire(std::move(retired), true);
     log::info("scrape targets applied",
-              {{"targets", loops_.size()}, {"jobs", configs.size()}, {"stopped", retired.size()}});
+              {{"targets", running}, {"jobs", configs.size()}, {"stopped", stopped}});
 }
 
 void ScrapeManager::stop() {
-    std::lock_guard lock(mutex_);
-    for (auto& [key, loop] : loops_) loop->request_stop();
-    for (auto& [key, loop] : loops_) loop->stop(false);
-    loops_.clear();
+    std::lock_guard serial(apply_mutex_);
+    std::vector<std::unique_ptr<ScrapeLoop>> all;
+    {
+        std::lock_guard lock(mutex_);
+        for (auto& [key, loop] : loops_) all.push_back(std::move(loop));
+        loops_.clear();
+    }
+    retire(std::move(all), false);
+}
+
+void ScrapeManager::retire(std::vector<std::unique_ptr<ScrapeLoop>> loops, bool mark_stale) {
+    for (auto& loop : loops) loop->request_stop();
+    for (auto& loop : loops) loop->stop(mark_stale);
 }
 
 std::vector<TargetStatus> ScrapeManager::targets() const {

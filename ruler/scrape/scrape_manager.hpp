@@ -38,8 +38,13 @@ class ScrapeManager {
     void truncate(std::chrono::milliseconds keep);
 
   private:
+    // Stops loops outside mutex_: a loop mid-request may take up to its scrape_timeout, and the
+    // targets API must not wait for that.
+    void retire(std::vector<std::unique_ptr<ScrapeLoop>> loops, bool mark_stale);
+
     storage::MemoryStore& store_;
-    mutable std::mutex mutex_;  // apply() and stop() against the status readers
+    std::mutex apply_mutex_;    // one reconciliation at a time
+    mutable std::mutex mutex_;  // the loop table, against the status readers
     std::map<std::string, std::unique_ptr<ScrapeLoop>> loops_;  // by Target::key()
 };
 

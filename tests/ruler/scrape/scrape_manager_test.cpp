@@ -152,6 +152,12 @@ BOOST_AUTO_TEST_CASE(reload_keeps_unchanged_targets_and_ends_removed_ones) {
     BOOST_TEST(manager.targets()[0].target.config->job_name == "kept");
     BOOST_TEST(kept.wait_for_requests(kept_requests + 2));
     BOOST_TEST(!stale("k", {}));
+
+    // Changed job settings restart the loop with them.
+    apply(job("kept", kept.address(), "    scrape_interval: 200ms\n"));
+    BOOST_TEST(stale("k", {}));
+    BOOST_TEST(manager.targets().at(0).target.config->scrape_interval.count() == 200);
+    BOOST_TEST(eventually([&] { return !stale("k", {}); }));
 }
 
 BOOST_AUTO_TEST_CASE(truncates_the_store_to_the_window_asked_for) {
