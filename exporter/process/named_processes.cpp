@@ -54,6 +54,38 @@ std::variant<pid_t, std::string> read_pid_file(const std::filesystem::path& path
     return pid;
 }
 
+// A group's point-in-time values: sums over its members, and the worst or oldest of them.
+struct GroupGauges {
+    double resident = 0, virtual_bytes = 0, swapped = 0;
+    double proportional_resident = 0, proportional_swapped = 0;
+    double open_fds = 0, worst_fd_ratio = 0, threads = 0, oldest_start = 0;
+    std::map<std::string, double> states{
+        {"Running", 0}, {"Sleeping", 0}, {"Waiting", 0}, {"Zombie", 0}, {"Other", 0}};
+};
+
+GroupGauges summarize(const std::vector<ProcessSample>& processes) {
+    GroupGauges g;
+    for (const auto& process : processes) {
+        g.resident += static_cast<double>(process.resident_bytes);
+        g.virtual_bytes += static_cast<double>(process.virtual_bytes);
+        g.swapped += static_cast<double>(process.swapped_bytes);
+        g.proportional_resident +=
+            static_cast<double>(process.proportional_resident_bytes.value_or(0));
+        g.proportional_swapped +=
+            static_cast<double>(process.proportional_swapped_bytes.value_or(0));
+        g.threads += static_cast<double>(process.threads);
+        if (process.open_fds) g.open_fds += static_cast<double>(*process.open_fds);
+        if (process.open_fds && process.max_fds && *process.max_fds > 0)
+            g.worst_fd_ratio =
+                std::max(g.worst_fd_ratio, static_cast<double>(*process.open_fds) /
+                                               static_cast<double>(*process.max_fds));
+        if (g.oldest_start == 0 || process.start_time_seconds < g.oldest_start)
+            g.oldest_start = process.start_time_seconds;
+        g.states[state_name(process.state)] += 1;
+    }
+    return g;
+}
+
 }  // namespace
 
 NamedProcesses::Counters& NamedProcesses::Counters::operator+=(const Counters& other) {
@@ -107,10 +139,15 @@ NamedProcesses::Members NamedProcesses::sample(const Group& group,
 }
 
 std::vector<NamedProcesses::Members> NamedProcesses::sample_all() {
+    auto parents = proc_.parents();
+    if (parents.empty()) ++scrape_errors_;  // no /proc to read at all
     std::multimap<pid_t, pid_t> children;
-    for (const auto& [pid, parent] : proc_.parents()) children.emplace(parent, pid);
+    for (const auto& [pid, parent] : parents) children.emplace(parent, pid);
     std::vector<Members> all;
-    for (const auto& group : groups_) all.push_back(sample(group, children));
+    for (const auto& group : groups_) {
+        all.push_back(sample(group, children));
+        for (const auto& process : all.back().processes) partial_errors_ += process.partial();
+    }
     return all;
 }
 
@@ -147,25 +184,7 @@ void NamedProcesses::emit(const Group& group, const Members& members, const Coun
         return Labels{{"groupname", name}, {key, value}};
     };
 
-    double resident = 0, virtual_bytes = 0, swapped = 0, open_fds = 0, threads = 0,
-           worst_fd_ratio = 0;
-    double oldest_start = 0;
-    std::map<std::string, double> states{
-        {"Running", 0}, {"Sleeping", 0}, {"Waiting", 0}, {"Zombie", 0}, {"Other", 0}};
-    for (const auto& process : members.processes) {
-        resident += static_cast<double>(process.resident_bytes);
-        virtual_bytes += static_cast<double>(process.virtual_bytes);
-        swapped += static_cast<double>(process.swapped_bytes);
-        threads += static_cast<double>(process.threads);
-        if (process.open_fds) open_fds += static_cast<double>(*process.open_fds);
-        if (process.open_fds && process.max_fds && *process.max_fds > 0)
-            worst_fd_ratio = std::max(worst_fd_ratio, static_cast<double>(*process.open_fds) /
-                                                          static_cast<double>(*process.max_fds));
-        if (oldest_start == 0 || process.start_time_seconds < oldest_start)
-            oldest_start = process.start_time_seconds;
-        states[state_name(process.state)] += 1;
-    }
-
+    auto gauges = summarize(members.processes);
     out.gauge(prefix + "num_procs", "number of processes in this group",
               static_cast<double>(members.processes.size()), labels);
     out.counter(prefix + "cpu_seconds_total", "Cpu user usage in seconds", totals.user_seconds,
@@ -185,20 +204,25 @@ void NamedProcesses::emit(const Group& group, const Members& members, const Coun
     out.counter(prefix + "context_switches_total", "Context switches", totals.involuntary_switches,
                 with("ctxswitchtype", "nonvoluntary"));
     const char* memory_help = "number of bytes of memory in use";
-    out.gauge(prefix + "memory_bytes", memory_help, resident, with("memtype", "resident"));
-    out.gauge(prefix + "memory_bytes", memory_help, virtual_bytes, with("memtype", "virtual"));
-    out.gauge(prefix + "memory_bytes", memory_help, swapped, with("memtype", "swapped"));
-    out.gauge(prefix + "open_filedesc", "number of open file descriptors for this group", open_fds,
-              labels);
+    out.gauge(prefix + "memory_bytes", memory_help, gauges.resident, with("memtype", "resident"));
+    out.gauge(prefix + "memory_bytes", memory_help, gauges.virtual_bytes,
+              with("memtype", "virtual"));
+    out.gauge(prefix + "memory_bytes", memory_help, gauges.swapped, with("memtype", "swapped"));
+    out.gauge(prefix + "memory_bytes", memory_help, gauges.proportional_resident,
+              with("memtype", "proportionalResident"));
+    out.gauge(prefix + "memory_bytes", memory_help, gauges.proportional_swapped,
+              with("memtype", "proportionalSwapped"));
+    out.gauge(prefix + "open_filedesc", "number of open file descriptors for this group",
+              gauges.open_fds, labels);
     out.gauge(
         prefix + "worst_fd_ratio",
         "the worst (closest to 1) ratio between open fds and max fds among all procs in this group",
-        worst_fd_ratio, labels);
+        gauges.worst_fd_ratio, labels);
     out.gauge(prefix + "oldest_start_time_seconds",
-              "start time in seconds since 1970/01/01 of oldest process in group", oldest_start,
-              labels);
-    out.gauge(prefix + "num_threads", "Number of threads", threads, labels);
-    for (const auto& [state, count] : states)
+              "start time in seconds since 1970/01/01 of oldest process in group",
+              gauges.oldest_start, labels);
+    out.gauge(prefix + "num_threads", "Number of threads", gauges.threads, labels);
+    for (const auto& [state, count] : gauges.states)
         out.gauge(prefix + "states",
                   "Number of processes in states Running, Sleeping, Waiting, Zombie, or Other",
                   count, with("state", state.c_str()));
@@ -211,6 +235,12 @@ void NamedProcesses::collect(MetricSet& out, Deadline, LatencyObserver& latency)
         note_problem(groups_[i], all[i].problem);
         emit(groups_[i], all[i], account(groups_[i], all[i]), out);
     }
+    out.counter("namedprocess_scrape_errors",
+                "general scrape errors: no proc metrics collected during a cycle", scrape_errors_);
+    out.counter("namedprocess_scrape_partial_errors",
+                "incremented each time a tracked proc's metrics collection fails partially, e.g. "
+                "unreadable I/O stats",
+                partial_errors_);
     latency.collector(
         options_.name, "process",
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
@@ -222,9 +252,7 @@ nlohmann::json NamedProcesses::health(Deadline, LatencyObserver&) {
     std::size_t running = 0;
     for (std::size_t i = 0; i < groups_.size(); ++i) {
         const auto& members = all[i];
-        double resident = 0;
-        for (const auto& process : members.processes)
-            resident += static_cast<double>(process.resident_bytes);
+        double resident = summarize(members.processes).resident;
         groups[groups_[i].options.name] = {
             {"pid", members.root > 0 ? nlohmann::json(members.root) : nlohmann::json(nullptr)},
             {"num_procs", members.processes.size()},

@@ -73,6 +73,8 @@ class NamedProcesses : public Target {
     NamedProcessesOptions options_;
     ProcFs proc_;
     std::vector<Group> groups_;
+    double scrape_errors_ = 0;
+    double partial_errors_ = 0;
 };
 
 }  // namespace stackwatch::exporter::process

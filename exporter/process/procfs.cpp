@@ -137,6 +137,14 @@ std::optional<ProcessSample> ProcFs::read(pid_t pid) const {
         sample.read_bytes = keyed_value(*io, "read_bytes");
         sample.write_bytes = keyed_value(*io, "write_bytes");
     }
+    if (auto rollup = read_file(dir / "smaps_rollup")) {
+        auto kib = [&](std::string_view key) -> std::optional<std::uint64_t> {
+            auto value = keyed_value(*rollup, key);
+            return value ? std::optional(*value * 1024) : std::nullopt;
+        };
+        sample.proportional_resident_bytes = kib("Pss");
+        sample.proportional_swapped_bytes = kib("SwapPss");
+    }
     if (auto limits = read_file(dir / "limits")) {
         sample.max_fds = soft_limit(*limits, "Max open files");
         sample.max_virtual_bytes = soft_limit(*limits, "Max address space");

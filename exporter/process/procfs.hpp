@@ -30,9 +30,16 @@ struct ProcessSample {
     std::optional<std::uint64_t> read_bytes;
     std::optional<std::uint64_t> write_bytes;
     std::optional<std::uint64_t> open_fds;
+    // Resident and swapped memory shared out among the processes mapping it (smaps_rollup), so
+    // a group's sum does not count PostgreSQL's shared buffers once per backend.
+    std::optional<std::uint64_t> proportional_resident_bytes;
+    std::optional<std::uint64_t> proportional_swapped_bytes;
     // Soft limits; "unlimited" reads as the largest uint64, as client_golang reports it.
     std::optional<std::uint64_t> max_fds;
     std::optional<std::uint64_t> max_virtual_bytes;
+
+    // Some of the owner-only files could not be read.
+    bool partial() const { return !read_bytes || !open_fds || !proportional_resident_bytes; }
 };
 
 class ProcFs {

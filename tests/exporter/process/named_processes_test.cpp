@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <pqxx/pqxx>
+#include <set>
 #include <thread>
 
 #include "common/config.hpp"
@@ -74,6 +75,10 @@ bool eventually(Condition condition, std::chrono::milliseconds bound = 10s) {
     return true;
 }
 
+// process-exporter's counters without the _total suffix promtool asks for.
+const std::set<std::string> kCompatibilityNames = {"namedprocess_scrape_errors",
+                                                   "namedprocess_scrape_partial_errors"};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(named_processes)
@@ -131,12 +136,24 @@ BOOST_AUTO_TEST_CASE(families_typed_and_labelled_as_process_exporter) {
             }
         }
     }
+    for (const char* memtype :
+         {"resident", "virtual", "swapped", "proportionalResident", "proportionalSwapped"})
+        BOOST_TEST(sample_value(out, "namedprocess_namegroup_memory_bytes",
+                                {{"groupname", "redis"}, {"memtype", memtype}})
+                       .has_value(),
+                   memtype);
+    BOOST_TEST(group_value(out, "memory_bytes", "redis", {{"memtype", "proportionalResident"}}) >
+               0);
+    BOOST_TEST(*sample_value(out, "namedprocess_scrape_errors") == 0);
     double states = 0;
     for (const auto& metric : find_family(out, "namedprocess_namegroup_states")->metric)
         states += metric.gauge.value;
     BOOST_TEST(states == group_value(out, "num_procs", "redis"));
-    if (std::filesystem::exists(stackwatch::test::kPromtool))
-        BOOST_TEST(stackwatch::test::promtool_check(out.serialize()) == "");
+    if (std::filesystem::exists(stackwatch::test::kPromtool)) {
+        auto findings =
+            stackwatch::test::promtool_findings_except(out.serialize(), kCompatibilityNames);
+        BOOST_TEST(findings.empty(), "promtool: " << (findings.empty() ? "" : findings.front()));
+    }
 }
 
 BOOST_AUTO_TEST_CASE(postgres_group_counts_the_postmaster_and_its_children) {

@@ -8,9 +8,12 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <set>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "exporter/metric_set.hpp"
 
@@ -100,6 +103,17 @@ inline std::string promtool_check(const std::string& text) {
     }
     std::filesystem::remove(file);
     return output;
+}
+
+// promtool's findings, less those on names kept for compatibility with a peer exporter.
+inline std::vector<std::string> promtool_findings_except(const std::string& text,
+                                                         const std::set<std::string>& allowed) {
+    std::vector<std::string> findings;
+    std::istringstream lines(promtool_check(text));
+    for (std::string line; std::getline(lines, line);)
+        if (!line.empty() && !allowed.count(line.substr(0, line.find(' '))))
+            findings.push_back(line);
+    return findings;
 }
 
 }  // namespace stackwatch::test
