@@ -1,0 +1,147 @@
+#include <boost/test/unit_test.hpp>
+
+#include <sstream>
+
+#include "ruler/rules/unit_test.hpp"
+#include "test_support.hpp"
+
+using namespace stackwatch::rules;
+
+namespace {
+
+constexpr const char* kRules = R"(groups:
+  - name: load
+    rules:
+      - record: instance:load:max
+        expr: max by (instance) (load)
+      - alert: HighLoad
+        expr: instance:load:max > 2
+        for: 2m
+        labels: {severity: page}
+        annotations:
+          summary: "{{ $labels.instance }} load {{ $value }} in {{ $externalLabels.cluster }}"
+)";
+
+std::string last_line(const std::string& text) {
+    auto end = text.find_last_not_of('\n');
+    auto start = text.rfind('\n', end);
+    return text.substr(start + 1, end - start);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(rule_unit_tests)
+
+BOOST_AUTO_TEST_CASE(passing_and_failing_groups_are_counted) {
+    test::TempDir dir;
+    dir.write("rules.yml", kRules);
+    auto tests = dir.write("tests.yml", R"(rule_files: [rules.yml]
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    external_labels: {cluster: eu1}
+    input_series:
+      - series: 'load{instance="a", cpu="0"}'
+        values: '1 3 3 3 3 _ stale'
+    alert_rule_test:
+      - eval_time: 2m
+        alertname: HighLoad
+        exp_alerts: []
+      - eval_time: 3m
+        alertname: HighLoad
+        exp_alerts:
+          - exp_labels: {severity: page, instance: a}
+            exp_annotations: {summary: "a load 3 in eu1"}
+    promql_expr_test:
+      - expr: instance:load:max
+        eval_time: 1m
+        exp_samples:
+          - labels: 'instance:load:max{instance="a"}'
+            value: 3
+      - expr: count(ALERTS{alertstate="pending"})
+        eval_time: 2m
+        exp_samples:
+          - value: 1
+  - name: wrong expectations
+    interval: 1m
+    input_series:
+      - series: 'load{instance="b"}'
+        values: '5x3'
+    alert_rule_test:
+      - eval_time: 3m
+        alertname: HighLoad
+        exp_alerts: []
+    promql_expr_test:
+      - expr: load
+        eval_time: 0
+        exp_samples:
+          - labels: 'load{instance="b"}'
+            value: 4
+)");
+    std::ostringstream out;
+    BOOST_TEST(test_rules({tests}, out) == 1);
+    std::string report = out.str();
+    BOOST_TEST_MESSAGE(report);
+    BOOST_TEST(report.starts_with("Unit Testing:  " + tests + "\n  FAILED:\n"));
+    BOOST_TEST(report.find("    name: wrong expectations,\n    alertname: HighLoad, time: 3m, \n"
+                           "        exp:[], \n        got:[\n            0:\n"
+                           "              Labels:{alertname=\"HighLoad\", instance=\"b\", severity=\"page\"}\n"
+                           "              Annotations:{summary=\"b load 5 in \"}\n            ]") != std::string::npos);
+    BOOST_TEST(report.find("    expr: \"load\", time: 0s,\n        exp: {__name__=\"load\", instance=\"b\"} 4E+00\n"
+                           "        got: {__name__=\"load\", instance=\"b\"} 5E+00") != std::string::npos);
+    BOOST_TEST(last_line(report) == "1 passed, 1 failed");
+}
+
+BOOST_AUTO_TEST_CASE(all_passing_file_succeeds) {
+    test::TempDir dir;
+    dir.write("rules.yml", kRules);
+    auto tests = dir.write("tests.yml", R"(rule_files: [rules.yml]
+tests:
+  - interval: 30s
+    input_series:
+      - series: 'load{instance="a"}'
+        values: '3+0x10'
+    alert_rule_test:
+      - eval_time: 1m59s
+        alertname: HighLoad
+        exp_alerts: []
+      - eval_time: 2m
+        alertname: HighLoad
+        exp_alerts:
+          - exp_labels: {severity: page, instance: a}
+            exp_annotations: {summary: "a load 3 in "}
+)");
+    std::ostringstream out;
+    BOOST_TEST(test_rules({tests}, out) == 0);
+    BOOST_TEST(out.str() == "Unit Testing:  " + tests + "\n  SUCCESS\n\n1 passed, 0 failed\n");
+}
+
+BOOST_AUTO_TEST_CASE(rule_errors_stop_the_group) {
+    test::TempDir dir;
+    dir.write("bad.yml", "groups:\n- name: g\n  rules:\n  - record: r\n    expr: a + on(x) b\n");
+    auto tests = dir.write("t.yml", R"(rule_files: [bad.yml]
+tests:
+  - input_series:
+      - series: 'a{x="1"}'
+        values: 1
+      - series: 'b{x="1", y="1"}'
+        values: 1
+      - series: 'b{x="1", y="2"}'
+        values: 1
+)");
+    std::ostringstream out;
+    BOOST_TEST(test_rules({tests}, out) == 1);
+    BOOST_TEST(out.str().find("    rule: r, time: 0s, err: ") != std::string::npos);
+    BOOST_TEST(last_line(out.str()) == "0 passed, 1 failed");
+}
+
+BOOST_AUTO_TEST_CASE(undecodable_file_counts_as_one_failure) {
+    test::TempDir dir;
+    auto tests = dir.write("t.yml", "groups: []\n");
+    std::ostringstream out;
+    BOOST_TEST(test_rules({tests}, out) == 1);
+    BOOST_TEST(out.str() == "Unit Testing:  " + tests + "\n  FAILED:\nyaml: unmarshal errors:\n"
+                            "  line 1: field groups not found in type main.unitTestFile\n\n\n0 passed, 1 failed\n");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
