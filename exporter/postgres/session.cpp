@@ -137,6 +137,7 @@ pqxx::result Session::run(const std::string& name, const std::string& sql, Deadl
                           std::optional<milliseconds> timeout) {
     if (!conn_) throw pqxx::broken_connection("not connected");
     try {
+        ArmedWatchdog armed(watchdog_, conn_->sock(), deadline.at);
         bound_statement_time(deadline, timeout ? timeout : default_timeout_);
         if (!prepared_.count(name)) {
             conn_->prepare(name, sql);
@@ -144,8 +145,11 @@ pqxx::result Session::run(const std::string& name, const std::string& sql, Deadl
         }
         pqxx::nontransaction tx(*conn_);
         return tx.exec_prepared(name);
-    } catch (const pqxx::broken_connection&) {
-        disconnect();
+    } catch (...) {
+        bool cut = watchdog_.fired();
+        if (cut || !conn_->is_open()) disconnect();
+        if (cut)
+            throw pqxx::broken_connection("no answer before the scrape deadline; reconnecting");
         throw;
     }
 }

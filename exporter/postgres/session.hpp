@@ -12,6 +12,7 @@
 #include <string>
 
 #include "exporter/postgres/postgres_options.hpp"
+#include "exporter/postgres/socket_watchdog.hpp"
 #include "exporter/target.hpp"
 
 namespace stackwatch::exporter::postgres {
@@ -66,6 +67,7 @@ class Session {
     std::optional<std::chrono::milliseconds> statement_timeout_;  // what the server has now
     std::uint64_t generation_ = 0;
     ServerFacts facts_;
+    SocketWatchdog watchdog_;
 };
 
 }  // namespace stackwatch::exporter::postgres

@@ -1,5 +1,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -70,6 +71,27 @@ BOOST_AUTO_TEST_CASE(silent_server_is_given_up_on_within_the_connect_timeout) {
     BOOST_TEST((Clock::now() - start < kBudget));
     ::close(listener);
     BOOST_TEST(value(set, "pg_up") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(frozen_backend_is_cut_off_at_the_deadline) {
+    auto& server = shared_postgres();
+    PostgresTarget target(test_options());
+    BOOST_TEST(value(collect(target), "pg_up") == 1);
+    // A stopped backend never sees statement_timeout; only cutting the socket frees the scrape.
+    pid_t backend = std::stoi(server.query_value(
+        "SELECT pid FROM pg_stat_activity WHERE application_name = 'stackwatch-exporter'"));
+    BOOST_TEST_REQUIRE(::kill(backend, SIGSTOP) == 0);
+    constexpr auto kBudget = std::chrono::milliseconds(1500);
+    auto start = Clock::now();
+    auto set = collect(target, kBudget);
+    auto took = Clock::now() - start;
+    ::kill(backend, SIGCONT);
+
+    BOOST_TEST((took < kBudget + std::chrono::seconds(1)));
+    BOOST_TEST(value(set, "pg_up") == 0);
+    auto recovered = collect(target);
+    BOOST_TEST(value(recovered, "pg_up") == 1);
+    BOOST_TEST(collector_success(recovered, "stat_database") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(collector_blocked_by_a_lock_fails_alone) {
