@@ -1,6 +1,8 @@
 #include "ruler/promql/ast.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "common/config.hpp"
 #include "ruler/promql/functions.hpp"
@@ -79,9 +81,12 @@ std::string quote(const std::string& s) {
     return out + '"';
 }
 
-std::string join(const std::vector<std::string>& items) {
+std::string join(const std::vector<std::string>& items, std::string_view separator = ", ") {
     std::string out;
-    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i > 0) out += separator;
+        out += items[i];
+    }
     return out;
 }
 
@@ -117,8 +122,10 @@ struct Printer {
                 continue;
             parts.push_back(m.to_string());
         }
+        // Sorted and comma-joined without spaces, as Prometheus prints selectors.
+        std::sort(parts.begin(), parts.end());
         std::string out = e.name;
-        if (!parts.empty() || e.name.empty()) out += "{" + join(parts) + "}";
+        if (!parts.empty()) out += "{" + join(parts, ",") + "}";
         return out + modifiers(e.offset_ms, e.at);
     }
     std::string operator()(const MatrixSelector& e) const {
@@ -141,14 +148,14 @@ struct Printer {
     std::string operator()(const BinaryExpr& e) const {
         std::string op = binary_op_name(e.op);
         if (e.return_bool) op += " bool";
-        if (e.matching) {
+        // Like Prometheus, group_x is only printed along with on/ignoring.
+        if (e.matching && (e.matching->on || !e.matching->labels.empty())) {
             const VectorMatching& m = *e.matching;
-            if (m.on || !m.labels.empty())
-                op += std::string(m.on ? " on" : " ignoring") + "(" + join(m.labels) + ")";
+            op += std::string(m.on ? " on" : " ignoring") + " (" + join(m.labels) + ")";
             if (m.card == VectorMatching::Card::many_to_one)
-                op += " group_left(" + join(m.include) + ")";
+                op += " group_left (" + join(m.include) + ")";
             if (m.card == VectorMatching::Card::one_to_many)
-                op += " group_right(" + join(m.include) + ")";
+                op += " group_right (" + join(m.include) + ")";
         }
         return to_string(*e.lhs) + " " + op + " " + to_string(*e.rhs);
     }

@@ -128,6 +128,11 @@ BOOST_AUTO_TEST_CASE(round_trips_through_to_string) {
         BOOST_TEST(to_string(*parse(text)) == to_string(*parse(to_string(*parse(text)))));
     }
     BOOST_TEST(to_string(*parse("sum(x) by (a)")) == "sum by (a) (x)");
+    BOOST_TEST(to_string(*parse("foo{b='1', a=~'x'} offset 5m @ 10")) ==
+               R"(foo{a=~"x",b="1"} @ 10.000 offset 5m)");
+    BOOST_TEST(to_string(*parse("a * IGNORING(x) GROUP_RIGHT b")) ==
+               "a * ignoring (x) group_right () b");
+    BOOST_TEST(to_string(*parse("-(1 + 2e3)")) == "-(1 + 2000)");
     BOOST_TEST(to_string(*parse("foo{a='b'}[5m] offset 1h")) == R"(foo{a="b"}[5m] offset 1h)");
 }
 
