@@ -18,7 +18,9 @@ std::map<std::string, std::string> to_map(const promql::Labels& labels) {
 }
 
 // Go's time.Unix() of a millisecond timestamp: whole seconds, rounded down.
-std::int64_t unix_seconds(promql::Timestamp ms) { return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000); }
+std::int64_t unix_seconds(promql::Timestamp ms) {
+    return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+}
 
 // strconv.FormatFloat(v, 'e', -1, 64), the API's alert value.
 std::string format_value(double v) {
@@ -33,9 +35,12 @@ std::string format_value(double v) {
 
 const char* alert_state_name(AlertState state) {
     switch (state) {
-        case AlertState::pending: return "pending";
-        case AlertState::firing: return "firing";
-        case AlertState::inactive: break;
+        case AlertState::pending:
+            return "pending";
+        case AlertState::firing:
+            return "firing";
+        case AlertState::inactive:
+            break;
     }
     return "inactive";
 }
@@ -60,7 +65,8 @@ AlertingRule::AlertingRule(std::string name, std::string expr, std::chrono::mill
       context_(std::move(context)),
       restored_(restored) {}
 
-std::map<promql::Labels, Alert> AlertingRule::build_alerts(const promql::Vector& result, promql::Timestamp t,
+std::map<promql::Labels, Alert> AlertingRule::build_alerts(const promql::Vector& result,
+                                                           promql::Timestamp t,
                                                            datasource::Datasource& data) const {
     tmpl::QueryFunc template_query = [&data, t](const std::string& expr) {
         tmpl::QueryResult out;
@@ -88,7 +94,8 @@ std::map<promql::Labels, Alert> AlertingRule::build_alerts(const promql::Vector&
                     .value = sample.v,
                     .active_at = t};
         if (!alerts.emplace(alert_labels, std::move(alert)).second)
-            throw RuleError("vector contains metrics with the same labelset after applying alert labels");
+            throw RuleError(
+                "vector contains metrics with the same labelset after applying alert labels");
     }
     return alerts;
 }
@@ -119,7 +126,8 @@ promql::Vector AlertingRule::eval(promql::Timestamp t, datasource::Datasource& d
                 if (!alert.keep_firing_since) alert.keep_firing_since = t;
                 keep_firing = t - *alert.keep_firing_since < keep_firing_for_.count();
             }
-            // A pending alert just goes away; a resolved one stays for notifiers until retention ends.
+            // A pending alert just goes away; a resolved one stays for notifiers until retention
+            // ends.
             remove = alert.state == AlertState::pending ||
                      (alert.resolved_at && t - *alert.resolved_at > kResolvedRetentionMs);
             if (alert.state != AlertState::inactive && !keep_firing) {
@@ -146,8 +154,8 @@ promql::Vector AlertingRule::eval(promql::Timestamp t, datasource::Datasource& d
     }
     if (limit > 0 && active_count > static_cast<std::size_t>(limit)) {
         active_.clear();
-        throw RuleError("exceeded limit of " + std::to_string(limit) + " with " + std::to_string(active_count) +
-                        " alerts");
+        throw RuleError("exceeded limit of " + std::to_string(limit) + " with " +
+                        std::to_string(active_count) + " alerts");
     }
     return out;
 }
@@ -166,7 +174,8 @@ promql::VectorSample AlertingRule::for_state_sample(const Alert& alert, promql::
     for (const auto& label : alert.labels) l.set(label.name, label.value);
     l.set(promql::kMetricName, kForStateMetric);
     l.set("alertname", name());
-    return {.labels = std::move(l), .t = t, .v = static_cast<double>(unix_seconds(alert.active_at))};
+    return {
+        .labels = std::move(l), .t = t, .v = static_cast<double>(unix_seconds(alert.active_at))};
 }
 
 AlertState AlertingRule::state() const {
@@ -200,13 +209,15 @@ bool AlertingRule::restored() const {
     return restored_;
 }
 
-std::vector<Alert> AlertingRule::alerts_to_send(promql::Timestamp t, std::chrono::milliseconds resend_delay,
+std::vector<Alert> AlertingRule::alerts_to_send(promql::Timestamp t,
+                                                std::chrono::milliseconds resend_delay,
                                                 std::chrono::milliseconds interval) {
     std::lock_guard lock(alerts_mutex_);
     std::vector<Alert> out;
     for (auto& [labels, alert] : active_) {
         if (alert.state == AlertState::pending) continue;
-        bool resolved_since_sent = alert.resolved_at && (!alert.last_sent_at || *alert.resolved_at > *alert.last_sent_at);
+        bool resolved_since_sent =
+            alert.resolved_at && (!alert.last_sent_at || *alert.resolved_at > *alert.last_sent_at);
         bool resend_due = !alert.last_sent_at || *alert.last_sent_at + resend_delay.count() < t;
         if (!resolved_since_sent && !resend_due) continue;
         alert.last_sent_at = t;
@@ -215,6 +226,11 @@ std::vector<Alert> AlertingRule::alerts_to_send(promql::Timestamp t, std::chrono
         out.push_back(alert);
     }
     return out;
+}
+
+void AlertingRule::copy_alerts_from(const AlertingRule& previous) {
+    std::scoped_lock lock(alerts_mutex_, previous.alerts_mutex_);
+    for (const auto& [labels, alert] : previous.active_) active_[labels] = alert;
 }
 
 void AlertingRule::restore_for_state(promql::Timestamp t, const promql::Queryable& data,
@@ -229,7 +245,8 @@ void AlertingRule::restore_for_state(promql::Timestamp t, const promql::Queryabl
     for (auto& [labels, alert] : active_) {
         promql::VectorSample wanted = for_state_sample(alert, t);
         std::vector<promql::Matcher> matchers;
-        for (const auto& l : wanted.labels) matchers.emplace_back(promql::MatchType::equal, l.name, l.value);
+        for (const auto& l : wanted.labels)
+            matchers.emplace_back(promql::MatchType::equal, l.name, l.value);
         const promql::Series* series = nullptr;
         auto found = data.select(matchers, t - outage_tolerance.count(), t);
         for (const auto& s : found)
@@ -254,14 +271,15 @@ void AlertingRule::restore_for_state(promql::Timestamp t, const promql::Queryabl
 nlohmann::json AlertingRule::to_json() const {
     nlohmann::json alerts = nlohmann::json::array();
     for (const auto& alert : active_alerts()) alerts.push_back(alert_to_json(alert));
-    nlohmann::json out = {{"state", alert_state_name(state())},
-                          {"name", name()},
-                          {"query", query()},
-                          {"duration", std::chrono::duration<double>(hold_).count()},
-                          {"keepFiringFor", std::chrono::duration<double>(keep_firing_for_).count()},
-                          {"labels", labels_json(labels())},
-                          {"annotations", labels_json(annotations_)},
-                          {"alerts", alerts}};
+    nlohmann::json out = {
+        {"state", alert_state_name(state())},
+        {"name", name()},
+        {"query", query()},
+        {"duration", std::chrono::duration<double>(hold_).count()},
+        {"keepFiringFor", std::chrono::duration<double>(keep_firing_for_).count()},
+        {"labels", labels_json(labels())},
+        {"annotations", labels_json(annotations_)},
+        {"alerts", alerts}};
     add_status_json(out);
     out["type"] = "alerting";
     return out;

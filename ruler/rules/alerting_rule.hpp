@@ -39,12 +39,12 @@ struct AlertContext {
 nlohmann::json alert_to_json(const Alert& alert);
 
 class AlertingRule : public Rule {
-public:
+  public:
     static constexpr promql::Timestamp kResolvedRetentionMs = 15 * 60 * 1000;
 
     AlertingRule(std::string name, std::string expr, std::chrono::milliseconds hold,
-                 std::chrono::milliseconds keep_firing_for, promql::Labels labels, promql::Labels annotations,
-                 AlertContext context, bool restored);
+                 std::chrono::milliseconds keep_firing_for, promql::Labels labels,
+                 promql::Labels annotations, AlertContext context, bool restored);
 
     promql::Vector eval(promql::Timestamp t, datasource::Datasource& data, int limit) override;
     nlohmann::json to_json() const override;
@@ -53,8 +53,8 @@ public:
     std::chrono::milliseconds keep_firing_for() const { return keep_firing_for_; }
     const promql::Labels& annotations() const { return annotations_; }
 
-    AlertState state() const;                 // the highest state of its alerts
-    std::vector<Alert> active_alerts() const;  // pending and firing, not the resolved ones
+    AlertState state() const;                   // the highest state of its alerts
+    std::vector<Alert> active_alerts() const;   // pending and firing, not the resolved ones
     std::vector<Alert> current_alerts() const;  // also resolved ones kept for notification
 
     // ALERTS and ALERTS_FOR_STATE samples are written only once the `for` state is restored (or
@@ -66,12 +66,16 @@ public:
     std::vector<Alert> alerts_to_send(promql::Timestamp t, std::chrono::milliseconds resend_delay,
                                       std::chrono::milliseconds interval);
 
+    // Takes over the alerts of the same rule from before a reload.
+    void copy_alerts_from(const AlertingRule& previous);
+
     // Prometheus's restore of `for` after a restart: each active alert's ActiveAt is taken from
     // the last ALERTS_FOR_STATE sample in `data` within [t - outage_tolerance, t].
     void restore_for_state(promql::Timestamp t, const promql::Queryable& data,
-                           std::chrono::milliseconds outage_tolerance, std::chrono::milliseconds grace_period);
+                           std::chrono::milliseconds outage_tolerance,
+                           std::chrono::milliseconds grace_period);
 
-private:
+  private:
     std::chrono::milliseconds hold_;
     std::chrono::milliseconds keep_firing_for_;
     promql::Labels annotations_;

@@ -33,7 +33,8 @@ int check_rules(const std::vector<std::string>& files, std::ostream& out, std::o
             for (const auto& e : result.errors) err << e << "\n";
             has_errors = true;
         } else if (auto lint = duplicate_rules_message(result.file); !lint.empty()) {
-            err << "  FAILED:\n" << "lint error " << lint << "\n";
+            err << "  FAILED:\n"
+                << "lint error " << lint << "\n";
         } else {
             out << "  SUCCESS: " << result.file.rule_count() << " rules found\n";
         }

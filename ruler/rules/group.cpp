@@ -12,15 +12,17 @@ promql::Labels to_labels(const std::map<std::string, std::string>& map) {
     return promql::Labels(std::move(out));
 }
 
-std::unique_ptr<Rule> make_rule(const RuleSpec& spec, const RuleGroupSpec& group, const GroupOptions& options) {
+std::unique_ptr<Rule> make_rule(const RuleSpec& spec, const RuleGroupSpec& group,
+                                const GroupOptions& options) {
     // Group labels apply to every rule; a rule's own label of the same name wins.
     auto labels = group.labels;
     for (const auto& [name, value] : spec.labels) labels[name] = value;
-    if (!spec.is_alert()) return std::make_unique<RecordingRule>(spec.record, spec.expr, to_labels(labels));
-    return std::make_unique<AlertingRule>(spec.alert, spec.expr, spec.for_duration, spec.keep_firing_for,
-                                          to_labels(labels), to_labels(spec.annotations),
-                                          AlertContext{options.external_labels, options.external_url},
-                                          !options.restore_pending);
+    if (!spec.is_alert())
+        return std::make_unique<RecordingRule>(spec.record, spec.expr, to_labels(labels));
+    return std::make_unique<AlertingRule>(
+        spec.alert, spec.expr, spec.for_duration, spec.keep_firing_for, to_labels(labels),
+        to_labels(spec.annotations), AlertContext{options.external_labels, options.external_url},
+        !options.restore_pending);
 }
 
 }  // namespace
@@ -45,7 +47,8 @@ std::vector<AlertingRule*> Group::alerting_rules() const {
 
 promql::Timestamp Group::eval_timestamp(promql::Timestamp now) const {
     auto interval = static_cast<std::uint64_t>(interval_.count());
-    auto offset = static_cast<promql::Timestamp>(promql::Labels{{"file", file_}, {"name", name_}}.hash() % interval);
+    auto offset = static_cast<promql::Timestamp>(
+        promql::Labels{{"file", file_}, {"name", name_}}.hash() % interval);
     promql::Timestamp adjusted = now - offset;
     promql::Timestamp base = adjusted - (adjusted % interval_.count());
     return base + offset;
@@ -69,13 +72,15 @@ void Group::evaluate(promql::Timestamp t, datasource::Datasource& data, SampleAp
     auto started = std::chrono::steady_clock::now();
     promql::Timestamp query_time = t - query_offset_.count();
     for (std::size_t i = 0; i < rules_.size(); ++i) evaluate_rule(i, query_time, data, out);
+    mark_removed_series_stale(query_time, out);
     std::lock_guard lock(mutex_);
     last_slot_ = t;
     last_evaluation_ = t;
     evaluation_time_ = std::chrono::steady_clock::now() - started;
 }
 
-void Group::evaluate_rule(std::size_t index, promql::Timestamp t, datasource::Datasource& data, SampleAppender& out) {
+void Group::evaluate_rule(std::size_t index, promql::Timestamp t, datasource::Datasource& data,
+                          SampleAppender& out) {
     Rule& rule = *rules_[index];
     auto started = std::chrono::steady_clock::now();
     promql::Vector vector;
@@ -85,12 +90,16 @@ void Group::evaluate_rule(std::size_t index, promql::Timestamp t, datasource::Da
         std::string message = error_message(e);
         rule.record_evaluation(t, std::chrono::steady_clock::now() - started, message);
         if (options_.log_failures)
-            log::warn("Evaluating rule failed",
-                      {{"file", file_}, {"group", name_}, {"rule", rule.name()}, {"index", index}, {"err", message}});
+            log::warn("Evaluating rule failed", {{"file", file_},
+                                                 {"group", name_},
+                                                 {"rule", rule.name()},
+                                                 {"index", index},
+                                                 {"err", message}});
         return;
     }
     std::optional<std::string> append_error;
-    if (auto* alerting = dynamic_cast<AlertingRule*>(&rule); alerting != nullptr && options_.notify) {
+    if (auto* alerting = dynamic_cast<AlertingRule*>(&rule);
+        alerting != nullptr && options_.notify) {
         auto alerts = alerting->alerts_to_send(t, options_.resend_delay, interval_);
         if (!alerts.empty()) options_.notify(rule.query(), alerts);
     }
@@ -109,9 +118,44 @@ void Group::evaluate_rule(std::size_t index, promql::Timestamp t, datasource::Da
     rule.record_evaluation(t, std::chrono::steady_clock::now() - started, append_error);
 }
 
+void Group::mark_removed_series_stale(promql::Timestamp t, SampleAppender& out) {
+    std::lock_guard lock(mutex_);
+    for (const auto& series : stale_series_) out.append(series, t, promql::stale_marker());
+    stale_series_.clear();
+}
+
+void Group::copy_state_from(const Group& previous) {
+    std::scoped_lock lock(mutex_, previous.mutex_);
+    evaluation_time_ = previous.evaluation_time_;
+    last_evaluation_ = previous.last_evaluation_;
+    last_slot_ = previous.last_slot_;
+    auto key = [](const Rule& r) { return r.name() + r.labels().to_string(); };
+    std::map<std::string, std::vector<std::size_t>> unmatched;  // previous rules by key, in order
+    for (std::size_t i = 0; i < previous.rules_.size(); ++i)
+        unmatched[key(*previous.rules_[i])].push_back(i);
+    for (std::size_t i = 0; i < rules_.size(); ++i) {
+        auto& candidates = unmatched[key(*rules_[i])];
+        if (candidates.empty()) continue;
+        std::size_t from = candidates.front();
+        candidates.erase(candidates.begin());
+        series_in_previous_eval_[i] = previous.series_in_previous_eval_[from];
+        auto* now_alerting = dynamic_cast<AlertingRule*>(rules_[i].get());
+        const auto* was_alerting = dynamic_cast<const AlertingRule*>(previous.rules_[from].get());
+        if (now_alerting != nullptr && was_alerting != nullptr)
+            now_alerting->copy_alerts_from(*was_alerting);
+    }
+    stale_series_ = previous.stale_series_;
+    for (const auto& [name, indexes] : unmatched)
+        for (std::size_t from : indexes)
+            stale_series_.insert(previous.series_in_previous_eval_[from].begin(),
+                                 previous.series_in_previous_eval_[from].end());
+}
+
 void Group::restore_for_state(promql::Timestamp t, const promql::Queryable& data,
-                              std::chrono::milliseconds outage_tolerance, std::chrono::milliseconds grace_period) {
-    for (auto* rule : alerting_rules()) rule->restore_for_state(t, data, outage_tolerance, grace_period);
+                              std::chrono::milliseconds outage_tolerance,
+                              std::chrono::milliseconds grace_period) {
+    for (auto* rule : alerting_rules())
+        rule->restore_for_state(t, data, outage_tolerance, grace_period);
 }
 
 nlohmann::json Group::to_json() const {
@@ -143,7 +187,8 @@ LoadedGroups load_groups(const std::vector<std::string>& files, const GroupOptio
             loaded.errors = std::move(result.errors);
             return loaded;
         }
-        for (const auto& spec : result.file.groups) loaded.groups.push_back(std::make_unique<Group>(path, spec, options));
+        for (const auto& spec : result.file.groups)
+            loaded.groups.push_back(std::make_unique<Group>(path, spec, options));
     }
     return loaded;
 }

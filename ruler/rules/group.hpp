@@ -39,7 +39,7 @@ struct GroupOptions {
 };
 
 class Group {
-public:
+  public:
     Group(std::string file, const RuleGroupSpec& spec, const GroupOptions& options);
 
     const std::string& name() const { return name_; }
@@ -60,6 +60,11 @@ public:
     // Evaluates every rule at t (less the group's query_offset) and appends the results.
     void evaluate(promql::Timestamp t, datasource::Datasource& data, SampleAppender& out);
 
+    // After a reload: takes over alert state, staleness tracking and timings from the group this
+    // one replaces. Rules match by name and labels (duplicates in order); series of rules that
+    // no longer exist are marked stale at the next evaluation.
+    void copy_state_from(const Group& previous);
+
     void restore_for_state(promql::Timestamp t, const promql::Queryable& data,
                            std::chrono::milliseconds outage_tolerance = std::chrono::hours(1),
                            std::chrono::milliseconds grace_period = std::chrono::minutes(10));
@@ -67,7 +72,7 @@ public:
     nlohmann::json to_json() const;             // one group of /api/v1/rules
     nlohmann::json active_alerts_json() const;  // this group's part of /api/v1/alerts
 
-private:
+  private:
     std::string file_;
     std::string name_;
     std::chrono::milliseconds interval_;
@@ -78,12 +83,15 @@ private:
 
     mutable std::mutex mutex_;
     std::vector<std::set<promql::Labels>> series_in_previous_eval_;  // one per rule, for staleness
+    std::set<promql::Labels> stale_series_;                          // of rules removed by a reload
     std::optional<promql::Timestamp> last_slot_;
     std::optional<promql::Timestamp> last_evaluation_;
     std::chrono::nanoseconds evaluation_time_{0};
     std::int64_t missed_ = 0;
 
-    void evaluate_rule(std::size_t index, promql::Timestamp t, datasource::Datasource& data, SampleAppender& out);
+    void mark_removed_series_stale(promql::Timestamp t, SampleAppender& out);
+    void evaluate_rule(std::size_t index, promql::Timestamp t, datasource::Datasource& data,
+                       SampleAppender& out);
 };
 
 // Groups of all files, keyed like Prometheus ("file;name") and in file order; any file error

@@ -12,11 +12,12 @@ promql::Vector RecordingRule::eval(promql::Timestamp t, datasource::Datasource& 
         for (const auto& l : labels()) sample.labels.set(l.name, l.value);
         sample.t = t;
         if (!seen.insert(sample.labels).second)
-            throw RuleError("vector contains metrics with the same labelset after applying rule labels");
+            throw RuleError(
+                "vector contains metrics with the same labelset after applying rule labels");
     }
     if (limit > 0 && vector.size() > static_cast<std::size_t>(limit))
-        throw RuleError("exceeded limit of " + std::to_string(limit) + " with " + std::to_string(vector.size()) +
-                        " series");
+        throw RuleError("exceeded limit of " + std::to_string(limit) + " with " +
+                        std::to_string(vector.size()) + " series");
     return vector;
 }
 

@@ -6,7 +6,7 @@
 namespace stackwatch::rules {
 
 class RecordingRule : public Rule {
-public:
+  public:
     using Rule::Rule;
 
     promql::Vector eval(promql::Timestamp t, datasource::Datasource& data, int limit) override;

@@ -8,9 +8,12 @@ namespace stackwatch::rules {
 
 const char* health_name(RuleHealth health) {
     switch (health) {
-        case RuleHealth::ok: return "ok";
-        case RuleHealth::err: return "err";
-        case RuleHealth::unknown: break;
+        case RuleHealth::ok:
+            return "ok";
+        case RuleHealth::err:
+            return "err";
+        case RuleHealth::unknown:
+            break;
     }
     return "unknown";
 }
@@ -20,7 +23,8 @@ Rule::Rule(std::string name, std::string expr, promql::Labels labels)
     try {
         query_ = promql::to_string(*promql::parse(expr_));
     } catch (const promql::ParseError&) {
-        query_ = expr_;  // loading validated it; a remote datasource may still accept what we cannot
+        query_ =
+            expr_;  // loading validated it; a remote datasource may still accept what we cannot
     }
 }
 
@@ -61,7 +65,8 @@ void Rule::add_status_json(nlohmann::json& out) const {
     out["lastEvaluation"] = format_rfc3339(last_evaluation_);
 }
 
-promql::Vector query_vector(datasource::Datasource& data, const std::string& expr, promql::Timestamp t) {
+promql::Vector query_vector(datasource::Datasource& data, const std::string& expr,
+                            promql::Timestamp t) {
     promql::Value value = data.query(expr, t);
     if (auto* vector = std::get_if<promql::Vector>(&value)) return std::move(*vector);
     if (const auto* scalar = std::get_if<promql::Scalar>(&value))
@@ -71,8 +76,8 @@ promql::Vector query_vector(datasource::Datasource& data, const std::string& exp
 
 std::string error_message(const std::exception& e) {
     if (const auto* parse = dynamic_cast<const promql::ParseError*>(&e))
-        return std::to_string(parse->line()) + ":" + std::to_string(parse->column()) + ": parse error: " +
-               parse->detail();
+        return std::to_string(parse->line()) + ":" + std::to_string(parse->column()) +
+               ": parse error: " + parse->detail();
     return e.what();
 }
 

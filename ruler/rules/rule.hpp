@@ -2,10 +2,9 @@
 // What recording and alerting rules share: an expression evaluated at a timestamp through a
 // Datasource, and the health the API reports (ok/err/unknown, last error, duration, time).
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -19,12 +18,12 @@ const char* health_name(RuleHealth health);  // "unknown", "ok", "err" as in /ap
 
 // A rule's evaluation failed; the group records the message and carries on with the next rule.
 class RuleError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 class Rule {
-public:
+  public:
     Rule(std::string name, std::string expr, promql::Labels labels);
     virtual ~Rule() = default;
     Rule(const Rule&) = delete;
@@ -49,11 +48,11 @@ public:
     std::chrono::nanoseconds evaluation_duration() const;
     std::optional<promql::Timestamp> last_evaluation() const;
 
-protected:
+  protected:
     // The shared part of the API shape: health, lastError, evaluationTime, lastEvaluation.
     void add_status_json(nlohmann::json& out) const;
 
-private:
+  private:
     std::string name_;
     std::string expr_;
     std::string query_;
@@ -66,7 +65,8 @@ private:
 };
 
 // Runs an instant query and returns its vector, a scalar as a one-sample vector without labels.
-promql::Vector query_vector(datasource::Datasource& data, const std::string& expr, promql::Timestamp t);
+promql::Vector query_vector(datasource::Datasource& data, const std::string& expr,
+                            promql::Timestamp t);
 
 // An evaluation error's text as Prometheus prints it ("1:7: parse error: ..." for bad syntax).
 std::string error_message(const std::exception& e);

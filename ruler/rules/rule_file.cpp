@@ -23,8 +23,9 @@ RuleSpec decode_rule(StrictDecoder& decoder, const ConfigNode& node) {
     RuleSpec rule;
     rule.line = position_of(node).line;
     if (!decoder.expect_map(node, "rulefmt.RuleNode")) return rule;
-    decoder.check_fields(node, {"record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations"},
-                         "rulefmt.RuleNode");
+    decoder.check_fields(
+        node, {"record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations"},
+        "rulefmt.RuleNode");
     rule.record = decoder.string_of(node["record"]);
     rule.alert = decoder.string_of(node["alert"]);
     rule.expr = decoder.string_of(node["expr"]);
@@ -38,7 +39,8 @@ RuleSpec decode_rule(StrictDecoder& decoder, const ConfigNode& node) {
 RuleGroupSpec decode_group(StrictDecoder& decoder, const ConfigNode& node) {
     RuleGroupSpec group;
     if (!decoder.expect_map(node, "rulefmt.RuleGroup")) return group;
-    decoder.check_fields(node, {"name", "interval", "limit", "rules", "labels", "query_offset"}, "rulefmt.RuleGroup");
+    decoder.check_fields(node, {"name", "interval", "limit", "rules", "labels", "query_offset"},
+                         "rulefmt.RuleGroup");
     group.name = decoder.string_of(node["name"]);
     group.interval = decoder.duration_of(node["interval"]);
     group.limit = decoder.int_of(node["limit"]);
@@ -63,8 +65,10 @@ std::vector<std::string> validate_rule(const RuleSpec& rule, const RuleNodes& no
         errors.push_back(pos + ": " + message);
     };
     if (!rule.record.empty() && !rule.alert.empty())
-        at(record_pos + ": " + position_of(nodes.alert).text(), "only one of 'record' and 'alert' must be set");
-    if (rule.record.empty() && rule.alert.empty()) at(record_pos, "one of 'record' or 'alert' must be set");
+        at(record_pos + ": " + position_of(nodes.alert).text(),
+           "only one of 'record' and 'alert' must be set");
+    if (rule.record.empty() && rule.alert.empty())
+        at(record_pos, "one of 'record' or 'alert' must be set");
 
     if (rule.expr.empty()) {
         at(position_of(nodes.expr).text(), "field 'expr' must be set in rule");
@@ -76,17 +80,22 @@ std::vector<std::string> validate_rule(const RuleSpec& rule, const RuleNodes& no
         }
     }
     if (!rule.record.empty()) {
-        if (!rule.annotations.empty()) at(record_pos, "invalid field 'annotations' in recording rule");
+        if (!rule.annotations.empty())
+            at(record_pos, "invalid field 'annotations' in recording rule");
         if (rule.for_duration.count() != 0) at(record_pos, "invalid field 'for' in recording rule");
-        if (rule.keep_firing_for.count() != 0) at(record_pos, "invalid field 'keep_firing_for' in recording rule");
-        if (!is_valid_metric_name(rule.record)) at(record_pos, "invalid recording rule name: " + rule.record);
+        if (rule.keep_firing_for.count() != 0)
+            at(record_pos, "invalid field 'keep_firing_for' in recording rule");
+        if (!is_valid_metric_name(rule.record))
+            at(record_pos, "invalid recording rule name: " + rule.record);
     }
     for (const auto& [name, value] : rule.labels) {
-        if (!promql::is_valid_label_name(name) || name == "__name__") errors.push_back("invalid label name: " + name);
+        if (!promql::is_valid_label_name(name) || name == "__name__")
+            errors.push_back("invalid label name: " + name);
         if (!is_valid_utf8(value)) errors.push_back("invalid label value: " + value);
     }
     for (const auto& [name, value] : rule.annotations)
-        if (!promql::is_valid_label_name(name)) errors.push_back("invalid annotation name: " + name);
+        if (!promql::is_valid_label_name(name))
+            errors.push_back("invalid annotation name: " + name);
     if (!rule.alert.empty()) {
         auto check = [&](const char* kind, const std::map<std::string, std::string>& templates) {
             for (const auto& [name, text] : templates) {
@@ -105,13 +114,13 @@ std::vector<std::string> validate_rule(const RuleSpec& rule, const RuleNodes& no
 
 // Messages without a position read `group "g", rule 1, "name": ...`; positioned ones put
 // "line:col: " first, exactly as rulefmt.Error formats them.
-std::string rule_error(const RuleGroupSpec& group, std::size_t index, const RuleSpec& rule, const std::string& error) {
-    std::string context = "group " + go_quote(group.name) + ", rule " + std::to_string(index + 1) + ", " +
-                          go_quote(rule.name()) + ": ";
+std::string rule_error(const RuleGroupSpec& group, std::size_t index, const RuleSpec& rule,
+                       const std::string& error) {
+    std::string context = "group " + go_quote(group.name) + ", rule " + std::to_string(index + 1) +
+                          ", " + go_quote(rule.name()) + ": ";
     static const std::regex positioned(R"(^((?:\d+:\d+: ){1,2})([\s\S]*)$)");
     std::smatch m;
-    if (std::regex_match(error, m, positioned))
-        return m[1].str() + context + m[2].str();
+    if (std::regex_match(error, m, positioned)) return m[1].str() + context + m[2].str();
     return context + error;
 }
 
@@ -124,15 +133,18 @@ std::vector<std::string> validate(const RuleFile& file, const ConfigNode& root) 
         std::string pos = position_of(group_nodes[g]).text();
         if (group.name.empty()) errors.push_back(pos + ": Groupname must not be empty");
         if (!seen.insert(group.name).second)
-            errors.push_back(pos + ": groupname: \"" + group.name + "\" is repeated in the same file");
+            errors.push_back(pos + ": groupname: \"" + group.name +
+                             "\" is repeated in the same file");
         for (const auto& [name, value] : group.labels) {
-            if (!promql::is_valid_label_name(name) || name == "__name__") errors.push_back("invalid label name: " + name);
+            if (!promql::is_valid_label_name(name) || name == "__name__")
+                errors.push_back("invalid label name: " + name);
             if (!is_valid_utf8(value)) errors.push_back("invalid label value: " + value);
         }
         auto rule_nodes = group_nodes[g]["rules"].items();
         for (std::size_t r = 0; r < group.rules.size(); ++r) {
             const auto& node = rule_nodes[r];
-            for (const auto& e : validate_rule(group.rules[r], {node["record"], node["alert"], node["expr"]}))
+            for (const auto& e :
+                 validate_rule(group.rules[r], {node["record"], node["alert"], node["expr"]}))
                 errors.push_back(rule_error(group, r, group.rules[r], e));
         }
     }
@@ -156,7 +168,11 @@ bool is_valid_utf8(const std::string& text) {
     std::size_t i = 0;
     while (i < text.size()) {
         auto c = static_cast<unsigned char>(text[i]);
-        std::size_t extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xe ? 2 : (c >> 3) == 0x1e ? 3 : 4;
+        std::size_t extra = c < 0x80           ? 0
+                            : (c >> 5) == 0x6  ? 1
+                            : (c >> 4) == 0xe  ? 2
+                            : (c >> 3) == 0x1e ? 3
+                                               : 4;
         if (extra == 4 || i + extra >= text.size() + (extra == 0 ? 1 : 0)) return false;
         for (std::size_t k = 1; k <= extra; ++k)
             if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return false;

@@ -9,18 +9,18 @@
 namespace stackwatch::rules {
 
 class SampleAppender {
-public:
+  public:
     virtual ~SampleAppender() = default;
     // "" on success, otherwise why the sample was refused (e.g. "out of order sample").
     virtual std::string append(const promql::Labels& labels, promql::Timestamp t, double v) = 0;
 };
 
 class MemoryStoreAppender : public SampleAppender {
-public:
+  public:
     explicit MemoryStoreAppender(storage::MemoryStore& store) : store_(store) {}
     std::string append(const promql::Labels& labels, promql::Timestamp t, double v) override;
 
-private:
+  private:
     storage::MemoryStore& store_;
 };
 

@@ -16,16 +16,18 @@ constexpr const char* kAlertDefinitions =
     "{{$externalURL := .ExternalURL}}{{$value := .Value}}";
 
 constexpr const char* kAlertDataType =
-    "struct { Labels map[string]string; ExternalLabels map[string]string; ExternalURL string; Value float64 }";
+    "struct { Labels map[string]string; ExternalLabels map[string]string; ExternalURL string; "
+    "Value float64 }";
 
 class ExecError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 class Executor {
-public:
-    Executor(const std::string& name, const std::string& text, const FunctionContext& context, Value root)
+  public:
+    Executor(const std::string& name, const std::string& text, const FunctionContext& context,
+             Value root)
         : name_(name), text_(text), context_(context) {
         vars_.emplace_back("$", std::move(root));
     }
@@ -36,7 +38,7 @@ public:
         return std::move(out_);
     }
 
-private:
+  private:
     const std::string& name_;
     const std::string& text_;
     const FunctionContext& context_;
@@ -47,15 +49,19 @@ private:
         auto prefix = std::string_view(text_).substr(0, static_cast<std::size_t>(pos));
         int line = 1 + static_cast<int>(std::count(prefix.begin(), prefix.end(), '\n'));
         auto newline = prefix.rfind('\n');
-        auto column = newline == std::string_view::npos ? prefix.size() : prefix.size() - newline - 1;
-        throw ExecError("template: " + name_ + ":" + std::to_string(line) + ":" + std::to_string(column) +
-                        ": executing \"" + name_ + "\" at <" + context + ">: " + message);
+        auto column =
+            newline == std::string_view::npos ? prefix.size() : prefix.size() - newline - 1;
+        throw ExecError("template: " + name_ + ":" + std::to_string(line) + ":" +
+                        std::to_string(column) + ": executing \"" + name_ + "\" at <" + context +
+                        ">: " + message);
     }
 
     void walk(const NodeList& nodes, const Value& dot) {
         for (const auto& node : nodes) {
             switch (node.kind) {
-                case Node::Kind::text: out_ += node.text; break;
+                case Node::Kind::text:
+                    out_ += node.text;
+                    break;
                 case Node::Kind::action: {
                     Value v = eval_pipeline(node.pipe, dot);
                     if (node.pipe.decl.empty()) out_ += to_display(v);
@@ -72,7 +78,9 @@ private:
                     vars_.resize(mark);
                     break;
                 }
-                case Node::Kind::range: walk_range(node, dot); break;
+                case Node::Kind::range:
+                    walk_range(node, dot);
+                    break;
             }
         }
     }
@@ -97,10 +105,12 @@ private:
             for (const auto& [k, v] : *m) iterate(Value{k}, Value{v});
             empty = m->empty();
         } else if (const auto* r = collection.get<QueryResult>()) {
-            for (std::size_t i = 0; i < r->size(); ++i) iterate(Value{static_cast<std::int64_t>(i)}, Value{(*r)[i]});
+            for (std::size_t i = 0; i < r->size(); ++i)
+                iterate(Value{static_cast<std::int64_t>(i)}, Value{(*r)[i]});
             empty = r->empty();
         } else if (!collection.is_nil()) {
-            fail(node.pipe.pos, node.pipe.text, "range can't iterate over " + to_display(collection));
+            fail(node.pipe.pos, node.pipe.text,
+                 "range can't iterate over " + to_display(collection));
         }
         vars_.resize(mark);
         if (empty) walk(node.else_list, dot);
@@ -139,7 +149,8 @@ private:
         const std::string& name = cmd.args.front().name;
         if (name == "and" || name == "or") return call_logical(cmd, dot, final, name == "and");
         std::vector<Value> args;
-        for (std::size_t i = 1; i < cmd.args.size(); ++i) args.push_back(eval_operand(cmd.args[i], dot));
+        for (std::size_t i = 1; i < cmd.args.size(); ++i)
+            args.push_back(eval_operand(cmd.args[i], dot));
         if (final != nullptr) args.push_back(*final);
         const auto& fn = template_functions().at(name);
         try {
@@ -155,8 +166,9 @@ private:
     Value call_logical(const Command& cmd, const Value& dot, const Value* final, bool is_and) {
         std::size_t count = cmd.args.size() - 1 + (final != nullptr ? 1 : 0);
         if (count == 0)
-            fail(cmd.pos, cmd.text, std::string("wrong number of args for ") + (is_and ? "and" : "or") +
-                                        ": want at least 1 got 0");
+            fail(cmd.pos, cmd.text,
+                 std::string("wrong number of args for ") + (is_and ? "and" : "or") +
+                     ": want at least 1 got 0");
         Value v;
         for (std::size_t i = 0; i < count; ++i) {
             v = i + 1 < cmd.args.size() ? eval_operand(cmd.args[i + 1], dot) : *final;
@@ -169,14 +181,23 @@ private:
         Value base;
         switch (op.kind) {
             case Operand::Kind::dot:
-            case Operand::Kind::field: base = dot; break;
-            case Operand::Kind::variable: base = lookup(op); break;
-            case Operand::Kind::string: return Value{op.name};
+            case Operand::Kind::field:
+                base = dot;
+                break;
+            case Operand::Kind::variable:
+                base = lookup(op);
+                break;
+            case Operand::Kind::string:
+                return Value{op.name};
             case Operand::Kind::number:
                 return op.is_int ? Value{op.int_value} : Value{op.float_value};
-            case Operand::Kind::boolean: return Value{op.bool_value};
-            case Operand::Kind::nil: fail(op.pos, op.text, "nil is not a command");
-            case Operand::Kind::pipeline: base = eval_pipeline(*op.pipe, dot); break;
+            case Operand::Kind::boolean:
+                return Value{op.bool_value};
+            case Operand::Kind::nil:
+                fail(op.pos, op.text, "nil is not a command");
+            case Operand::Kind::pipeline:
+                base = eval_pipeline(*op.pipe, dot);
+                break;
             case Operand::Kind::identifier: {
                 Command inner{.pos = op.pos, .text = op.text, .args = {op}};
                 base = call(inner, dot, nullptr);
@@ -241,7 +262,8 @@ std::string expand_template(const std::string& name, const std::string& text, co
 
 void check_alert_template(const std::string& alert_name, const std::string& text) {
     try {
-        parse_template(kAlertDefinitions + text, "__alert_" + alert_name, template_function_names());
+        parse_template(kAlertDefinitions + text, "__alert_" + alert_name,
+                       template_function_names());
     } catch (const TemplateParseError& e) {
         throw TemplateError(e.what());
     }
@@ -251,8 +273,8 @@ std::string expand_alert_template(const std::string& alert_name, const std::stri
                                   const AlertTemplateData& data, const QueryFunc& query) {
     FunctionContext context{.query = query, .external_url = data.external_url};
     try {
-        return expand_template("__alert_" + alert_name, kAlertDefinitions + text, alert_data_value(data),
-                               context);
+        return expand_template("__alert_" + alert_name, kAlertDefinitions + text,
+                               alert_data_value(data), context);
     } catch (const TemplateError& e) {
         return std::string("<error expanding template: ") + e.what() + ">";
     }

@@ -13,7 +13,7 @@ namespace stackwatch::rules {
 
 // "error parsing template NAME: ..." or "error executing template NAME: ...", as Prometheus says.
 class TemplateError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -25,8 +25,8 @@ struct AlertTemplateData {
 };
 
 // Expands `text` (named `name` in messages) with `data` as dot. Throws TemplateError.
-std::string expand_template(const std::string& name, const std::string& text, const tmpl::Value& data,
-                            const tmpl::FunctionContext& context);
+std::string expand_template(const std::string& name, const std::string& text,
+                            const tmpl::Value& data, const tmpl::FunctionContext& context);
 
 // Parses an alert template as rule validation does; throws TemplateError with Go's parse message
 // ("template: __alert_NAME:1: function \"x\" not defined").

@@ -56,7 +56,7 @@ struct Node {
 
 // Go's own message ("template: NAME:LINE: ..."), wrapped by the caller as Prometheus does.
 class TemplateParseError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

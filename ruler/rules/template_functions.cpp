@@ -49,7 +49,8 @@ double parse_go_float(const std::string& s) {
     char* end = nullptr;
     errno = 0;
     double v = std::strtod(begin, &end);
-    bool ok = !s.empty() && !std::isspace(static_cast<unsigned char>(s[0])) && end == begin + s.size();
+    bool ok =
+        !s.empty() && !std::isspace(static_cast<unsigned char>(s[0])) && end == begin + s.size();
     if (!ok) throw CallError("strconv.ParseFloat: parsing \"" + s + "\": invalid syntax");
     if (errno == ERANGE && std::isinf(v))
         throw CallError("strconv.ParseFloat: parsing \"" + s + "\": value out of range");
@@ -130,7 +131,8 @@ std::shared_ptr<RE2> compile(const std::string& pattern) {
 }
 
 // Go's Regexp.ReplaceAllString: $1, ${1}, $name, ${name} expand; $$ is a literal '$'.
-std::string replace_all(const std::string& pattern, const std::string& repl, const std::string& text) {
+std::string replace_all(const std::string& pattern, const std::string& repl,
+                        const std::string& text) {
     auto re = compile(pattern);
     int groups = re->NumberOfCapturingGroups();
     const auto& named = re->NamedCapturingGroups();
@@ -164,7 +166,8 @@ std::string replace_all(const std::string& pattern, const std::string& repl, con
             std::size_t j = i + 1;
             bool braced = repl[j] == '{';
             if (braced) ++j;
-            while (j < repl.size() && (std::isalnum(static_cast<unsigned char>(repl[j])) || repl[j] == '_'))
+            while (j < repl.size() &&
+                   (std::isalnum(static_cast<unsigned char>(repl[j])) || repl[j] == '_'))
                 name += repl[j++];
             if (name.empty() || (braced && (j >= repl.size() || repl[j] != '}'))) {
                 out += repl[i];  // not a valid reference: Go keeps the '$'
@@ -172,11 +175,13 @@ std::string replace_all(const std::string& pattern, const std::string& repl, con
             }
             i = braced ? j : j - 1;
             int index = -1;
-            if (std::all_of(name.begin(), name.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+            if (std::all_of(name.begin(), name.end(),
+                            [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
                 index = name.size() < 9 ? std::stoi(name) : -1;
             else if (auto it = named.find(name); it != named.end())
                 index = it->second;
-            if (index >= 0 && index <= groups && match[static_cast<std::size_t>(index)].data() != nullptr)
+            if (index >= 0 && index <= groups &&
+                match[static_cast<std::size_t>(index)].data() != nullptr)
                 out += std::string(match[static_cast<std::size_t>(index)]);
         }
         pos = end;
@@ -195,7 +200,8 @@ std::string replace_all(const std::string& pattern, const std::string& repl, con
 bool split_host_port(const std::string& s, std::string& host, std::string& port) {
     if (!s.empty() && s[0] == '[') {
         auto close = s.find(']');
-        if (close == std::string::npos || close + 1 >= s.size() || s[close + 1] != ':') return false;
+        if (close == std::string::npos || close + 1 >= s.size() || s[close + 1] != ':')
+            return false;
         host = s.substr(1, close - 1);
         port = s.substr(close + 2);
         return true;
@@ -211,8 +217,10 @@ bool looks_like_ip(const std::string& host) {
     if (host.find(':') != std::string::npos) return true;
     int dots = 0;
     for (char c : host) {
-        if (c == '.') ++dots;
-        else if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+        if (c == '.')
+            ++dots;
+        else if (!std::isdigit(static_cast<unsigned char>(c)))
+            return false;
     }
     return dots == 3;
 }
@@ -235,11 +243,16 @@ bool equal_values(const Value& a, const Value& b) {
         return false;
     }
     switch (ka) {
-        case Kind::boolean: return *a.get<bool>() == *b.get<bool>();
-        case Kind::integer: return *a.get<std::int64_t>() == *b.get<std::int64_t>();
-        case Kind::floating: return *a.get<double>() == *b.get<double>();
-        case Kind::string: return *a.get<std::string>() == *b.get<std::string>();
-        case Kind::invalid: break;
+        case Kind::boolean:
+            return *a.get<bool>() == *b.get<bool>();
+        case Kind::integer:
+            return *a.get<std::int64_t>() == *b.get<std::int64_t>();
+        case Kind::floating:
+            return *a.get<double>() == *b.get<double>();
+        case Kind::string:
+            return *a.get<std::string>() == *b.get<std::string>();
+        case Kind::invalid:
+            break;
     }
     if (a.is_nil() && b.is_nil()) return true;
     throw CallError("uncomparable type " + type_name(a) + ": " + to_display(a));
@@ -252,9 +265,12 @@ bool less_than(const Value& a, const Value& b) {
         throw CallError("invalid type for comparison");
     if (ka != kb) throw CallError("incompatible types for comparison");
     switch (ka) {
-        case Kind::integer: return *a.get<std::int64_t>() < *b.get<std::int64_t>();
-        case Kind::floating: return *a.get<double>() < *b.get<double>();
-        default: return *a.get<std::string>() < *b.get<std::string>();
+        case Kind::integer:
+            return *a.get<std::int64_t>() < *b.get<std::int64_t>();
+        case Kind::floating:
+            return *a.get<double>() < *b.get<double>();
+        default:
+            return *a.get<std::string>() < *b.get<std::string>();
     }
 }
 
@@ -291,7 +307,8 @@ Value index(const Args& args) {
             current = Value{it == m->end() ? std::string() : it->second};
         } else if (const auto* r = current.get<QueryResult>()) {
             const auto* n = args[i].get<std::int64_t>();
-            if (n == nullptr) throw CallError("cannot index slice/array with type " + type_name(args[i]));
+            if (n == nullptr)
+                throw CallError("cannot index slice/array with type " + type_name(args[i]));
             if (*n < 0 || static_cast<std::size_t>(*n) >= r->size())
                 throw CallError("error calling index: index out of range: " + std::to_string(*n));
             current = Value{(*r)[static_cast<std::size_t>(*n)]};
@@ -316,12 +333,23 @@ std::string html_escape(const std::string& s) {
     std::string out;
     for (char c : s) {
         switch (c) {
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '&': out += "&amp;"; break;
-            case '\'': out += "&#39;"; break;
-            case '"': out += "&#34;"; break;
-            default: out += c;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '&':
+                out += "&amp;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            case '"':
+                out += "&#34;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -352,8 +380,10 @@ std::map<std::string, Function> build_functions() {
     humanizer("humanizeDuration", humanize_duration);
     humanizer("humanizePercentage", humanize_percentage);
     humanizer("humanizeTimestamp", humanize_timestamp);
-    fns["toUpper"] = fixed("toUpper", 1, [](const Args& a) { return Value{map_ascii(want_string(a[0]), ::toupper)}; });
-    fns["toLower"] = fixed("toLower", 1, [](const Args& a) { return Value{map_ascii(want_string(a[0]), ::tolower)}; });
+    fns["toUpper"] = fixed(
+        "toUpper", 1, [](const Args& a) { return Value{map_ascii(want_string(a[0]), ::toupper)}; });
+    fns["toLower"] = fixed(
+        "toLower", 1, [](const Args& a) { return Value{map_ascii(want_string(a[0]), ::tolower)}; });
     fns["title"] = fixed("title", 1, [](const Args& a) { return Value{title(want_string(a[0]))}; });
     fns["safeHtml"] = fixed("safeHtml", 1, [](const Args& a) { return Value{want_string(a[0])}; });
     fns["reReplaceAll"] = fixed("reReplaceAll", 3, [](const Args& a) {
@@ -375,7 +405,8 @@ std::map<std::string, Function> build_functions() {
         if (looks_like_ip(host)) return Value{s};
         host = host.substr(0, host.find('.'));
         if (port.empty()) return Value{host};
-        return Value{host.find(':') != std::string::npos ? "[" + host + "]:" + port : host + ":" + port};
+        return Value{host.find(':') != std::string::npos ? "[" + host + "]:" + port
+                                                         : host + ":" + port};
     });
     fns["parseDuration"] = fixed("parseDuration", 1, [](const Args& a) {
         const std::string& s = want_string(a[0]);
@@ -432,10 +463,14 @@ std::map<std::string, Function> build_functions() {
     };
     // Go's builtins.
     fns["eq"] = [](const Args& a, const FunctionContext&) { return eq(a); };
-    fns["ne"] = comparison("ne", [](const Value& x, const Value& y) { return !equal_values(x, y); });
+    fns["ne"] =
+        comparison("ne", [](const Value& x, const Value& y) { return !equal_values(x, y); });
     fns["lt"] = comparison("lt", less_than);
-    fns["le"] = comparison("le", [](const Value& x, const Value& y) { return less_than(x, y) || equal_values(x, y); });
-    fns["gt"] = comparison("gt", [](const Value& x, const Value& y) { return !less_than(x, y) && !equal_values(x, y); });
+    fns["le"] = comparison(
+        "le", [](const Value& x, const Value& y) { return less_than(x, y) || equal_values(x, y); });
+    fns["gt"] = comparison("gt", [](const Value& x, const Value& y) {
+        return !less_than(x, y) && !equal_values(x, y);
+    });
     fns["ge"] = comparison("ge", [](const Value& x, const Value& y) { return !less_than(x, y); });
     fns["not"] = fixed("not", 1, [](const Args& a) { return Value{!is_true(a[0])}; });
     fns["len"] = fixed("len", 1, [](const Args& a) { return length(a[0]); });
@@ -453,7 +488,9 @@ std::map<std::string, Function> build_functions() {
         want_at_least("printf", a, 1);
         return Value{go_sprintf(want_string(a[0]), Args(a.begin() + 1, a.end()))};
     };
-    fns["html"] = [](const Args& a, const FunctionContext&) { return Value{html_escape(go_sprint(a))}; };
+    fns["html"] = [](const Args& a, const FunctionContext&) {
+        return Value{html_escape(go_sprint(a))};
+    };
     return fns;
 }
 
@@ -482,7 +519,8 @@ std::string humanize_duration(double v) {
         std::int64_t hours = (duration / 3600) % 24;
         std::int64_t days = duration / 86400;
         auto s = [](std::int64_t n) { return std::to_string(n); };
-        if (days != 0) return sign + s(days) + "d " + s(hours) + "h " + s(minutes) + "m " + s(seconds) + "s";
+        if (days != 0)
+            return sign + s(days) + "d " + s(hours) + "h " + s(minutes) + "m " + s(seconds) + "s";
         if (hours != 0) return sign + s(hours) + "h " + s(minutes) + "m " + s(seconds) + "s";
         if (minutes != 0) return sign + s(minutes) + "m " + s(seconds) + "s";
         return sign + format_float_g(v, 4) + "s";
@@ -490,15 +528,18 @@ std::string humanize_duration(double v) {
     return scale(v, kSmall, 1000, false) + "s";
 }
 
-std::string humanize_percentage(double v) { return format_float_g(v * 100, 4) + "%"; }
+std::string humanize_percentage(double v) {
+    return format_float_g(v * 100, 4) + "%";
+}
 
 std::string humanize_timestamp(double v) {
     if (std::isnan(v) || std::isinf(v)) return format_float_g(v, 4);
     double nanos = v * 1e9;
     if (nanos > static_cast<double>(std::numeric_limits<std::int64_t>::max()) ||
         nanos < static_cast<double>(std::numeric_limits<std::int64_t>::min()))
-        throw CallError(format_float_shortest(v) +
-                        " cannot be represented as a nanoseconds timestamp since it overflows int64");
+        throw CallError(
+            format_float_shortest(v) +
+            " cannot be represented as a nanoseconds timestamp since it overflows int64");
     return format_go_time(static_cast<std::int64_t>(nanos) / 1'000'000);
 }
 

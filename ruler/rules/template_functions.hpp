@@ -14,12 +14,12 @@ namespace stackwatch::rules::tmpl {
 
 // A function failed; the executor reports it as "error calling NAME: <what()>".
 class CallError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 // The arguments do not fit the function's signature; reported without the "error calling" part.
 class ArgumentError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

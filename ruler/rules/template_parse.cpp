@@ -8,12 +8,29 @@
 namespace stackwatch::rules::tmpl {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-bool is_word(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+bool is_word(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
 
 struct Token {
-    enum class Kind { end_action, pipe, lparen, rparen, comma, declare, assign, string, number,
-                      variable, field, dot, identifier };
+    enum class Kind {
+        end_action,
+        pipe,
+        lparen,
+        rparen,
+        comma,
+        declare,
+        assign,
+        string,
+        number,
+        variable,
+        field,
+        dot,
+        identifier
+    };
     Kind kind;
     int pos;
     std::string text;   // raw source
@@ -23,8 +40,9 @@ struct Token {
 };
 
 class Parser {
-public:
-    Parser(const std::string& text, const std::string& name, const std::vector<std::string>& functions)
+  public:
+    Parser(const std::string& text, const std::string& name,
+           const std::vector<std::string>& functions)
         : text_(text), name_(name), functions_(functions) {}
 
     NodeList parse_all() {
@@ -34,7 +52,7 @@ public:
         return list;
     }
 
-private:
+  private:
     const std::string& text_;
     const std::string& name_;
     const std::vector<std::string>& functions_;
@@ -45,8 +63,11 @@ private:
     std::size_t next_ = 0;
 
     [[noreturn]] void fail(const std::string& message) const {
-        int line = 1 + static_cast<int>(std::count(text_.begin(), text_.begin() + static_cast<long>(std::min(pos_, text_.size())), '\n'));
-        throw TemplateParseError("template: " + name_ + ":" + std::to_string(line) + ": " + message);
+        int line = 1 + static_cast<int>(std::count(
+                           text_.begin(),
+                           text_.begin() + static_cast<long>(std::min(pos_, text_.size())), '\n'));
+        throw TemplateParseError("template: " + name_ + ":" + std::to_string(line) + ": " +
+                                 message);
     }
 
     // Returns with `terminator` set to "end" or "else" (plus the chained keyword, e.g. "else if")
@@ -56,7 +77,8 @@ private:
         terminator.clear();
         while (pos_ < text_.size()) {
             std::size_t open = text_.find("{{", pos_);
-            std::string chunk = text_.substr(pos_, open == std::string::npos ? std::string::npos : open - pos_);
+            std::string chunk =
+                text_.substr(pos_, open == std::string::npos ? std::string::npos : open - pos_);
             int chunk_pos = static_cast<int>(pos_);
             if (trim_next_text_) {
                 std::size_t first = 0;
@@ -69,7 +91,8 @@ private:
                                text_[open + 2] == '-' && is_space(text_[open + 3]);
             if (trim_before)
                 while (!chunk.empty() && is_space(chunk.back())) chunk.pop_back();
-            if (!chunk.empty()) list.push_back(Node{.kind = Node::Kind::text, .pos = chunk_pos, .text = chunk});
+            if (!chunk.empty())
+                list.push_back(Node{.kind = Node::Kind::text, .pos = chunk_pos, .text = chunk});
             if (open == std::string::npos) {
                 pos_ = text_.size();
                 break;
@@ -98,7 +121,8 @@ private:
             if (word == "else") {
                 ++next_;
                 const Token& after = tokens_[next_];
-                if (after.kind == Token::Kind::identifier && (after.value == "if" || after.value == "with")) {
+                if (after.kind == Token::Kind::identifier &&
+                    (after.value == "if" || after.value == "with")) {
                     terminator = "else " + after.value;
                     ++next_;
                 } else {
@@ -124,7 +148,9 @@ private:
     // After "if"/"range"/"with" (or "else if"): pipeline, body, optional else, end.
     Node parse_control(std::string keyword, int pos) {
         std::size_t saved_vars = vars_.size();
-        Node node{.kind = keyword == "if" ? Node::Kind::if_ : keyword == "range" ? Node::Kind::range : Node::Kind::with,
+        Node node{.kind = keyword == "if"      ? Node::Kind::if_
+                          : keyword == "range" ? Node::Kind::range
+                                               : Node::Kind::with,
                   .pos = pos};
         node.pipe = parse_pipeline(keyword, keyword == "range");
         if (node.pipe.commands.empty()) fail("missing value for " + keyword);
@@ -141,7 +167,8 @@ private:
         }
         if (terminator == "else") {
             node.else_list = parse_list(terminator);
-            if (terminator != "end") fail(terminator.empty() ? "unexpected EOF" : "unexpected {{" + terminator + "}}");
+            if (terminator != "end")
+                fail(terminator.empty() ? "unexpected EOF" : "unexpected {{" + terminator + "}}");
         } else if (terminator != "end") {
             fail("unexpected EOF");
         }
@@ -184,7 +211,8 @@ private:
             int start = static_cast<int>(pos_);
             char c = text_[pos_];
             auto add = [&](Token::Kind kind, std::size_t length, std::string value = {}) {
-                tokens_.push_back(Token{kind, start, text_.substr(pos_, length), std::move(value), spaced});
+                tokens_.push_back(
+                    Token{kind, start, text_.substr(pos_, length), std::move(value), spaced});
                 pos_ += length;
             };
             if (text_.compare(pos_, 3, "-}}") == 0 && spaced && depth == 0) {
@@ -196,35 +224,47 @@ private:
                 add(Token::Kind::end_action, 2);
                 return;
             }
-            if (c == '|') add(Token::Kind::pipe, 1);
-            else if (c == '(') { ++depth; add(Token::Kind::lparen, 1); }
-            else if (c == ')') {
+            if (c == '|')
+                add(Token::Kind::pipe, 1);
+            else if (c == '(') {
+                ++depth;
+                add(Token::Kind::lparen, 1);
+            } else if (c == ')') {
                 if (--depth < 0) fail("unexpected right paren");
                 add(Token::Kind::rparen, 1);
-            }
-            else if (c == ',') add(Token::Kind::comma, 1);
-            else if (text_.compare(pos_, 2, ":=") == 0) add(Token::Kind::declare, 2);
-            else if (c == '=') add(Token::Kind::assign, 1);
-            else if (c == '"') lex_quoted(start, spaced);
+            } else if (c == ',')
+                add(Token::Kind::comma, 1);
+            else if (text_.compare(pos_, 2, ":=") == 0)
+                add(Token::Kind::declare, 2);
+            else if (c == '=')
+                add(Token::Kind::assign, 1);
+            else if (c == '"')
+                lex_quoted(start, spaced);
             else if (c == '`') {
                 std::size_t close = text_.find('`', pos_ + 1);
                 if (close == std::string::npos) fail("unterminated raw quoted string");
-                add(Token::Kind::string, close + 1 - pos_, text_.substr(pos_ + 1, close - pos_ - 1));
+                add(Token::Kind::string, close + 1 - pos_,
+                    text_.substr(pos_ + 1, close - pos_ - 1));
             } else if (c == '$') {
                 std::size_t end = pos_ + 1;
                 while (end < text_.size() && is_word(text_[end])) ++end;
                 add(Token::Kind::variable, end - pos_, text_.substr(pos_, end - pos_));
-            } else if (c == '.' && pos_ + 1 < text_.size() && (std::isalpha(static_cast<unsigned char>(text_[pos_ + 1])) || text_[pos_ + 1] == '_')) {
+            } else if (c == '.' && pos_ + 1 < text_.size() &&
+                       (std::isalpha(static_cast<unsigned char>(text_[pos_ + 1])) ||
+                        text_[pos_ + 1] == '_')) {
                 std::size_t end = pos_ + 1;
                 while (end < text_.size() && is_word(text_[end])) ++end;
                 add(Token::Kind::field, end - pos_, text_.substr(pos_ + 1, end - pos_ - 1));
             } else if (std::isdigit(static_cast<unsigned char>(c)) ||
                        ((c == '-' || c == '+' || c == '.') && pos_ + 1 < text_.size() &&
-                        (std::isdigit(static_cast<unsigned char>(text_[pos_ + 1])) || text_[pos_ + 1] == '.'))) {
+                        (std::isdigit(static_cast<unsigned char>(text_[pos_ + 1])) ||
+                         text_[pos_ + 1] == '.'))) {
                 std::size_t end = pos_ + 1;
                 while (end < text_.size() &&
-                       (std::isalnum(static_cast<unsigned char>(text_[end])) || text_[end] == '.' || text_[end] == '_' ||
-                        ((text_[end] == '+' || text_[end] == '-') && (text_[end - 1] == 'e' || text_[end - 1] == 'E'))))
+                       (std::isalnum(static_cast<unsigned char>(text_[end])) || text_[end] == '.' ||
+                        text_[end] == '_' ||
+                        ((text_[end] == '+' || text_[end] == '-') &&
+                         (text_[end - 1] == 'e' || text_[end - 1] == 'E'))))
                     ++end;
                 add(Token::Kind::number, end - pos_);
             } else if (c == '.') {
@@ -257,20 +297,35 @@ private:
             if (c == '\\' && p + 1 < text_.size()) {
                 char e = text_[++p];
                 switch (e) {
-                    case 'n': value += '\n'; break;
-                    case 't': value += '\t'; break;
-                    case 'r': value += '\r'; break;
-                    case '\\': value += '\\'; break;
-                    case '"': value += '"'; break;
-                    case '\'': value += '\''; break;
-                    default: value += '\\'; value += e;
+                    case 'n':
+                        value += '\n';
+                        break;
+                    case 't':
+                        value += '\t';
+                        break;
+                    case 'r':
+                        value += '\r';
+                        break;
+                    case '\\':
+                        value += '\\';
+                        break;
+                    case '"':
+                        value += '"';
+                        break;
+                    case '\'':
+                        value += '\'';
+                        break;
+                    default:
+                        value += '\\';
+                        value += e;
                 }
             } else {
                 value += c;
             }
             ++p;
         }
-        tokens_.push_back(Token{Token::Kind::string, start, text_.substr(pos_, p + 1 - pos_), value, spaced});
+        tokens_.push_back(
+            Token{Token::Kind::string, start, text_.substr(pos_, p + 1 - pos_), value, spaced});
         pos_ = p + 1;
     }
 
@@ -292,7 +347,8 @@ private:
             }
             break;
         }
-        if (!names.empty() && (tokens_[look].kind == Token::Kind::declare || tokens_[look].kind == Token::Kind::assign)) {
+        if (!names.empty() && (tokens_[look].kind == Token::Kind::declare ||
+                               tokens_[look].kind == Token::Kind::assign)) {
             pipe.is_assign = tokens_[look].kind == Token::Kind::assign;
             pipe.decl = names;
             next_ = look + 1;
@@ -314,7 +370,8 @@ private:
         if (end <= first) return {};
         const Token& last = tokens_[end - 1];
         return text_.substr(static_cast<std::size_t>(tokens_[first].pos),
-                            static_cast<std::size_t>(last.pos) + last.text.size() - static_cast<std::size_t>(tokens_[first].pos));
+                            static_cast<std::size_t>(last.pos) + last.text.size() -
+                                static_cast<std::size_t>(tokens_[first].pos));
     }
 
     Command parse_command(const std::string& context) {
@@ -322,7 +379,8 @@ private:
         cmd.pos = tokens_[next_].pos;
         std::size_t start = next_;
         while (!at(Token::Kind::pipe) && !at(Token::Kind::rparen) && !at(Token::Kind::end_action)) {
-            if (!cmd.args.empty() && !tokens_[next_].spaced && tokens_[next_].kind != Token::Kind::lparen)
+            if (!cmd.args.empty() && !tokens_[next_].spaced &&
+                tokens_[next_].kind != Token::Kind::lparen)
                 fail("missing space?");
             cmd.args.push_back(parse_operand(context));
         }
@@ -342,7 +400,10 @@ private:
         Operand op;
         op.pos = t.pos;
         switch (t.kind) {
-            case Token::Kind::dot: op.kind = Operand::Kind::dot; ++next_; break;
+            case Token::Kind::dot:
+                op.kind = Operand::Kind::dot;
+                ++next_;
+                break;
             case Token::Kind::field:
                 op.kind = Operand::Kind::field;
                 op.fields.push_back(t.value);
@@ -354,12 +415,20 @@ private:
                 op.name = t.value;
                 ++next_;
                 break;
-            case Token::Kind::string: op.kind = Operand::Kind::string; op.name = t.value; ++next_; break;
-            case Token::Kind::number: parse_number(t, op); ++next_; break;
+            case Token::Kind::string:
+                op.kind = Operand::Kind::string;
+                op.name = t.value;
+                ++next_;
+                break;
+            case Token::Kind::number:
+                parse_number(t, op);
+                ++next_;
+                break;
             case Token::Kind::lparen:
                 ++next_;
                 op.kind = Operand::Kind::pipeline;
-                op.pipe = std::make_shared<Pipeline>(parse_pipeline("parenthesized pipeline", false));
+                op.pipe =
+                    std::make_shared<Pipeline>(parse_pipeline("parenthesized pipeline", false));
                 if (!at(Token::Kind::rparen)) fail("unclosed left paren");
                 ++next_;
                 break;
@@ -370,7 +439,8 @@ private:
                 } else if (t.value == "nil") {
                     op.kind = Operand::Kind::nil;
                 } else {
-                    if (std::find(functions_.begin(), functions_.end(), t.value) == functions_.end())
+                    if (std::find(functions_.begin(), functions_.end(), t.value) ==
+                        functions_.end())
                         fail("function \"" + t.value + "\" not defined");
                     op.kind = Operand::Kind::identifier;
                     op.name = t.value;
@@ -381,8 +451,9 @@ private:
                 fail("unexpected \"" + t.text + "\" in " + context);
         }
         // A field chain binds only when written directly after its term: `$x.a`, `(f).b`.
-        while (at(Token::Kind::field) && !tokens_[next_].spaced && op.kind != Operand::Kind::string &&
-               op.kind != Operand::Kind::number && op.kind != Operand::Kind::boolean) {
+        while (at(Token::Kind::field) && !tokens_[next_].spaced &&
+               op.kind != Operand::Kind::string && op.kind != Operand::Kind::number &&
+               op.kind != Operand::Kind::boolean) {
             op.fields.push_back(tokens_[next_].value);
             ++next_;
         }

@@ -69,11 +69,13 @@ std::string format_one(const Spec& spec, const Value& arg) {
             if (const auto* s = arg.get<std::string>()) return pad(go_quote(*s), spec.width, left);
             return bad_verb('q', arg);
         case 't':
-            if (const auto* b = arg.get<bool>()) return pad(*b ? "true" : "false", spec.width, left);
+            if (const auto* b = arg.get<bool>())
+                return pad(*b ? "true" : "false", spec.width, left);
             return bad_verb('t', arg);
         case 'd':
             if (const auto* i = arg.get<std::int64_t>()) {
-                std::string fmt = "%" + spec.flags + (spec.width >= 0 ? std::to_string(spec.width) : "") + "lld";
+                std::string fmt =
+                    "%" + spec.flags + (spec.width >= 0 ? std::to_string(spec.width) : "") + "lld";
                 char buf[64];
                 std::snprintf(buf, sizeof buf, fmt.c_str(), static_cast<long long>(*i));
                 return buf;
@@ -117,11 +119,21 @@ std::string go_quote(const std::string& s) {
     std::string out = "\"";
     for (unsigned char c : s) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\t': out += "\\t"; break;
-            case '\r': out += "\\r"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
             default:
                 if (c < 0x20 || c == 0x7f) {
                     char buf[8];
@@ -145,7 +157,9 @@ std::string type_name(const Value& value) {
         std::string operator()(const StringMap&) const { return "map[string]string"; }
         std::string operator()(const QueryResult&) const { return "template.queryResult"; }
         std::string operator()(const QuerySample&) const { return "*template.sample"; }
-        std::string operator()(const std::shared_ptr<const Struct>& s) const { return s->type_name; }
+        std::string operator()(const std::shared_ptr<const Struct>& s) const {
+            return s->type_name;
+        }
     };
     return std::visit(Visitor{}, value.v);
 }
@@ -229,7 +243,8 @@ std::string format_float_shortest(double v) {
                       std::abs(exponent));
         return sign + mantissa + exp_buf;
     }
-    if (exponent < 0) return sign + "0." + std::string(static_cast<std::size_t>(-exponent - 1), '0') + digits;
+    if (exponent < 0)
+        return sign + "0." + std::string(static_cast<std::size_t>(-exponent - 1), '0') + digits;
     auto int_len = static_cast<std::size_t>(exponent) + 1;
     if (digits.size() <= int_len) return sign + digits + std::string(int_len - digits.size(), '0');
     return sign + digits.substr(0, int_len) + "." + digits.substr(int_len);
@@ -252,13 +267,15 @@ std::string go_sprintf(const std::string& format, const std::vector<Value>& args
         }
         Spec spec;
         ++i;
-        while (i < format.size() && std::string_view("-+# 0").find(format[i]) != std::string_view::npos)
+        while (i < format.size() &&
+               std::string_view("-+# 0").find(format[i]) != std::string_view::npos)
             spec.flags += format[i++];
         auto read_number = [&](int& target) {
             if (i < format.size() && format[i] == '*') {
                 ++i;
                 if (next_arg < args.size())
-                    if (const auto* n = args[next_arg].get<std::int64_t>()) target = static_cast<int>(*n);
+                    if (const auto* n = args[next_arg].get<std::int64_t>())
+                        target = static_cast<int>(*n);
                 ++next_arg;
                 return;
             }

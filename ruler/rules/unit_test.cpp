@@ -70,8 +70,9 @@ struct TestFile {
 TestGroup decode_test_group(StrictDecoder& d, const ConfigNode& node) {
     TestGroup group;
     if (!d.expect_map(node, "main.testGroup")) return group;
-    d.check_fields(node, {"interval", "input_series", "alert_rule_test", "promql_expr_test", "external_labels",
-                          "external_url", "name"},
+    d.check_fields(node,
+                   {"interval", "input_series", "alert_rule_test", "promql_expr_test",
+                    "external_labels", "external_url", "name"},
                    "main.testGroup");
     group.interval = d.duration_of(node["interval"]);
     for (const auto& item : d.items_of(node["input_series"], "[]main.series")) {
@@ -86,7 +87,8 @@ TestGroup decode_test_group(StrictDecoder& d, const ConfigNode& node) {
         for (const auto& alert : d.items_of(item["exp_alerts"], "[]main.alert")) {
             if (!d.expect_map(alert, "main.alert")) continue;
             d.check_fields(alert, {"exp_labels", "exp_annotations"}, "main.alert");
-            test.exp_alerts.push_back({d.map_of(alert["exp_labels"]), d.map_of(alert["exp_annotations"])});
+            test.exp_alerts.push_back(
+                {d.map_of(alert["exp_labels"]), d.map_of(alert["exp_annotations"])});
         }
         group.alert_tests.push_back(std::move(test));
     }
@@ -97,7 +99,8 @@ TestGroup decode_test_group(StrictDecoder& d, const ConfigNode& node) {
         for (const auto& sample : d.items_of(item["exp_samples"], "[]main.sample")) {
             if (!d.expect_map(sample, "main.sample")) continue;
             d.check_fields(sample, {"labels", "value"}, "main.sample");
-            test.exp_samples.push_back({d.string_of(sample["labels"]), d.float_of(sample["value"])});
+            test.exp_samples.push_back(
+                {d.string_of(sample["labels"]), d.float_of(sample["value"])});
         }
         group.promql_tests.push_back(std::move(test));
     }
@@ -123,7 +126,8 @@ TestFile decode_test_file(const std::string& path) {
     StrictDecoder d;
     TestFile file;
     if (d.expect_map(root, "main.unitTestFile")) {
-        d.check_fields(root, {"rule_files", "evaluation_interval", "group_eval_order", "tests"}, "main.unitTestFile");
+        d.check_fields(root, {"rule_files", "evaluation_interval", "group_eval_order", "tests"},
+                       "main.unitTestFile");
         file.rule_files = d.strings_of(root["rule_files"]);
         file.evaluation_interval = d.duration_of(root["evaluation_interval"]);
         file.group_eval_order = d.strings_of(root["group_eval_order"]);
@@ -135,7 +139,8 @@ TestFile decode_test_file(const std::string& path) {
 }
 
 // Rule files are relative to the test file and may be globs.
-std::vector<std::string> resolve_rule_files(const std::string& test_file, const std::vector<std::string>& patterns,
+std::vector<std::string> resolve_rule_files(const std::string& test_file,
+                                            const std::vector<std::string>& patterns,
                                             std::ostream& out) {
     auto slash = test_file.rfind('/');
     std::string base = slash == std::string::npos ? "" : test_file.substr(0, slash + 1);
@@ -144,7 +149,8 @@ std::vector<std::string> resolve_rule_files(const std::string& test_file, const 
         std::string full = pattern.empty() || pattern[0] == '/' ? pattern : base + pattern;
         glob_t matches{};
         if (glob(full.c_str(), 0, nullptr, &matches) == 0)
-            for (std::size_t i = 0; i < matches.gl_pathc; ++i) files.emplace_back(matches.gl_pathv[i]);
+            for (std::size_t i = 0; i < matches.gl_pathc; ++i)
+                files.emplace_back(matches.gl_pathv[i]);
         else
             out << "  WARNING: no file match pattern " << full << "\n";
         globfree(&matches);
@@ -157,11 +163,12 @@ std::vector<std::string> resolve_rule_files(const std::string& test_file, const 
 // Input series, appended to the store only up to the time being evaluated, as promtool's lazy
 // loader does: queries at an earlier time never see later samples' effects on recording rules.
 class LazyLoader {
-public:
+  public:
     LazyLoader(const std::vector<InputSeries>& inputs, milliseconds step) {
         for (const auto& input : inputs) {
             auto description = promql::parse_series_description(input.series + " " + input.values);
-            series_.push_back({description.labels, promql::expand_samples(description.values, 0, step.count()), 0});
+            series_.push_back({description.labels,
+                               promql::expand_samples(description.values, 0, step.count()), 0});
         }
     }
 
@@ -170,14 +177,15 @@ public:
         for (auto& s : series_) {
             for (; s.next < s.samples.size() && s.samples[s.next].t <= t; ++s.next) {
                 auto result = store.append(s.labels, s.samples[s.next].t, s.samples[s.next].v);
-                if (result == storage::AppendResult::out_of_order) return "duplicate sample for timestamp";
+                if (result == storage::AppendResult::out_of_order)
+                    return "duplicate sample for timestamp";
                 if (result == storage::AppendResult::series_limit) return "series limit reached";
             }
         }
         return {};
     }
 
-private:
+  private:
     struct Pending {
         promql::Labels labels;
         std::vector<promql::Sample> samples;
@@ -212,8 +220,8 @@ std::string alerts_string(const std::vector<AlertInstance>& alerts) {
     std::string out = "[";
     for (std::size_t i = 0; i < alerts.size(); ++i) {
         out += (i == 0 ? "\n" : ",\n") + std::to_string(i) + ":";
-        out += indent_lines("\nLabels:" + go_labels(alerts[i].labels) + "\nAnnotations:" +
-                                go_labels(alerts[i].annotations),
+        out += indent_lines("\nLabels:" + go_labels(alerts[i].labels) +
+                                "\nAnnotations:" + go_labels(alerts[i].annotations),
                             "  ");
     }
     return out + "\n]";
@@ -229,7 +237,8 @@ struct ResultSample {
 std::string samples_string(const std::vector<ResultSample>& samples) {
     if (samples.empty()) return "nil";
     std::string out;
-    for (const auto& s : samples) out += (out.empty() ? "" : ", ") + go_labels(s.labels) + " " + go_float_upper_e(s.value);
+    for (const auto& s : samples)
+        out += (out.empty() ? "" : ", ") + go_labels(s.labels) + " " + go_float_upper_e(s.value);
     return out;
 }
 
@@ -244,18 +253,22 @@ promql::Labels parse_expected_labels(const std::string& text) {
         throw promql::ParseError(1, 1, "not a series description");
     promql::Labels labels;
     for (const auto& m : selector->matchers) {
-        if (m.type() != promql::MatchType::equal) throw promql::ParseError(1, 1, "only = matchers describe a series");
+        if (m.type() != promql::MatchType::equal)
+            throw promql::ParseError(1, 1, "only = matchers describe a series");
         labels.set(m.name(), m.value());
     }
     return labels;
 }
 
 class TestGroupRun {
-public:
+  public:
     TestGroupRun(const TestGroup& test, const TestFile& file,
                  const std::vector<std::string>& rule_files)
-        : test_(test), file_(file), rule_files_(rule_files),
-          eval_interval_(file.evaluation_interval.count() > 0 ? file.evaluation_interval : milliseconds(60'000)) {}
+        : test_(test),
+          file_(file),
+          rule_files_(rule_files),
+          eval_interval_(file.evaluation_interval.count() > 0 ? file.evaluation_interval
+                                                              : milliseconds(60'000)) {}
 
     std::vector<std::string> run() {
         std::optional<LazyLoader> loader;
@@ -274,12 +287,16 @@ public:
 
         for (const auto& alert : test_.alert_tests)
             if (alert.alertname.empty())
-                return {"an item under alert_rule_test misses required attribute alertname at eval_time " +
-                        format_duration(alert.eval_time) + (test_.name.empty() ? "" : " (in TestGroup " + test_.name + ")")};
+                return {
+                    "an item under alert_rule_test misses required attribute alertname at "
+                    "eval_time " +
+                    format_duration(alert.eval_time) +
+                    (test_.name.empty() ? "" : " (in TestGroup " + test_.name + ")")};
 
         storage::MemoryStore store;
         MemoryStoreAppender appender(store);
-        datasource::EmbeddedDatasource data(store, promql::EngineOptions{.default_subquery_step = eval_interval_});
+        datasource::EmbeddedDatasource data(
+            store, promql::EngineOptions{.default_subquery_step = eval_interval_});
 
         std::vector<milliseconds> alert_times;
         for (const auto& a : test_.alert_tests) alert_times.push_back(a.eval_time);
@@ -297,14 +314,15 @@ public:
                     group->evaluate(ts, data, appender);
                     for (const auto& rule : group->rules())
                         if (auto err = rule->last_error())
-                            eval_errors.push_back("    rule: " + rule->name() + ", time: " + go_duration(ts) +
-                                                  ", err: " + *err);
+                            eval_errors.push_back("    rule: " + rule->name() +
+                                                  ", time: " + go_duration(ts) + ", err: " + *err);
                 }
             }
             errors_.insert(errors_.end(), eval_errors.begin(), eval_errors.end());
             if (!eval_errors.empty()) return errors_;
             // Alert tests whose eval_time falls in [ts, ts + interval) see the state at ts.
-            for (; next_alert_time < alert_times.size() && alert_times[next_alert_time].count() >= ts &&
+            for (; next_alert_time < alert_times.size() &&
+                   alert_times[next_alert_time].count() >= ts &&
                    alert_times[next_alert_time].count() < ts + eval_interval_.count();
                  ++next_alert_time)
                 check_alerts(alert_times[next_alert_time], loaded.groups);
@@ -313,7 +331,7 @@ public:
         return errors_;
     }
 
-private:
+  private:
     const TestGroup& test_;
     const TestFile& file_;
     const std::vector<std::string>& rule_files_;
@@ -330,7 +348,8 @@ private:
     // group_eval_order ranks groups; unlisted ones rank as the first listed.
     void order_groups(std::vector<std::unique_ptr<Group>>& groups) const {
         auto rank = [this](const Group& g) {
-            auto it = std::find(file_.group_eval_order.begin(), file_.group_eval_order.end(), g.name());
+            auto it =
+                std::find(file_.group_eval_order.begin(), file_.group_eval_order.end(), g.name());
             return it == file_.group_eval_order.end() ? 0 : it - file_.group_eval_order.begin();
         };
         std::stable_sort(groups.begin(), groups.end(),
@@ -345,7 +364,8 @@ private:
                 for (const auto* rule : group->alerting_rules())
                     if (rule->name() == test.alertname)
                         for (const auto& alert : rule->active_alerts())
-                            if (alert.state == AlertState::firing) got.push_back({alert.labels, alert.annotations});
+                            if (alert.state == AlertState::firing)
+                                got.push_back({alert.labels, alert.annotations});
             std::vector<AlertInstance> expected;
             for (const auto& exp : test.exp_alerts) {
                 promql::Labels labels = to_labels(exp.labels);
@@ -356,17 +376,21 @@ private:
             std::sort(expected.begin(), expected.end());
             if (got == expected) continue;
             std::string name = test_.name.empty() ? "" : "    name: " + test_.name + ",\n";
-            errors_.push_back(name + "    alertname: " + test.alertname + ", time: " + format_duration(test.eval_time) +
-                              ", \n        exp:" + indent_lines(alerts_string(expected), "            ") +
-                              ", \n        got:" + indent_lines(alerts_string(got), "            "));
+            errors_.push_back(
+                name + "    alertname: " + test.alertname +
+                ", time: " + format_duration(test.eval_time) +
+                ", \n        exp:" + indent_lines(alerts_string(expected), "            ") +
+                ", \n        got:" + indent_lines(alerts_string(got), "            "));
         }
     }
 
     void check_expression(const PromqlTestCase& test, datasource::Datasource& data) {
-        std::string where = "    expr: " + tmpl::go_quote(test.expr) + ", time: " + format_duration(test.eval_time);
+        std::string where =
+            "    expr: " + tmpl::go_quote(test.expr) + ", time: " + format_duration(test.eval_time);
         std::vector<ResultSample> got;
         try {
-            for (const auto& s : query_vector(data, test.expr, test.eval_time.count())) got.push_back({s.labels, s.v});
+            for (const auto& s : query_vector(data, test.expr, test.eval_time.count()))
+                got.push_back({s.labels, s.v});
         } catch (const std::exception& e) {
             errors_.push_back(where + ", err: " + error_message(e));
             return;
@@ -376,14 +400,16 @@ private:
             try {
                 expected.push_back({parse_expected_labels(exp.labels), exp.value});
             } catch (const std::exception& e) {
-                errors_.push_back(where + ", err: labels " + tmpl::go_quote(exp.labels) + ": " + error_message(e));
+                errors_.push_back(where + ", err: labels " + tmpl::go_quote(exp.labels) + ": " +
+                                  error_message(e));
                 return;
             }
         }
         std::stable_sort(got.begin(), got.end());
         std::stable_sort(expected.begin(), expected.end());
         if (got == expected) return;
-        errors_.push_back(where + ",\n        exp: " + samples_string(expected) + "\n        got: " + samples_string(got));
+        errors_.push_back(where + ",\n        exp: " + samples_string(expected) +
+                          "\n        got: " + samples_string(got));
     }
 };
 
@@ -406,8 +432,9 @@ FileOutcome run_file(const std::string& path, std::ostream& out) {
     std::vector<std::string> rule_files = resolve_rule_files(path, file.rule_files, out);
     for (std::size_t i = 0; i < file.group_eval_order.size(); ++i) {
         const auto& name = file.group_eval_order[i];
-        if (std::find(file.group_eval_order.begin(), file.group_eval_order.begin() + static_cast<long>(i), name) !=
-            file.group_eval_order.begin() + static_cast<long>(i)) {
+        if (std::find(file.group_eval_order.begin(),
+                      file.group_eval_order.begin() + static_cast<long>(i),
+                      name) != file.group_eval_order.begin() + static_cast<long>(i)) {
             outcome.errors.push_back("group name repeated in evaluation order: " + name);
             outcome.failed = 1;
             return outcome;

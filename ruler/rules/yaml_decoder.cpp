@@ -29,19 +29,21 @@ YamlPosition position_of(const ConfigNode& node) {
     return {node.yaml().Mark().line + 1, node.yaml().Mark().column + 1};
 }
 
-void StrictDecoder::check_fields(const ConfigNode& node, const std::set<std::string>& known, const std::string& type) {
+void StrictDecoder::check_fields(const ConfigNode& node, const std::set<std::string>& known,
+                                 const std::string& type) {
     for (const auto& kv : node.yaml()) {
         auto key = kv.first.Scalar();
         int line = kv.first.Mark().line + 1;
         if (known.count(key) == 0)
-            errors_.emplace(line, "line " + std::to_string(line) + ": field " + key + " not found in type " + type);
+            errors_.emplace(line, "line " + std::to_string(line) + ": field " + key +
+                                      " not found in type " + type);
     }
 }
 
 void StrictDecoder::type_error(const ConfigNode& node, const std::string& target) {
     int line = position_of(node).line;
-    errors_.emplace(line, "line " + std::to_string(line) + ": cannot unmarshal " + tag_of(node.yaml()) + " into " +
-                              target);
+    errors_.emplace(line, "line " + std::to_string(line) + ": cannot unmarshal " +
+                              tag_of(node.yaml()) + " into " + target);
 }
 
 std::string StrictDecoder::string_of(const ConfigNode& node) {
@@ -80,7 +82,8 @@ double StrictDecoder::float_of(const ConfigNode& node) {
         std::string s = node.raw_scalar();
         if (s.ends_with("inf") || s.ends_with("Inf") || s.ends_with("INF"))
             return s[0] == '-' ? -HUGE_VAL : HUGE_VAL;
-        if (s.find("nan") != std::string::npos || s.find("NaN") != std::string::npos || s.find("NAN") != std::string::npos)
+        if (s.find("nan") != std::string::npos || s.find("NaN") != std::string::npos ||
+            s.find("NAN") != std::string::npos)
             return std::nan("");
         try {
             return std::stod(s);

@@ -15,7 +15,7 @@ namespace stackwatch::rules {
 
 // A value that cannot be decoded at all (a bad duration) ends decoding, as in Go.
 class DecodeAbort : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -27,9 +27,10 @@ struct YamlPosition {
 YamlPosition position_of(const ConfigNode& node);
 
 class StrictDecoder {
-public:
+  public:
     // Unknown keys of `node` are reported as "field K not found in type `type`".
-    void check_fields(const ConfigNode& node, const std::set<std::string>& known, const std::string& type);
+    void check_fields(const ConfigNode& node, const std::set<std::string>& known,
+                      const std::string& type);
     void type_error(const ConfigNode& node, const std::string& target);
 
     // Decoders of scalar and map fields; absent or null nodes give the zero value.
@@ -48,7 +49,7 @@ public:
     // "yaml: unmarshal errors:" and each error on its own indented line, in document order.
     std::string message() const;
 
-private:
+  private:
     std::multimap<int, std::string> errors_;  // by line
 };
 

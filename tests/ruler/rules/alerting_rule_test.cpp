@@ -1,6 +1,7 @@
+#include "ruler/rules/alerting_rule.hpp"
+
 #include <boost/test/unit_test.hpp>
 
-#include "ruler/rules/alerting_rule.hpp"
 #include "ruler/storage/memory_store.hpp"
 #include "test_support.hpp"
 
@@ -24,9 +25,12 @@ promql::VectorSample load_sample(const std::string& instance, double v) {
     return {.labels = promql::Labels{{"__name__", "load"}, {"instance", instance}}, .t = 0, .v = v};
 }
 
-const promql::VectorSample* find_series(const promql::Vector& v, const std::string& name, const std::string& state = "") {
+const promql::VectorSample* find_series(const promql::Vector& v, const std::string& name,
+                                        const std::string& state = "") {
     for (const auto& s : v)
-        if (s.labels.get("__name__") == name && (state.empty() || s.labels.get("alertstate") == state)) return &s;
+        if (s.labels.get("__name__") == name &&
+            (state.empty() || s.labels.get("alertstate") == state))
+            return &s;
     return nullptr;
 }
 
@@ -50,8 +54,10 @@ BOOST_AUTO_TEST_CASE(pending_then_firing_then_resolved_and_kept_fifteen_minutes)
 
     auto alerts = rule.active_alerts();
     BOOST_REQUIRE(alerts.size() == 1u);
-    BOOST_TEST(alerts[0].labels == (promql::Labels{{"alertname", "HighLoad"}, {"host", "a"}, {"instance", "a"},
-                                                   {"severity", "page"}}));
+    BOOST_TEST(
+        alerts[0].labels ==
+        (promql::Labels{
+            {"alertname", "HighLoad"}, {"host", "a"}, {"instance", "a"}, {"severity", "page"}}));
     BOOST_TEST(alerts[0].annotations.get("summary") == "a at 2");
 
     rule.eval(4 * kMinute, data, 0);
@@ -125,21 +131,36 @@ BOOST_AUTO_TEST_CASE(limit_and_duplicate_label_sets_are_errors) {
     BOOST_TEST(rule.current_alerts().empty());
     BOOST_CHECK_NO_THROW(rule.eval(kMinute, data, 2));
 
-    data.results[kExpr] = {{.labels = promql::Labels{{"__name__", "x"}, {"instance", "a"}}, .t = 0, .v = 1},
-                           {.labels = promql::Labels{{"__name__", "y"}, {"instance", "a"}}, .t = 0, .v = 1}};
+    data.results[kExpr] = {
+        {.labels = promql::Labels{{"__name__", "x"}, {"instance", "a"}}, .t = 0, .v = 1},
+        {.labels = promql::Labels{{"__name__", "y"}, {"instance", "a"}}, .t = 0, .v = 1}};
     BOOST_CHECK_EXCEPTION(rule.eval(2 * kMinute, data, 0), RuleError, [](const RuleError& e) {
-        return std::string(e.what()) == "vector contains metrics with the same labelset after applying alert labels";
+        return std::string(e.what()) ==
+               "vector contains metrics with the same labelset after applying alert labels";
     });
 }
 
 BOOST_AUTO_TEST_CASE(broken_template_keeps_the_alert) {
     rules::test::ScriptedDatasource data;
     data.results[kExpr] = {load_sample("a", 2)};
-    AlertingRule rule("Broken", kExpr, minutes(0), minutes(0), {}, promql::Labels{{"summary", "{{ .Nope }}"}}, {},
-                      true);
+    AlertingRule rule("Broken", kExpr, minutes(0), minutes(0), {},
+                      promql::Labels{{"summary", "{{ .Nope }}"}}, {}, true);
     rule.eval(0, data, 0);
     BOOST_REQUIRE(rule.active_alerts().size() == 1u);
-    BOOST_TEST(rule.active_alerts()[0].annotations.get("summary").starts_with("<error expanding template: "));
+    BOOST_TEST(rule.active_alerts()[0].annotations.get("summary").starts_with(
+        "<error expanding template: "));
+}
+
+BOOST_AUTO_TEST_CASE(templates_can_query) {
+    rules::test::ScriptedDatasource data;
+    data.results[kExpr] = {load_sample("a", 2)};
+    data.results["max(load)"] = {{.labels = {}, .t = 0, .v = 7}};
+    AlertingRule rule(
+        "Q", kExpr, minutes(0), minutes(0), {},
+        promql::Labels{{"max", "{{ with query \"max(load)\" }}{{ . | first | value }}{{ end }}"}},
+        {}, true);
+    rule.eval(0, data, 0);
+    BOOST_TEST(rule.active_alerts()[0].annotations.get("max") == "7");
 }
 
 BOOST_AUTO_TEST_CASE(unrestored_rule_writes_no_series_until_restored) {
@@ -151,8 +172,11 @@ BOOST_AUTO_TEST_CASE(unrestored_rule_writes_no_series_until_restored) {
 
     // Before the restart the alert became active at t-5m; the last state sample is from t-2m.
     storage::MemoryStore store;
-    promql::Labels state{{"__name__", "ALERTS_FOR_STATE"}, {"alertname", "HighLoad"}, {"host", "a"},
-                         {"instance", "a"}, {"severity", "page"}};
+    promql::Labels state{{"__name__", "ALERTS_FOR_STATE"},
+                         {"alertname", "HighLoad"},
+                         {"host", "a"},
+                         {"instance", "a"},
+                         {"severity", "page"}};
     store.append(state, t - 3 * kMinute, static_cast<double>((t - 5 * kMinute) / 1000));
     store.append(state, t - 2 * kMinute, static_cast<double>((t - 5 * kMinute) / 1000));
     rule.restore_for_state(t, store, minutes(60), minutes(1));
@@ -164,7 +188,8 @@ BOOST_AUTO_TEST_CASE(unrestored_rule_writes_no_series_until_restored) {
     BOOST_TEST(rule.state() == AlertState::pending);
     auto out = rule.eval(t + 7 * kMinute, data, 0);
     BOOST_TEST(rule.state() == AlertState::firing);
-    BOOST_TEST(find_series(out, "ALERTS_FOR_STATE")->v == static_cast<double>((t - 3 * kMinute) / 1000));
+    BOOST_TEST(find_series(out, "ALERTS_FOR_STATE")->v ==
+               static_cast<double>((t - 3 * kMinute) / 1000));
 }
 
 BOOST_AUTO_TEST_CASE(restore_near_the_end_waits_the_grace_period) {
@@ -174,8 +199,11 @@ BOOST_AUTO_TEST_CASE(restore_near_the_end_waits_the_grace_period) {
     auto rule = make_rule(minutes(10), minutes(0), false);
     rule.eval(t, data, 0);
     storage::MemoryStore store;
-    store.append(promql::Labels{{"__name__", "ALERTS_FOR_STATE"}, {"alertname", "HighLoad"}, {"host", "a"},
-                                {"instance", "a"}, {"severity", "page"}},
+    store.append(promql::Labels{{"__name__", "ALERTS_FOR_STATE"},
+                                {"alertname", "HighLoad"},
+                                {"host", "a"},
+                                {"instance", "a"},
+                                {"severity", "page"}},
                  t - kMinute, static_cast<double>((t - 9 * kMinute) / 1000));
     rule.restore_for_state(t, store, minutes(60), minutes(5));
     // Only 2 minutes remained, less than the grace period: it fires after the grace period.

@@ -1,14 +1,14 @@
 // Runs check rules and test rules on Prometheus's own promtool test data and requires the
 // verdict promtool 2.42 gives for every file: the table below was recorded from Debian's
 // promtool, and when /usr/bin/promtool is installed its live verdict is compared as well.
-#include <boost/test/unit_test.hpp>
+#include <sys/wait.h>
 
+#include <boost/test/unit_test.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <sstream>
-#include <sys/wait.h>
 
 #include "ruler/rules/check_rules.hpp"
 #include "ruler/rules/unit_test.hpp"
@@ -25,13 +25,20 @@ struct Verdict {
 };
 
 const std::map<std::string, Verdict> kPromtoolVerdicts = {
-    {"at-modifier-test.yml", {1, false, 0}},      {"at-modifier.yml", {0, true, 1}},
-    {"bad-input-series.yml", {1, false, 1}},      {"bad-promql.yml", {1, false, 1}},
-    {"bad-rules-error-test.yml", {1, false, 1}},  {"bad-rules-error.yml", {0, true, 1}},
-    {"bad-rules-syntax-test.yml", {1, false, 1}}, {"bad-rules-syntax.yml", {1, false, 1}},
-    {"failing.yml", {1, false, 1}},               {"long-period.yml", {1, false, 0}},
-    {"negative-offset-test.yml", {1, false, 0}},  {"negative-offset.yml", {0, true, 1}},
-    {"rules.yml", {0, true, 1}},                  {"rules_duplicates.yml", {0, false, 1}},
+    {"at-modifier-test.yml", {1, false, 0}},
+    {"at-modifier.yml", {0, true, 1}},
+    {"bad-input-series.yml", {1, false, 1}},
+    {"bad-promql.yml", {1, false, 1}},
+    {"bad-rules-error-test.yml", {1, false, 1}},
+    {"bad-rules-error.yml", {0, true, 1}},
+    {"bad-rules-syntax-test.yml", {1, false, 1}},
+    {"bad-rules-syntax.yml", {1, false, 1}},
+    {"failing.yml", {1, false, 1}},
+    {"long-period.yml", {1, false, 0}},
+    {"negative-offset-test.yml", {1, false, 0}},
+    {"negative-offset.yml", {0, true, 1}},
+    {"rules.yml", {0, true, 1}},
+    {"rules_duplicates.yml", {0, false, 1}},
     {"unittest.yml", {1, false, 0}},
 };
 
@@ -102,7 +109,8 @@ BOOST_AUTO_TEST_CASE(same_verdicts_as_promtool) {
                 BOOST_TEST(check_success == known->second.check_success);
                 BOOST_TEST(test_exit == known->second.test_exit);
             } else {
-                BOOST_TEST_MESSAGE(name << ": no recorded verdict, compared with live promtool only");
+                BOOST_TEST_MESSAGE(name
+                                   << ": no recorded verdict, compared with live promtool only");
             }
             if (auto live = promtool("check rules", file)) {
                 BOOST_TEST(check_exit == live->exit_code);

@@ -1,7 +1,7 @@
 // Expected strings come from Prometheus 2.42's template tests and from promtool's own output.
-#include <boost/test/unit_test.hpp>
-
 #include "ruler/rules/template.hpp"
+
+#include <boost/test/unit_test.hpp>
 
 using namespace stackwatch::rules;
 
@@ -29,7 +29,8 @@ BOOST_AUTO_TEST_CASE(labels_value_and_external_labels) {
     BOOST_TEST(expand("{{ $externalLabels.cluster }}") == "c1");
     BOOST_TEST(expand("{{ $labels }}") == "map[instance:db-1:9187 job:postgres]");
     BOOST_TEST(expand("{{ . }}") ==
-               "{map[instance:db-1:9187 job:postgres] map[cluster:c1] http://ruler.example:9090/prefix 85}");
+               "{map[instance:db-1:9187 job:postgres] map[cluster:c1] "
+               "http://ruler.example:9090/prefix 85}");
     BOOST_TEST(expand("{{ $externalURL }}") == "http://ruler.example:9090/prefix");
 }
 
@@ -44,37 +45,46 @@ BOOST_AUTO_TEST_CASE(floats_print_like_go) {
 BOOST_AUTO_TEST_CASE(humanize_family) {
     BOOST_TEST(expand("{{ humanize 0.1 }}") == "100m");
     BOOST_TEST(expand("{{ humanize 1234567 }}") == "1.235M");
-    BOOST_TEST(expand("{{ humanize 0 }} {{ humanize -1000 }} {{ humanize 0.000001 }}") == "0 -1k 1u");
+    BOOST_TEST(expand("{{ humanize 0 }} {{ humanize -1000 }} {{ humanize 0.000001 }}") ==
+               "0 -1k 1u");
     BOOST_TEST(expand("{{ humanize \"1234\" }}") == "1.234k");
-    BOOST_TEST(expand("{{ humanize1024 2048 }} {{ humanize1024 1 }} {{ humanize1024 1125899906842624 }}") ==
-               "2ki 1 1Pi");
+    BOOST_TEST(
+        expand(
+            "{{ humanize1024 2048 }} {{ humanize1024 1 }} {{ humanize1024 1125899906842624 }}") ==
+        "2ki 1 1Pi");
     BOOST_TEST(expand("{{ humanizeDuration 90 }}") == "1m 30s");
-    BOOST_TEST(expand("{{ humanizeDuration 0 }} {{ humanizeDuration 0.1 }} {{ humanizeDuration 1.5 }}") ==
-               "0s 100ms 1.5s");
-    BOOST_TEST(expand("{{ humanizeDuration 86400 }} {{ humanizeDuration -3700 }}") == "1d 0h 0m 0s -1h 1m 40s");
+    BOOST_TEST(
+        expand("{{ humanizeDuration 0 }} {{ humanizeDuration 0.1 }} {{ humanizeDuration 1.5 }}") ==
+        "0s 100ms 1.5s");
+    BOOST_TEST(expand("{{ humanizeDuration 86400 }} {{ humanizeDuration -3700 }}") ==
+               "1d 0h 0m 0s -1h 1m 40s");
     BOOST_TEST(expand("{{ humanizePercentage 0.1234 }}") == "12.34%");
     BOOST_TEST(expand("{{ humanizeTimestamp 1.5 }}") == "1970-01-01 00:00:01.5 +0000 UTC");
-    BOOST_TEST(expand("{{ humanizeTimestamp 1435065584.128 }}") == "2015-06-23 13:19:44.128 +0000 UTC");
+    BOOST_TEST(expand("{{ humanizeTimestamp 1435065584.128 }}") ==
+               "2015-06-23 13:19:44.128 +0000 UTC");
     BOOST_TEST(expand("{{ $value | humanize }}") == "85");
 }
 
 BOOST_AUTO_TEST_CASE(strings_and_printf) {
-    BOOST_TEST(expand("{{ printf \"%.2f %s %d %v %q\" 1.5 \"x\" 3 2.5 \"y\" }}") == "1.50 x 3 2.5 \"y\"");
-    BOOST_TEST(expand("{{ printf \"%d\" 1.5 }} {{ printf \"%s\" 1.5 }}") == "%!d(float64=1.5) %!s(float64=1.5)");
+    BOOST_TEST(expand("{{ printf \"%.2f %s %d %v %q\" 1.5 \"x\" 3 2.5 \"y\" }}") ==
+               "1.50 x 3 2.5 \"y\"");
+    BOOST_TEST(expand("{{ printf \"%d\" 1.5 }} {{ printf \"%s\" 1.5 }}") ==
+               "%!d(float64=1.5) %!s(float64=1.5)");
     BOOST_TEST(expand("{{ title \"hello wOrld-x\" }}") == "Hello WOrld-X");
     BOOST_TEST(expand("{{ toUpper \"aB\" }}{{ toLower \"Cd\" }}") == "ABcd");
     BOOST_TEST(expand("{{ reReplaceAll \"(a+)b\" \"${1}X\" \"aab cab\" }}") == "aaX caX");
     BOOST_TEST(expand("{{ reReplaceAll \":.*\" \"\" $labels.instance }}") == "db-1");
     BOOST_TEST(expand("{{ $labels.instance | reReplaceAll \"(.*):(.*)\" \"$2\" }}") == "9187");
-    BOOST_TEST(expand("{{ stripPort $labels.instance }} {{ stripDomain \"a.b.c:80\" }}") == "db-1 a:80");
+    BOOST_TEST(expand("{{ stripPort $labels.instance }} {{ stripDomain \"a.b.c:80\" }}") ==
+               "db-1 a:80");
 }
 
 BOOST_AUTO_TEST_CASE(control_flow) {
     BOOST_TEST(expand("{{ if gt $value 80.0 }}high{{ else }}low{{ end }}") == "high");
-    BOOST_TEST(expand("{{ if lt $value 10.0 }}a{{ else if eq $labels.job \"postgres\" }}b{{ else }}c{{ end }}") ==
-               "b");
-    BOOST_TEST(expand("{{ with $labels.job }}job={{ . }}{{ end }}{{ with $labels.nope }}x{{ else }}none{{ end }}") ==
-               "job=postgresnone");
+    BOOST_TEST(expand("{{ if lt $value 10.0 }}a{{ else if eq $labels.job \"postgres\" }}b{{ else "
+                      "}}c{{ end }}") == "b");
+    BOOST_TEST(expand("{{ with $labels.job }}job={{ . }}{{ end }}{{ with $labels.nope }}x{{ else "
+                      "}}none{{ end }}") == "job=postgresnone");
     BOOST_TEST(expand("{{ range $k, $v := $labels }}{{ $k }}={{ $v }};{{ end }}") ==
                "instance=db-1:9187;job=postgres;");
     BOOST_TEST(expand("{{ range $externalLabels }}[{{ . }}]{{ end }}") == "[c1]");
@@ -86,17 +96,23 @@ BOOST_AUTO_TEST_CASE(control_flow) {
 }
 
 BOOST_AUTO_TEST_CASE(errors_keep_prometheus_text) {
-    BOOST_TEST(expand("{{ gt $value 80 }}") ==
-               "<error expanding template: error executing template __alert_Test: template: __alert_Test:1:115: "
-               "executing \"__alert_Test\" at <gt $value 80>: error calling gt: incompatible types for "
-               "comparison>");
-    BOOST_TEST(expand("{{ reReplaceAll \"(a+)b\" \"${1}X$1\" \"aab cab\" }} {{ .Nope }}") ==
-               "<error expanding template: error executing template __alert_Test: template: __alert_Test:1:162: "
-               "executing \"__alert_Test\" at <.Nope>: can't evaluate field Nope in type struct { Labels "
-               "map[string]string; ExternalLabels map[string]string; ExternalURL string; Value float64 }>");
-    BOOST_TEST(expand("{{ humanise 1 }}") ==
-               "<error expanding template: error parsing template __alert_Test: template: __alert_Test:1: "
-               "function \"humanise\" not defined>");
+    BOOST_TEST(
+        expand("{{ gt $value 80 }}") ==
+        "<error expanding template: error executing template __alert_Test: template: "
+        "__alert_Test:1:115: "
+        "executing \"__alert_Test\" at <gt $value 80>: error calling gt: incompatible types for "
+        "comparison>");
+    BOOST_TEST(
+        expand("{{ reReplaceAll \"(a+)b\" \"${1}X$1\" \"aab cab\" }} {{ .Nope }}") ==
+        "<error expanding template: error executing template __alert_Test: template: "
+        "__alert_Test:1:162: "
+        "executing \"__alert_Test\" at <.Nope>: can't evaluate field Nope in type struct { Labels "
+        "map[string]string; ExternalLabels map[string]string; ExternalURL string; Value float64 "
+        "}>");
+    BOOST_TEST(
+        expand("{{ humanise 1 }}") ==
+        "<error expanding template: error parsing template __alert_Test: template: __alert_Test:1: "
+        "function \"humanise\" not defined>");
 }
 
 BOOST_AUTO_TEST_CASE(parse_check) {

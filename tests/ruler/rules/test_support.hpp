@@ -13,14 +13,18 @@
 #include "ruler/rules/rule.hpp"
 
 namespace stackwatch::promql {
-inline std::ostream& boost_test_print_type(std::ostream& os, const Labels& labels) { return os << labels.to_string(); }
+inline std::ostream& boost_test_print_type(std::ostream& os, const Labels& labels) {
+    return os << labels.to_string();
+}
 }  // namespace stackwatch::promql
 
 namespace stackwatch::rules {
 inline std::ostream& boost_test_print_type(std::ostream& os, AlertState state) {
     return os << alert_state_name(state);
 }
-inline std::ostream& boost_test_print_type(std::ostream& os, RuleHealth health) { return os << health_name(health); }
+inline std::ostream& boost_test_print_type(std::ostream& os, RuleHealth health) {
+    return os << health_name(health);
+}
 }  // namespace stackwatch::rules
 
 namespace stackwatch::rules::test {
@@ -28,7 +32,7 @@ namespace stackwatch::rules::test {
 // Answers each expression with the vector set for it (empty when unset), stamped with the query
 // time: lets alert tests drive the state machine without an engine.
 class ScriptedDatasource : public datasource::Datasource {
-public:
+  public:
     std::map<std::string, promql::Vector> results;
 
     promql::Value query(const std::string& expr, promql::Timestamp t) override {
@@ -41,9 +45,10 @@ public:
 
 // A directory under /tmp removed at scope exit.
 class TempDir {
-public:
+  public:
     TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "rules-test-XXXXXX").string();
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "rules-test-XXXXXX").string();
         path_ = mkdtemp(pattern.data());
     }
     ~TempDir() { std::filesystem::remove_all(path_); }
@@ -57,7 +62,7 @@ public:
     }
     const std::filesystem::path& path() const { return path_; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 

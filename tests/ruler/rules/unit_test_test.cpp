@@ -1,8 +1,8 @@
-#include <boost/test/unit_test.hpp>
+#include "ruler/rules/unit_test.hpp"
 
+#include <boost/test/unit_test.hpp>
 #include <sstream>
 
-#include "ruler/rules/unit_test.hpp"
 #include "test_support.hpp"
 
 using namespace stackwatch::rules;
@@ -83,12 +83,17 @@ tests:
     std::string report = out.str();
     BOOST_TEST_MESSAGE(report);
     BOOST_TEST(report.starts_with("Unit Testing:  " + tests + "\n  FAILED:\n"));
-    BOOST_TEST(report.find("    name: wrong expectations,\n    alertname: HighLoad, time: 3m, \n"
-                           "        exp:[], \n        got:[\n            0:\n"
-                           "              Labels:{alertname=\"HighLoad\", instance=\"b\", severity=\"page\"}\n"
-                           "              Annotations:{summary=\"b load 5 in \"}\n            ]") != std::string::npos);
-    BOOST_TEST(report.find("    expr: \"load\", time: 0s,\n        exp: {__name__=\"load\", instance=\"b\"} 4E+00\n"
-                           "        got: {__name__=\"load\", instance=\"b\"} 5E+00") != std::string::npos);
+    BOOST_TEST(
+        report.find(
+            "    name: wrong expectations,\n    alertname: HighLoad, time: 3m, \n"
+            "        exp:[], \n        got:[\n            0:\n"
+            "              Labels:{alertname=\"HighLoad\", instance=\"b\", severity=\"page\"}\n"
+            "              Annotations:{summary=\"b load 5 in \"}\n            ]") !=
+        std::string::npos);
+    BOOST_TEST(report.find("    expr: \"load\", time: 0s,\n        exp: {__name__=\"load\", "
+                           "instance=\"b\"} 4E+00\n"
+                           "        got: {__name__=\"load\", instance=\"b\"} 5E+00") !=
+               std::string::npos);
     BOOST_TEST(last_line(report) == "1 passed, 1 failed");
 }
 
@@ -140,8 +145,11 @@ BOOST_AUTO_TEST_CASE(undecodable_file_counts_as_one_failure) {
     auto tests = dir.write("t.yml", "groups: []\n");
     std::ostringstream out;
     BOOST_TEST(test_rules({tests}, out) == 1);
-    BOOST_TEST(out.str() == "Unit Testing:  " + tests + "\n  FAILED:\nyaml: unmarshal errors:\n"
-                            "  line 1: field groups not found in type main.unitTestFile\n\n\n0 passed, 1 failed\n");
+    BOOST_TEST(
+        out.str() ==
+        "Unit Testing:  " + tests +
+            "\n  FAILED:\nyaml: unmarshal errors:\n"
+            "  line 1: field groups not found in type main.unitTestFile\n\n\n0 passed, 1 failed\n");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
