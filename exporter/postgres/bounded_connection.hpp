@@ -10,20 +10,20 @@
 namespace stackwatch::exporter::postgres {
 
 class BoundedConnectPolicy : public pqxx::connectionpolicy {
-  public:
+public:
     BoundedConnectPolicy(const std::string& conninfo,
                          std::chrono::steady_clock::time_point deadline)
         : pqxx::connectionpolicy(conninfo), deadline_(deadline) {}
 
     handle do_startconnect(handle orig) override;
 
-  private:
+private:
     std::chrono::steady_clock::time_point deadline_;
     bool started_ = false;
 };
 
 class BoundedConnection : public pqxx::connection_base {
-  public:
+public:
     // Throws pqxx::broken_connection (message without secrets) when the server cannot be reached
     // before the deadline.
     BoundedConnection(const std::string& conninfo, std::chrono::steady_clock::time_point deadline);
@@ -31,7 +31,7 @@ class BoundedConnection : public pqxx::connection_base {
     BoundedConnection(const BoundedConnection&) = delete;
     BoundedConnection& operator=(const BoundedConnection&) = delete;
 
-  private:
+private:
     // Declared after the base on purpose, as in pqxx's own basic_connection_base: the base only
     // keeps a reference until init() runs.
     BoundedConnectPolicy policy_;

@@ -3,7 +3,9 @@
 #include <re2/re2.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <sstream>
 #include <stdexcept>
 
@@ -167,6 +169,38 @@ std::vector<CustomQuery> load_custom_queries(const std::string& path) {
 
 std::vector<CustomQuery> parse_custom_queries(const std::string& yaml, const std::string& name) {
     return parse_all(ConfigNode::load_string(yaml, name));
+}
+
+std::optional<double> parse_timestamp_seconds(std::string_view text) {
+    std::string copy(text);
+    int year = 0, month = 0, day = 0, hour = 0, minute = 0, used = 0;
+    double second = 0;
+    if (std::sscanf(copy.c_str(), "%4d-%2d-%2d%n", &year, &month, &day, &used) != 3)
+        return std::nullopt;
+    const char* rest = copy.c_str() + used;
+    if (*rest == ' ' || *rest == 'T') {
+        if (std::sscanf(rest + 1, "%2d:%2d:%lf%n", &hour, &minute, &second, &used) != 3)
+            return std::nullopt;
+        rest += 1 + used;
+    }
+    int offset = 0;
+    if (*rest == '+' || *rest == '-') {
+        int sign = *rest == '-' ? -1 : 1;
+        int offset_hours = 0, offset_minutes = 0, offset_seconds = 0;
+        if (std::sscanf(rest + 1, "%2d:%2d:%2d", &offset_hours, &offset_minutes, &offset_seconds) <
+            1)
+            return std::nullopt;
+        offset = sign * (offset_hours * 3600 + offset_minutes * 60 + offset_seconds);
+    } else if (*rest != '\0') {
+        return std::nullopt;
+    }
+    std::tm time{};
+    time.tm_year = year - 1900;
+    time.tm_mon = month - 1;
+    time.tm_mday = day;
+    time.tm_hour = hour;
+    time.tm_min = minute;
+    return static_cast<double>(::timegm(&time)) + second - offset;
 }
 
 std::optional<double> parse_go_duration_ms(std::string_view text) {

@@ -35,12 +35,12 @@ struct ColumnSpec {
 
 // A PostgreSQL version range in the semver syntax postgres_exporter's runonserver takes.
 class VersionRange {
-  public:
+public:
     // Throws std::invalid_argument on a malformed range.
     static VersionRange parse(std::string_view text);
     bool contains(int version_num) const;  // server_version_num
 
-  private:
+private:
     struct Comparator {
         std::string op;
         std::vector<int> version;  // major, minor, patch
@@ -61,6 +61,10 @@ struct CustomQuery {
 // Throw ConfigError naming file:line:column and the key for anything malformed or unknown.
 std::vector<CustomQuery> load_custom_queries(const std::string& path);
 std::vector<CustomQuery> parse_custom_queries(const std::string& yaml, const std::string& name);
+
+// A date or timestamp as PostgreSQL prints it in ISO DateStyle ("2024-01-02 03:04:05.5+01"),
+// in Unix seconds; a timestamp without zone counts as UTC, as postgres_exporter takes it.
+std::optional<double> parse_timestamp_seconds(std::string_view text);
 
 // A Go duration string ("1h2m3.5s", "300ms") in milliseconds; nullopt when it is not one.
 std::optional<double> parse_go_duration_ms(std::string_view text);

@@ -11,13 +11,20 @@ namespace stackwatch::exporter::postgres {
 namespace {
 
 constexpr pqxx::oid kBoolOid = 16;
+constexpr pqxx::oid kDateOid = 1082;
+constexpr pqxx::oid kTimestampOid = 1114;
+constexpr pqxx::oid kTimestampTzOid = 1184;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// postgres_exporter's dbToFloat64: NULL is NaN, booleans are 0/1, text must be a number.
+// postgres_exporter's dbToFloat64: NULL is NaN, booleans are 0/1, times are Unix seconds, text
+// must be a number.
 std::optional<double> to_double(const pqxx::field& field) {
     if (field.is_null()) return kNaN;
     std::string_view text = field.c_str();
     if (field.type() == kBoolOid) return text == "t" ? 1.0 : 0.0;
+    if (field.type() == kDateOid || field.type() == kTimestampOid ||
+        field.type() == kTimestampTzOid)
+        return parse_timestamp_seconds(text);
     char* end = nullptr;
     double value = std::strtod(field.c_str(), &end);
     if (text.empty() || *end != '\0') return std::nullopt;
@@ -47,7 +54,7 @@ std::vector<double> parse_array(const pqxx::field& field) {
 }
 
 class CustomQueryCollector : public Collector {
-  public:
+public:
     explicit CustomQueryCollector(CustomQuery query) : query_(std::move(query)) {
         for (const auto& [column, spec] : query_.columns) {
             specs_[column] = &spec;
@@ -75,7 +82,7 @@ class CustomQueryCollector : public Collector {
         out.merge(std::move(copy));
     }
 
-  private:
+private:
     void add_row(const pqxx::row& row, MetricSet& out) const {
         Labels labels;
         for (const auto& field : row) {

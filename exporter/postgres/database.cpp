@@ -9,10 +9,10 @@ namespace stackwatch::exporter::postgres {
 namespace {
 
 class DatabaseCollector : public SingleQueryCollector {
-  public:
+public:
     DatabaseCollector() : SingleQueryCollector("stackwatch_database") {}
 
-  protected:
+protected:
     std::string sql(const ServerFacts&) const override {
         return "SELECT datname, datconnlimit, CASE WHEN has_database_privilege(oid, 'CONNECT') "
                "THEN pg_database_size(oid) END AS size FROM pg_database ORDER BY datname";

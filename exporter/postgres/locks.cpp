@@ -7,10 +7,10 @@ namespace stackwatch::exporter::postgres {
 namespace {
 
 class LocksCollector : public SingleQueryCollector {
-  public:
+public:
     LocksCollector() : SingleQueryCollector("stackwatch_locks") {}
 
-  protected:
+protected:
     std::string sql(const ServerFacts&) const override {
         return "SELECT pg_database.datname, tmp.mode, COALESCE(count, 0) AS count FROM (VALUES "
                "('accesssharelock'), ('rowsharelock'), ('rowexclusivelock'), "

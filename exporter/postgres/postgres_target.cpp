@@ -1,5 +1,6 @@
 #include "exporter/postgres/postgres_target.hpp"
 
+#include <algorithm>
 #include <pqxx/pqxx>
 
 #include "common/logging.hpp"
@@ -63,7 +64,7 @@ bool PostgresTarget::run_collector(NamedCollector& collector, Deadline deadline,
     try {
         MetricSet part;
         collector.collector->collect(session_, deadline, part);
-        out.merge(std::move(part));
+        merge_new_families(collector.name, std::move(part), out);
     } catch (const std::exception& e) {
         ok = false;
         log::warn("PostgreSQL collector failed", {{"target", options_.name},
@@ -80,8 +81,31 @@ bool PostgresTarget::run_collector(NamedCollector& collector, Deadline deadline,
     return ok;
 }
 
-void PostgresTarget::collect(MetricSet& out, Deadline deadline, LatencyObserver& latency) {
+void PostgresTarget::merge_new_families(const std::string& collector, MetricSet&& part,
+                                        MetricSet& out) {
+    bool clash = std::any_of(part.families().begin(), part.families().end(),
+                             [&](const auto& family) { return out.contains(family.name); });
+    if (!clash) {
+        out.merge(std::move(part));
+        return;
+    }
+    std::vector<prometheus::MetricFamily> fresh;
+    for (const auto& family : part.families()) {
+        if (!out.contains(family.name)) {
+            fresh.push_back(family);
+        } else if (reported_duplicates_.insert(family.name).second) {
+            log::warn(
+                "metric family already reported by another collector; keeping the first",
+                {{"target", options_.name}, {"collector", collector}, {"family", family.name}});
+        }
+    }
+    out.merge(std::move(fresh));
+}
+
+void PostgresTarget::collect(MetricSet& result, Deadline deadline, LatencyObserver& latency) {
     std::lock_guard lock(mutex_);
+    // Built apart from `result` so clashes are judged within this target alone.
+    MetricSet out;
     auto start = Clock::now();
     scrapes_ += 1;
     std::string error = probe(deadline, latency);
@@ -109,6 +133,7 @@ void PostgresTarget::collect(MetricSet& out, Deadline deadline, LatencyObserver&
               failed ? 1 : 0);
     out.gauge("pg_exporter_last_scrape_duration_seconds",
               "Duration of the last scrape of metrics from PostgreSQL.", seconds_since(start));
+    result.merge(std::move(out));
 }
 
 nlohmann::json PostgresTarget::health(Deadline deadline, LatencyObserver& latency) {

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,7 @@
 namespace stackwatch::exporter::postgres {
 
 class PostgresTarget : public Target {
-  public:
+public:
     // Throws std::invalid_argument (bad DSN, unknown collector) or ConfigError (custom queries
     // file) before anything connects. Never connects here: a down server is a scrape result.
     explicit PostgresTarget(PostgresOptions options);
@@ -30,11 +31,15 @@ class PostgresTarget : public Target {
     void collect(MetricSet& out, Deadline deadline, LatencyObserver& latency) override;
     nlohmann::json health(Deadline deadline, LatencyObserver& latency) override;
 
-  private:
+private:
     // Connects when needed and round-trips SELECT 1; empty on success, else the redacted error.
     std::string probe(Deadline deadline, LatencyObserver& latency);
     bool run_collector(NamedCollector& collector, Deadline deadline, LatencyObserver& latency,
                        MetricSet& out);
+    // A custom query may name a family a collector already reported (postgres_exporter's sample
+    // queries.yaml has pg_postmaster and pg_stat_user_tables); the first one is kept, since
+    // two would be duplicate series.
+    void merge_new_families(const std::string& collector, MetricSet&& part, MetricSet& out);
 
     PostgresOptions options_;
     std::string server_;
@@ -44,6 +49,7 @@ class PostgresTarget : public Target {
     Session session_;
     std::vector<NamedCollector> collectors_;
     double scrapes_ = 0;
+    std::set<std::string> reported_duplicates_;
 };
 
 }  // namespace stackwatch::exporter::postgres

@@ -9,10 +9,10 @@ namespace {
 constexpr int kPg13 = 130000;
 
 class ReplicationSlotsCollector : public SingleQueryCollector {
-  public:
+public:
     ReplicationSlotsCollector() : SingleQueryCollector("stackwatch_replication_slots") {}
 
-  protected:
+protected:
     std::string sql(const ServerFacts& facts) const override {
         std::string sql =
             "SELECT slot_name, slot_type, database, active::int AS active, "

@@ -35,7 +35,7 @@ std::string build_conninfo(const PostgresOptions& options);
 std::string server_address(const PostgresOptions& options);
 
 class Session {
-  public:
+public:
     explicit Session(const PostgresOptions& options);
     ~Session();
     Session(const Session&) = delete;
@@ -55,7 +55,7 @@ class Session {
     pqxx::result run(const std::string& name, const std::string& sql, Deadline deadline,
                      std::optional<std::chrono::milliseconds> timeout = std::nullopt);
 
-  private:
+private:
     void bound_statement_time(Deadline deadline, std::optional<std::chrono::milliseconds> timeout);
     void read_facts(Deadline deadline);
 

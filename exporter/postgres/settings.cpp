@@ -41,10 +41,10 @@ std::string metric_name(std::string setting) {
 }
 
 class SettingsCollector : public SingleQueryCollector {
-  public:
+public:
     SettingsCollector() : SingleQueryCollector("stackwatch_settings") {}
 
-  protected:
+protected:
     std::string sql(const ServerFacts&) const override {
         return "SELECT name, setting, COALESCE(unit, '') AS unit, vartype FROM pg_settings "
                "WHERE vartype IN ('bool', 'integer', 'real') "

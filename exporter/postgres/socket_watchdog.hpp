@@ -12,7 +12,7 @@
 namespace stackwatch::exporter::postgres {
 
 class SocketWatchdog {
-  public:
+public:
     SocketWatchdog();
     ~SocketWatchdog();
     SocketWatchdog(const SocketWatchdog&) = delete;
@@ -24,7 +24,7 @@ class SocketWatchdog {
     // Whether the last armed wait ended with the socket being shut down.
     bool fired() const;
 
-  private:
+private:
     void run();
 
     mutable std::mutex mutex_;
@@ -38,7 +38,7 @@ class SocketWatchdog {
 
 // Arms a watchdog for one scope.
 class ArmedWatchdog {
-  public:
+public:
     ArmedWatchdog(SocketWatchdog& watchdog, int fd, std::chrono::steady_clock::time_point at)
         : watchdog_(watchdog) {
         watchdog_.arm(fd, at);
@@ -47,7 +47,7 @@ class ArmedWatchdog {
     ArmedWatchdog(const ArmedWatchdog&) = delete;
     ArmedWatchdog& operator=(const ArmedWatchdog&) = delete;
 
-  private:
+private:
     SocketWatchdog& watchdog_;
 };
 

@@ -9,10 +9,10 @@ namespace stackwatch::exporter::postgres {
 namespace {
 
 class StatActivityCollector : public SingleQueryCollector {
-  public:
+public:
     StatActivityCollector() : SingleQueryCollector("stackwatch_stat_activity") {}
 
-  protected:
+protected:
     std::string sql(const ServerFacts&) const override {
         // Our own backend is left out, as in postgres_exporter: it is always active while scraping.
         return "SELECT pg_database.datname, tmp.state, COALESCE(count, 0) AS count, "

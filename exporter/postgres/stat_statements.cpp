@@ -25,14 +25,14 @@ const std::array kColumns = std::to_array<ColumnMetric>({
 });
 
 class StatStatementsCollector : public SingleQueryCollector {
-  public:
+public:
     explicit StatStatementsCollector(const PostgresOptions& options)
         : SingleQueryCollector("stackwatch_stat_statements"),
           limit_(options.max_statements),
           include_query_(options.statements_include_query),
           query_length_(options.statements_query_length) {}
 
-  protected:
+protected:
     std::string sql(const ServerFacts& facts) const override {
         std::string exec_time = facts.version_num >= kPg13 ? "total_exec_time" : "total_time";
         std::string read_time =
@@ -75,7 +75,7 @@ class StatStatementsCollector : public SingleQueryCollector {
                         {{"queryid", queryid}, {"query", as_label(row["query"], "unknown")}});
     }
 
-  private:
+private:
     std::size_t limit_;
     bool include_query_;
     std::size_t query_length_;

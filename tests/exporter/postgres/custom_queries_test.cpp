@@ -1,10 +1,13 @@
 #include "exporter/postgres/custom_queries.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <set>
 
 #include "common/config.hpp"
 #include "exporter/postgres/postgres_target.hpp"
 #include "tests/exporter/postgres/postgres_fixture.hpp"
+#include "tests/support/postgres_server.hpp"
 
 using namespace stackwatch;
 using namespace stackwatch::test;
@@ -34,7 +37,7 @@ pg_custom_counts:
     - age: {usage: DURATION, description: "a duration"}
     - flag: {usage: GAUGE, description: "a bool"}
 pg_custom_hist:
-  query: "SELECT ARRAY[0.1, 1, 10] AS latency, ARRAY[1, 3, 4] AS latency_bucket, 12.5 AS latency_sum, 5 AS latency_count"
+  query: "SELECT ARRAY[0.1, 1, 10] AS latency, ARRAY[1, 3, 4] AS latency_bucket, 12.5 AS latency_sum, 5 AS latency_count;"
   runonserver: ">=10.0.0"
   metrics:
     - latency: {usage: HISTOGRAM, description: "a histogram"}
@@ -110,6 +113,41 @@ BOOST_AUTO_TEST_CASE(bad_file_is_rejected_when_the_target_is_built) {
         BOOST_TEST(
             std::string(e.what()).find(options.custom_queries_file + ":4:") != std::string::npos,
             e.what());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(timestamps_become_unix_seconds) {
+    BOOST_TEST(*parse_timestamp_seconds("1970-01-02") == 86400);
+    BOOST_TEST(*parse_timestamp_seconds("2024-01-02 03:04:05") == 1704164645);
+    BOOST_TEST(*parse_timestamp_seconds("2024-01-02 03:04:05.25+00") == 1704164645.25);
+    BOOST_TEST(*parse_timestamp_seconds("2024-01-02 04:34:05+01:30") == 1704164645);
+    BOOST_TEST(*parse_timestamp_seconds("2024-01-01 22:04:05-05") == 1704164645);
+    BOOST_TEST(!parse_timestamp_seconds("yesterday").has_value());
+    BOOST_TEST(!parse_timestamp_seconds("2024-01-02 03:04:05 BC").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(postgres_exporter_sample_file_runs_beside_the_collectors) {
+    const std::string sample = "/usr/share/doc/prometheus-postgres-exporter/examples/queries.yaml";
+    if (!std::filesystem::exists(sample)) {
+        BOOST_TEST_MESSAGE(
+            "prometheus-postgres-exporter's sample queries.yaml is not installed; skipping");
+        return;
+    }
+    shared_postgres().query_value("CREATE TABLE IF NOT EXISTS sample_probe (x int); SELECT 1");
+    auto options = test_options();
+    options.custom_queries_file = sample;
+    PostgresTarget target(options);
+    auto set = collect(target);
+    BOOST_TEST(collector_success(set, "custom:pg_replication") == 1);
+    BOOST_TEST(value(set, "pg_replication_lag") == 0);
+    // Its pg_postmaster and pg_stat_user_tables repeat collectors of ours: one copy of each.
+    BOOST_TEST(family(set, "pg_postmaster_start_time_seconds")->metric.size() == 1u);
+    auto& tables = family(set, "pg_stat_user_tables_seq_scan")->metric;
+    std::set<std::string> seen;
+    for (const auto& metric : tables) {
+        std::string key;
+        for (const auto& label : metric.label) key += label.name + "=" + label.value + ",";
+        BOOST_TEST(seen.insert(key).second, "duplicate series " << key);
     }
 }
 
