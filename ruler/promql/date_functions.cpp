@@ -1,4 +1,5 @@
 #include <chrono>
+#include <cmath>
 
 #include "ruler/promql/function_args.hpp"
 #include "ruler/promql/function_tables.hpp"
@@ -18,7 +19,9 @@ FunctionImpl date_part(double (*part)(sys_seconds)) {
         Vector input = c.args.empty()
                            ? Vector{VectorSample{{}, c.t, static_cast<double>(c.t) / 1000}}
                            : vector_arg(c, 0);
-        return map_values(input, [part](double v) {
+        return map_values(input, [part](double v) -> double {
+            // Beyond ±2^62 s (and for NaN) there is no calendar date to speak of.
+            if (!(std::fabs(v) < 0x1p62)) return NAN;
             // Whole seconds, truncated toward zero as Go's int64 conversion does.
             return part(sys_seconds(std::chrono::seconds(static_cast<std::int64_t>(v))));
         });

@@ -206,6 +206,8 @@ BOOST_AUTO_TEST_CASE(time_functions) {
     BOOST_TEST(at(0, "day_of_year(vector(1582983900))").at("{}") == 60);
     BOOST_TEST(at(0, "hour(vector(1582983900))").at("{}") == 13);
     BOOST_TEST(at(0, "minute(vector(1582983900))").at("{}") == 45);
+    BOOST_TEST(at(0, "month()").at("{}") == 1);  // the evaluation time: 1970-01-01
+    BOOST_TEST(std::isnan(at(0, "year(vector(NaN))").at("{}")));
 }
 
 BOOST_AUTO_TEST_CASE(same_labelset_after_dropping_names_is_an_error) {
