@@ -60,7 +60,12 @@ void accumulate(AggregateOp op, Group& g, const VectorSample& s) {
             break;
         case AggregateOp::stddev:
         case AggregateOp::stdvar: {
-            // Welford's online variance.
+            // Welford's online variance; the first sample only sets the mean, so a lone Inf
+            // has variance 0 rather than Inf * 0.
+            if (first) {
+                g.mean = s.v;
+                break;
+            }
             double delta = s.v - g.mean;
             g.mean += delta / g.count;
             g.value += delta * (s.v - g.mean);

@@ -107,6 +107,7 @@ BOOST_AUTO_TEST_CASE(aggregations_group_by_and_without) {
                boost::test_tools::tolerance(1e-12));
     BOOST_TEST(at(100 * kSecond, "quantile(0.5, http_requests)").at("{}") == 100);
     BOOST_TEST(at(100 * kSecond, R"(stddev(http_requests{job="api"}))").at("{}") == 50);
+    BOOST_TEST(at(0, "stdvar(vector(Inf))").at("{}") == 0);
     BOOST_TEST((at(100 * kSecond, R"(count_values("value", http_requests{job="api"}))") ==
                 Results{{R"({value="100"})", 1}, {R"({value="200"})", 1}}));
 }
