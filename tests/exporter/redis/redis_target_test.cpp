@@ -231,6 +231,41 @@ BOOST_AUTO_TEST_CASE(fixed_latency_buckets_agree_with_redis_buckets) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(slowlog_and_latency_events) {
+    auto& redis = shared_redis();
+    redis.command({"CONFIG", "SET", "slowlog-log-slower-than", "1000"});
+    redis.command({"CONFIG", "SET", "latency-monitor-threshold", "1"});
+    redis.command({"DEBUG", "SLEEP", "0.005"});
+    std::istringstream latest(redis.command({"SLOWLOG", "GET", "1"}));
+    std::string last_id;
+    std::getline(latest, last_id);
+    RedisTarget target(options_for_shared(redis.password()));
+    auto out = collect(target);
+    redis.command({"CONFIG", "SET", "slowlog-log-slower-than", "10000"});
+    redis.command({"CONFIG", "SET", "latency-monitor-threshold", "0"});
+
+    BOOST_TEST(*sample_value(out, "redis_slowlog_length") >= 1);
+    BOOST_TEST(*sample_value(out, "redis_slowlog_last_id") == std::stod(last_id));
+    BOOST_TEST(*sample_value(out, "redis_last_slow_execution_duration_seconds") >= 0.005);
+    BOOST_TEST(*sample_value(out, "redis_latency_spike_duration_seconds",
+                             {{"event_name", "command"}}) >= 0.005);
+    BOOST_TEST(*sample_value(out, "redis_latency_spike_last", {{"event_name", "command"}}) > 0);
+}
+
+BOOST_AUTO_TEST_CASE(health_degraded_near_maxmemory) {
+    auto& redis = shared_redis();
+    RedisTarget target(options_for_shared(redis.password()));
+    RecordingLatency latency;
+    double used = target.health(Deadline::in(5s), latency)["used_memory"].get<double>();
+    // A limit just above what is in use: the server still works, but is at >= 90% of it.
+    redis.command(
+        {"CONFIG", "SET", "maxmemory", std::to_string(static_cast<long long>(used * 1.05))});
+    auto health = target.health(Deadline::in(5s), latency);
+    redis.command({"CONFIG", "SET", "maxmemory", "0"});
+    BOOST_TEST(health["status"] == "degraded", health.dump());
+    BOOST_TEST(health["maxmemory"].get<double>() > 0);
+}
+
 BOOST_AUTO_TEST_CASE(one_connection_reused_and_named) {
     RedisTarget target(options_for_shared(shared_redis().password()));
     BOOST_REQUIRE(eventually([] { return exporter_clients().empty(); }));
