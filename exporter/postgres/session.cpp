@@ -106,17 +106,15 @@ void Session::disconnect() {
 }
 
 void Session::read_facts(Deadline deadline) {
-    auto result =
-        run("stackwatch_server_facts",
-            "SELECT version(), current_setting('server_version_num')::int, "
-            "pg_is_in_recovery()::int, extract(epoch FROM pg_postmaster_start_time())::float8",
-            deadline);
+    auto result = run("stackwatch_server_facts",
+                      "SELECT version(), current_setting('server_version_num')::int, "
+                      "extract(epoch FROM pg_postmaster_start_time())::float8",
+                      deadline);
     const auto& row = result.at(0);
     facts_.version = row[0].as<std::string>();
     facts_.version_num = row[1].as<int>();
     facts_.short_version = short_version(facts_.version_num);
-    facts_.is_replica = row[2].as<int>() == 1;
-    facts_.postmaster_start_time = row[3].as<double>();
+    facts_.postmaster_start_time = row[2].as<double>();
 }
 
 void Session::bound_statement_time(Deadline deadline, std::optional<milliseconds> timeout) {

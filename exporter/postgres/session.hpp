@@ -19,11 +19,12 @@ namespace stackwatch::exporter::postgres {
 
 class BoundedConnection;
 
+// Whether the server is a replica is not among them: promotion keeps connections open, so it is
+// read live where it matters.
 struct ServerFacts {
-    int version_num = 0;        // server_version_num, e.g. 150004
-    std::string version;        // version()
-    std::string short_version;  // "15.4.0", as postgres_exporter's pg_static shows it
-    bool is_replica = false;
+    int version_num = 0;               // server_version_num, e.g. 150004
+    std::string version;               // version()
+    std::string short_version;         // "15.4.0", as postgres_exporter's pg_static shows it
     double postmaster_start_time = 0;  // Unix seconds
 };
 
