@@ -43,6 +43,10 @@ BOOST_AUTO_TEST_CASE(series_descriptions) {
     BOOST_TEST(d.values.size() == 2u);
     BOOST_TEST(parse_series_description(R"({__name__="up"} 1)").labels.get("__name__") == "up");
     BOOST_TEST(parse_series_description("{} 3").labels.empty());
+    // A series without values, as promtool's input_series gives them apart.
+    auto bare = parse_series_description(R"(up{job="x"})");
+    BOOST_TEST(bare.labels.get("job") == "x");
+    BOOST_TEST(bare.values.empty());
 }
 
 BOOST_AUTO_TEST_CASE(expansion_skips_omitted_values) {
