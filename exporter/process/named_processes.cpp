@@ -1,5 +1,7 @@
 #include "exporter/process/named_processes.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -86,6 +88,15 @@ GroupGauges summarize(const std::vector<ProcessSample>& processes) {
     return g;
 }
 
+// A process writes its pid file after it starts; one that started later only shares the PID
+// with the process that wrote it. The slack covers clock-tick rounding of start times.
+bool started_after(const ProcessSample& process, const std::filesystem::path& pid_file) {
+    struct stat info {};
+    if (::stat(pid_file.c_str(), &info) != 0) return false;
+    double written = static_cast<double>(info.st_mtim.tv_sec) + info.st_mtim.tv_nsec / 1e9;
+    return process.start_time_seconds > written + 2.0;
+}
+
 }  // namespace
 
 NamedProcesses::Counters& NamedProcesses::Counters::operator+=(const Counters& other) {
@@ -116,25 +127,34 @@ NamedProcesses::NamedProcesses(NamedProcessesOptions options)
 NamedProcesses::Members NamedProcesses::sample(const Group& group,
                                                const std::multimap<pid_t, pid_t>& children) const {
     Members members;
-    auto pid = read_pid_file(group.options.pid_file);
+    const auto& pid_file = group.options.pid_file;
+    auto pid = read_pid_file(pid_file);
     if (auto* error = std::get_if<std::string>(&pid)) {
         members.problem = *error;
         return members;
     }
     members.root = std::get<pid_t>(pid);
+    auto root = proc_.read(members.root);
+    if (!root) {
+        members.problem = "process " + std::to_string(members.root) + " from " + pid_file.string() +
+                          " is not running";
+        return members;
+    }
+    if (started_after(*root, pid_file)) {
+        members.problem = "process " + std::to_string(members.root) + " started after " +
+                          pid_file.string() + " was written: a stale pid file, its PID reused";
+        return members;
+    }
     std::vector<pid_t> pending{members.root};
     while (!pending.empty()) {
         pid_t next = pending.back();
         pending.pop_back();
-        auto sample = proc_.read(next);
+        auto sample = next == members.root ? root : proc_.read(next);
         if (!sample) continue;  // exited meanwhile
         members.processes.push_back(*sample);
         auto [first, last] = children.equal_range(next);
         for (auto it = first; it != last; ++it) pending.push_back(it->second);
     }
-    if (members.processes.empty())
-        members.problem = "process " + std::to_string(members.root) + " from " +
-                          group.options.pid_file.string() + " is not running";
     return members;
 }
 

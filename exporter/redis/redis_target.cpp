@@ -106,12 +106,14 @@ double RedisTarget::connect_and_ping(Deadline deadline, LatencyObserver& latency
 
 void RedisTarget::scrape(MetricSet& out, Deadline deadline, LatencyObserver& latency,
                          double& connect_seconds) {
-    connect_and_ping(deadline, latency, connect_seconds);
+    double ping_seconds = connect_and_ping(deadline, latency, connect_seconds);
     auto start = Clock::now();
     auto replies = run(scrape_commands_, deadline);
     latency.collector(options_.name, "redis", seconds_since(start));
 
     MetricSet scraped;
+    scraped.gauge("redis_exporter_last_scrape_ping_time_seconds",
+                  "exporter_last_scrape_ping_time_seconds metric", ping_seconds);
     auto config = emit_config_metrics(*replies[kConfig], scraped);
     auto info = emit_info_metrics({.info = reply_string(require(replies[kInfo], "INFO ALL")),
                                    .database_count = config.databases > 0 ? config.databases : 16,

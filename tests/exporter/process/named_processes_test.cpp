@@ -227,6 +227,23 @@ BOOST_AUTO_TEST_CASE(missing_pid_file_and_dead_pid_report_zero_and_log_once) {
     BOOST_TEST(health["groups"]["redis"]["pid"] == stackwatch::test::shared_redis().pid());
 }
 
+BOOST_AUTO_TEST_CASE(stale_pid_file_with_a_reused_pid_is_not_followed) {
+    TempDir dir;
+    auto stale = dir.path / "stale.pid";
+    std::ofstream(stale) << ::getpid() << "\n";  // a live PID, but this process started later
+    std::filesystem::last_write_time(stale, std::filesystem::file_time_type::clock::now() - 24h);
+    auto fresh = dir.path / "fresh.pid";
+    std::ofstream(fresh) << ::getpid() << "\n";
+    NamedProcesses target({.groups = {{"stale", stale}, {"fresh", fresh}}});
+    auto out = collect(target);
+    BOOST_TEST(group_value(out, "num_procs", "stale") == 0);
+    BOOST_TEST(group_value(out, "num_procs", "fresh") >= 1);
+    stackwatch::test::RecordingLatency latency;
+    auto health = target.health(Deadline::in(1s), latency);
+    BOOST_TEST(health["groups"]["stale"]["error"].get<std::string>().find("stale pid file") !=
+               std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(bad_configuration_is_refused) {
     BOOST_CHECK_THROW(NamedProcesses({.groups = {{"", "/run/x.pid"}}}), stackwatch::ConfigError);
     BOOST_CHECK_THROW(NamedProcesses({.groups = {{"app", ""}}}), stackwatch::ConfigError);

@@ -140,6 +140,7 @@ BOOST_AUTO_TEST_CASE(every_family_present_typed_and_labelled) {
         {"redis_config_client_output_buffer_limit_bytes", "gauge", {"class", "limit"}},
         {"redis_exporter_last_scrape_duration_seconds", "gauge", {}},
         {"redis_exporter_last_scrape_connect_time_seconds", "gauge", {}},
+        {"redis_exporter_last_scrape_ping_time_seconds", "gauge", {}},
         {"redis_exporter_scrape_duration_seconds", "summary", {}},
         {"redis_exporter_scrapes_total", "counter", {}},
         {"redis_exporter_last_scrape_error", "gauge", {"err"}},
