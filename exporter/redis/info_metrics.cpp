@@ -1,5 +1,6 @@
 #include "exporter/redis/info_metrics.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <optional>
 #include <set>
@@ -144,25 +145,27 @@ class InfoEmitter {
     }
 
     bool replication(std::string_view key, std::string_view value) {
-        Labels master{{"master_host", master_host_}, {"master_port", master_port_}};
+        auto master = [&] {
+            return Labels{{"master_host", master_host_}, {"master_port", master_port_}};
+        };
         if (is_master_field(key, "link_status")) {
             gauge("master_link_up", "Master link status on Redis slave", value == "up" ? 1 : 0,
-                  master);
+                  master());
             return true;
         }
         if (is_master_field(key, "last_io_seconds_ago")) {
             gauge("master_last_io_seconds_ago", "Master last io seconds ago",
-                  parse_number(value).value_or(0), master);
+                  parse_number(value).value_or(0), master());
             return true;
         }
         if (is_master_field(key, "sync_in_progress")) {
             gauge("master_sync_in_progress", "Master sync in progress",
-                  parse_number(value).value_or(0), master);
+                  parse_number(value).value_or(0), master());
             return true;
         }
         if (key == "slave_repl_offset") {
             gauge("slave_repl_offset", "Slave replication offset", parse_number(value).value_or(0),
-                  master);
+                  master());
             return true;
         }
         // slave0:ip=10.0.0.1,port=6379,state=online,offset=1751844676,lag=0
