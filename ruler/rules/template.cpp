@@ -140,6 +140,7 @@ class Executor {
     Value eval_command(const Command& cmd, const Value& dot, const Value* final) {
         const Operand& head = cmd.args.front();
         if (head.kind == Operand::Kind::identifier) return call(cmd, dot, final);
+        if (head.kind == Operand::Kind::nil) fail(head.pos, head.text, "nil is not a command");
         if (cmd.args.size() > 1 || final != nullptr)
             fail(head.pos, head.text, "can't give argument to non-function " + head.text);
         return eval_operand(head, dot);
@@ -156,10 +157,22 @@ class Executor {
         try {
             return fn(args, context_);
         } catch (const ArgumentError& e) {
-            fail(cmd.pos, cmd.text, e.what());
+            fail_argument(cmd, e);
         } catch (const CallError& e) {
             fail(cmd.pos, cmd.text, "error calling " + name + ": " + e.what());
         }
+    }
+
+    [[noreturn]] void fail_argument(const Command& cmd, const ArgumentError& e) const {
+        const Operand& function = cmd.args.front();
+        auto index = static_cast<std::size_t>(e.index() + 1);
+        if (e.index() < 0) fail(function.pos, function.name, e.what());
+        if (index >= cmd.args.size()) fail(cmd.pos, cmd.text, e.what());  // the piped-in value
+        const Operand& arg = cmd.args[index];
+        bool constant = arg.kind == Operand::Kind::number || arg.kind == Operand::Kind::string ||
+                        arg.kind == Operand::Kind::boolean || arg.kind == Operand::Kind::nil;
+        if (constant) fail(arg.pos, arg.text, "expected " + e.expected() + "; found " + arg.text);
+        fail(error_position(arg), arg.text, e.what());
     }
 
     // Go evaluates `and`/`or` arguments only until the result is known.
@@ -194,7 +207,7 @@ class Executor {
             case Operand::Kind::boolean:
                 return Value{op.bool_value};
             case Operand::Kind::nil:
-                fail(op.pos, op.text, "nil is not a command");
+                return Value{};
             case Operand::Kind::pipeline:
                 base = eval_pipeline(*op.pipe, dot);
                 break;
@@ -228,8 +241,10 @@ class Executor {
             if (field == "Labels") return Value{sample->labels};
             if (field == "Value") return Value{sample->value};
         }
-        if (base.is_nil()) fail(op.pos, op.text, "nil pointer evaluating interface {}." + field);
-        fail(op.pos, op.text, "can't evaluate field " + field + " in type " + type_name(base));
+        if (base.is_nil())
+            fail(error_position(op), op.text, "nil pointer evaluating interface {}." + field);
+        fail(error_position(op), op.text,
+             "can't evaluate field " + field + " in type " + type_name(base));
     }
 };
 

@@ -20,12 +20,16 @@ struct Operand {
     std::string text;                 // source text, for error context
     std::string name;                 // variable or function name, string literal value
     std::vector<std::string> fields;  // field chain applied after the term
-    bool is_int = false;              // number constants: Go types them int or float64
+    std::vector<int> field_positions;
+    bool is_int = false;  // number constants: Go types them int or float64
     std::int64_t int_value = 0;
     double float_value = 0;
     bool bool_value = false;
     std::shared_ptr<Pipeline> pipe;
 };
+
+// Where Go reports an error evaluating the operand: at the field chain that follows its term.
+int error_position(const Operand& op);
 
 struct Command {
     int pos = 0;

@@ -28,19 +28,19 @@ void want_at_least(const std::string& name, const Args& args, std::size_t n) {
                             std::to_string(n) + " got " + std::to_string(args.size()));
 }
 
-const std::string& want_string(const Value& v) {
-    if (const auto* s = v.get<std::string>()) return *s;
-    throw ArgumentError("wrong type for value; expected string; got " + type_name(v));
+const std::string& want_string(const Args& args, std::size_t i) {
+    if (const auto* s = args[i].get<std::string>()) return *s;
+    throw ArgumentError(i, "string", type_name(args[i]));
 }
 
-const QuerySample& want_sample(const Value& v) {
-    if (const auto* s = v.get<QuerySample>()) return *s;
-    throw ArgumentError("wrong type for value; expected *template.sample; got " + type_name(v));
+const QuerySample& want_sample(const Args& args, std::size_t i) {
+    if (const auto* s = args[i].get<QuerySample>()) return *s;
+    throw ArgumentError(i, "*template.sample", type_name(args[i]));
 }
 
-const QueryResult& want_result(const Value& v) {
-    if (const auto* r = v.get<QueryResult>()) return *r;
-    throw ArgumentError("wrong type for value; expected template.queryResult; got " + type_name(v));
+const QueryResult& want_result(const Args& args, std::size_t i) {
+    if (const auto* r = args[i].get<QueryResult>()) return *r;
+    throw ArgumentError(i, "template.queryResult", type_name(args[i]));
 }
 
 // Go's strconv.ParseFloat: no surrounding space, Inf/NaN spelled any case.
@@ -116,9 +116,86 @@ std::string title(const std::string& s) {
     return out;
 }
 
-std::string map_ascii(std::string s, int (*f)(int)) {
-    for (char& c : s) c = static_cast<char>(f(static_cast<unsigned char>(c)));
-    return s;
+// Case mapping of ASCII, Latin-1, Greek and Cyrillic letters: what label values hold in practice.
+struct CaseRange {
+    char32_t upper_first, upper_last;
+    char32_t offset;  // lower = upper + offset
+};
+constexpr CaseRange kCaseRanges[] = {
+    {U'A', U'Z', 0x20},   {0xC0, 0xD6, 0x20},   {0xD8, 0xDE, 0x20},  {0x391, 0x3A1, 0x20},
+    {0x3A3, 0x3AB, 0x20}, {0x410, 0x42F, 0x20}, {0x400, 0x40F, 0x50}};
+
+char32_t change_case(char32_t c, bool to_upper) {
+    for (const auto& r : kCaseRanges) {
+        if (!to_upper && c >= r.upper_first && c <= r.upper_last) return c + r.offset;
+        if (to_upper && c >= r.upper_first + r.offset && c <= r.upper_last + r.offset)
+            return c - r.offset;
+    }
+    return c;
+}
+
+void append_utf8(std::string& out, char32_t c) {
+    if (c < 0x80) {
+        out += static_cast<char>(c);
+    } else if (c < 0x800) {
+        out += static_cast<char>(0xC0 | (c >> 6));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+        out += static_cast<char>(0xE0 | (c >> 12));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+}
+
+std::string map_case(const std::string& s, bool to_upper) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size();) {
+        auto b = static_cast<unsigned char>(s[i]);
+        if (b < 0x80) {
+            append_utf8(out, change_case(b, to_upper));
+            ++i;
+        } else if ((b >> 5) == 0x6 && i + 1 < s.size()) {
+            append_utf8(out, change_case(((b & 0x1Fu) << 6) |
+                                             (static_cast<unsigned char>(s[i + 1]) & 0x3Fu),
+                                         to_upper));
+            i += 2;
+        } else {
+            out += s[i++];  // other code points keep their case
+        }
+    }
+    return out;
+}
+
+// Go's regexp/syntax wording for RE2's error codes.
+std::string go_regexp_error(const RE2& re) {
+    switch (re.error_code()) {
+        case RE2::ErrorMissingParen:
+            return "missing closing )";
+        case RE2::ErrorMissingBracket:
+            return "missing closing ]";
+        case RE2::ErrorRepeatArgument:
+            return "missing argument to repetition operator";
+        case RE2::ErrorRepeatSize:
+            return "invalid repeat count";
+        case RE2::ErrorRepeatOp:
+            return "invalid nested repetition operator";
+        case RE2::ErrorBadEscape:
+            return "invalid escape sequence";
+        case RE2::ErrorBadCharClass:
+            return "invalid character class";
+        case RE2::ErrorBadCharRange:
+            return "invalid character class range";
+        case RE2::ErrorTrailingBackslash:
+            return "trailing backslash at end of expression";
+        case RE2::ErrorBadPerlOp:
+            return "invalid or unsupported Perl syntax";
+        case RE2::ErrorBadNamedCapture:
+            return "invalid named capture";
+        case RE2::ErrorBadUTF8:
+            return "invalid UTF-8";
+        default:
+            return re.error();
+    }
 }
 
 std::shared_ptr<RE2> compile(const std::string& pattern) {
@@ -126,7 +203,8 @@ std::shared_ptr<RE2> compile(const std::string& pattern) {
     options.set_log_errors(false);
     auto re = std::make_shared<RE2>(pattern, options);
     if (!re->ok())
-        throw CallError("regexp: Compile(`" + pattern + "`): error parsing regexp: " + re->error());
+        throw CallError("regexp: Compile(`" + pattern + "`): error parsing regexp: " +
+                        go_regexp_error(*re) + ": `" + re->error_arg() + "`");
     return re;
 }
 
@@ -277,8 +355,6 @@ bool less_than(const Value& a, const Value& b) {
 Value eq(const Args& args) {
     if (args.empty()) throw ArgumentError("wrong number of args for eq: want at least 1 got 0");
     if (args.size() == 1) throw CallError("missing argument for comparison");
-    if (args[0].get<StringMap>() || args[0].get<QueryResult>())
-        throw CallError("uncomparable type " + type_name(args[0]) + ": " + to_display(args[0]));
     for (std::size_t i = 1; i < args.size(); ++i)
         if (equal_values(args[0], args[i])) return Value{true};
     return Value{false};
@@ -302,7 +378,7 @@ Value index(const Args& args) {
     Value current = args[0];
     for (std::size_t i = 1; i < args.size(); ++i) {
         if (const auto* m = current.get<StringMap>()) {
-            const std::string& key = want_string(args[i]);
+            const std::string& key = want_string(args, i);
             auto it = m->find(key);
             current = Value{it == m->end() ? std::string() : it->second};
         } else if (const auto* r = current.get<QueryResult>()) {
@@ -324,7 +400,7 @@ std::string go_sprint(const Args& args) {
     std::string out;
     for (std::size_t i = 0; i < args.size(); ++i) {
         if (i > 0 && !args[i].get<std::string>() && !args[i - 1].get<std::string>()) out += ' ';
-        out += to_display(args[i]);
+        out += to_fmt(args[i]);
     }
     return out;
 }
@@ -380,26 +456,26 @@ std::map<std::string, Function> build_functions() {
     humanizer("humanizeDuration", humanize_duration);
     humanizer("humanizePercentage", humanize_percentage);
     humanizer("humanizeTimestamp", humanize_timestamp);
-    fns["toUpper"] = fixed(
-        "toUpper", 1, [](const Args& a) { return Value{map_ascii(want_string(a[0]), ::toupper)}; });
-    fns["toLower"] = fixed(
-        "toLower", 1, [](const Args& a) { return Value{map_ascii(want_string(a[0]), ::tolower)}; });
-    fns["title"] = fixed("title", 1, [](const Args& a) { return Value{title(want_string(a[0]))}; });
-    fns["safeHtml"] = fixed("safeHtml", 1, [](const Args& a) { return Value{want_string(a[0])}; });
+    fns["toUpper"] =
+        fixed("toUpper", 1, [](const Args& a) { return Value{map_case(want_string(a, 0), true)}; });
+    fns["toLower"] = fixed("toLower", 1,
+                           [](const Args& a) { return Value{map_case(want_string(a, 0), false)}; });
+    fns["title"] = fixed("title", 1, [](const Args& a) { return Value{title(want_string(a, 0))}; });
+    fns["safeHtml"] = fixed("safeHtml", 1, [](const Args& a) { return Value{want_string(a, 0)}; });
     fns["reReplaceAll"] = fixed("reReplaceAll", 3, [](const Args& a) {
-        return Value{replace_all(want_string(a[0]), want_string(a[1]), want_string(a[2]))};
+        return Value{replace_all(want_string(a, 0), want_string(a, 1), want_string(a, 2))};
     });
     fns["match"] = fixed("match", 2, [](const Args& a) {
-        auto re = compile(want_string(a[0]));
-        return Value{RE2::PartialMatch(want_string(a[1]), *re)};
+        auto re = compile(want_string(a, 0));
+        return Value{RE2::PartialMatch(want_string(a, 1), *re)};
     });
     fns["stripPort"] = fixed("stripPort", 1, [](const Args& a) {
         std::string host, port;
-        const std::string& s = want_string(a[0]);
+        const std::string& s = want_string(a, 0);
         return Value{split_host_port(s, host, port) ? host : s};
     });
     fns["stripDomain"] = fixed("stripDomain", 1, [](const Args& a) {
-        const std::string& s = want_string(a[0]);
+        const std::string& s = want_string(a, 0);
         std::string host, port;
         if (!split_host_port(s, host, port)) host = s, port.clear();
         if (looks_like_ip(host)) return Value{s};
@@ -409,7 +485,7 @@ std::map<std::string, Function> build_functions() {
                                                          : host + ":" + port};
     });
     fns["parseDuration"] = fixed("parseDuration", 1, [](const Args& a) {
-        const std::string& s = want_string(a[0]);
+        const std::string& s = want_string(a, 0);
         auto d = try_parse_duration(s);
         if (!d) throw CallError("not a valid duration string: \"" + s + "\"");
         return Value{static_cast<double>(d->count()) / 1000.0};
@@ -418,7 +494,7 @@ std::map<std::string, Function> build_functions() {
         want_args("query", a, 1);
         if (!ctx.query) throw CallError("no query function available");
         try {
-            return Value{ctx.query(want_string(a[0]))};
+            return Value{ctx.query(want_string(a, 0))};
         } catch (const ArgumentError&) {
             throw;
         } catch (const std::exception& e) {
@@ -426,24 +502,24 @@ std::map<std::string, Function> build_functions() {
         }
     };
     fns["first"] = fixed("first", 1, [](const Args& a) {
-        const auto& r = want_result(a[0]);
+        const auto& r = want_result(a, 0);
         if (r.empty()) throw CallError("first() called on vector with no elements");
         return Value{r.front()};
     });
     fns["label"] = fixed("label", 2, [](const Args& a) {
-        const auto& labels = want_sample(a[1]).labels;
-        auto it = labels.find(want_string(a[0]));
+        const auto& labels = want_sample(a, 1).labels;
+        auto it = labels.find(want_string(a, 0));
         return Value{it == labels.end() ? std::string() : it->second};
     });
-    fns["value"] = fixed("value", 1, [](const Args& a) { return Value{want_sample(a[0]).value}; });
+    fns["value"] = fixed("value", 1, [](const Args& a) { return Value{want_sample(a, 0).value}; });
     fns["strvalue"] = fixed("strvalue", 1, [](const Args& a) {
-        const auto& labels = want_sample(a[0]).labels;
+        const auto& labels = want_sample(a, 0).labels;
         auto it = labels.find("__value__");
         return Value{it == labels.end() ? std::string() : it->second};
     });
     fns["sortByLabel"] = fixed("sortByLabel", 2, [](const Args& a) {
-        std::string label = want_string(a[0]);
-        QueryResult r = want_result(a[1]);
+        std::string label = want_string(a, 0);
+        QueryResult r = want_result(a, 1);
         std::stable_sort(r.begin(), r.end(), [&label](const QuerySample& x, const QuerySample& y) {
             auto get = [&label](const QuerySample& s) {
                 auto it = s.labels.find(label);
@@ -481,12 +557,12 @@ std::map<std::string, Function> build_functions() {
     fns["print"] = [](const Args& a, const FunctionContext&) { return Value{go_sprint(a)}; };
     fns["println"] = [](const Args& a, const FunctionContext&) {
         std::string out;
-        for (std::size_t i = 0; i < a.size(); ++i) out += (i > 0 ? " " : "") + to_display(a[i]);
+        for (std::size_t i = 0; i < a.size(); ++i) out += (i > 0 ? " " : "") + to_fmt(a[i]);
         return Value{out + "\n"};
     };
     fns["printf"] = [](const Args& a, const FunctionContext&) {
         want_at_least("printf", a, 1);
-        return Value{go_sprintf(want_string(a[0]), Args(a.begin() + 1, a.end()))};
+        return Value{go_sprintf(want_string(a, 0), Args(a.begin() + 1, a.end()))};
     };
     fns["html"] = [](const Args& a, const FunctionContext&) {
         return Value{html_escape(go_sprint(a))};

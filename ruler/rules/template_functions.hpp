@@ -17,10 +17,22 @@ class CallError : public std::runtime_error {
   public:
     using std::runtime_error::runtime_error;
 };
-// The arguments do not fit the function's signature; reported without the "error calling" part.
+// The arguments do not fit the function's signature; reported without the "error calling" part,
+// at the offending argument when there is one.
 class ArgumentError : public std::runtime_error {
   public:
-    using std::runtime_error::runtime_error;
+    explicit ArgumentError(const std::string& message) : std::runtime_error(message) {}
+    ArgumentError(std::size_t index, std::string expected, const std::string& got)
+        : std::runtime_error("wrong type for value; expected " + expected + "; got " + got),
+          index_(static_cast<int>(index)),
+          expected_(std::move(expected)) {}
+
+    int index() const { return index_; }  // -1: the argument count is wrong
+    const std::string& expected() const { return expected_; }
+
+  private:
+    int index_ = -1;
+    std::string expected_;
 };
 
 using QueryFunc = std::function<QueryResult(const std::string& expr)>;  // throws on failure

@@ -121,10 +121,12 @@ class Parser {
             if (word == "else") {
                 ++next_;
                 const Token& after = tokens_[next_];
-                if (after.kind == Token::Kind::identifier &&
-                    (after.value == "if" || after.value == "with")) {
-                    terminator = "else " + after.value;
+                // Go 1.19, which Prometheus 2.42 is built with, chains only `else if`.
+                if (after.kind == Token::Kind::identifier && after.value == "if") {
+                    terminator = "else if";
                     ++next_;
+                } else if (after.kind == Token::Kind::identifier && after.value == "with") {
+                    fail("unexpected <with> in else");
                 } else {
                     expect_end("else");
                     terminator = "else";
@@ -157,7 +159,7 @@ class Parser {
         expect_end(keyword);
         std::string terminator;
         node.list = parse_list(terminator);
-        if (terminator == "else if" || terminator == "else with") {
+        if (terminator == "else if") {
             std::string chained = terminator.substr(5);
             if (chained != keyword) fail("unexpected {{" + terminator + "}}");
             // {{else if x}} is {{else}}{{if x}}...{{end}}{{end}} sharing the final {{end}}.
@@ -407,6 +409,7 @@ class Parser {
             case Token::Kind::field:
                 op.kind = Operand::Kind::field;
                 op.fields.push_back(t.value);
+                op.field_positions.push_back(t.pos);
                 ++next_;
                 break;
             case Token::Kind::variable:
@@ -455,6 +458,7 @@ class Parser {
                op.kind != Operand::Kind::string && op.kind != Operand::Kind::number &&
                op.kind != Operand::Kind::boolean) {
             op.fields.push_back(tokens_[next_].value);
+            op.field_positions.push_back(tokens_[next_].pos);
             ++next_;
         }
         op.text = source_between(start, next_);
@@ -483,6 +487,11 @@ class Parser {
 };
 
 }  // namespace
+
+int error_position(const Operand& op) {
+    std::size_t chained = op.kind == Operand::Kind::field ? 1 : 0;  // `.a.b` chains from `.b`
+    return op.field_positions.size() > chained ? op.field_positions[chained] : op.pos;
+}
 
 NodeList parse_template(const std::string& text, const std::string& name,
                         const std::vector<std::string>& functions) {

@@ -1,5 +1,6 @@
 #include "ruler/rules/template_value.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -37,6 +38,7 @@ std::string c_format(const Spec& spec, char verb, double v) {
 }
 
 std::string bad_verb(char verb, const Value& arg) {
+    if (arg.is_nil()) return std::string("%!") + verb + "(<nil>)";
     return std::string("%!") + verb + "(" + type_name(arg) + "=" + to_display(arg) + ")";
 }
 
@@ -46,8 +48,12 @@ std::string format_float_verb(const Spec& spec, double v) {
         // Go spells these "NaN", "+Inf", "-Inf" for every float verb.
         return pad(go_special_float(v), spec.width, left);
     }
-    if ((spec.verb == 'g' || spec.verb == 'G') && spec.precision < 0)
-        return pad(format_float_shortest(v), spec.width, left);
+    if ((spec.verb == 'g' || spec.verb == 'G') && spec.precision < 0) {
+        std::string text = format_float_shortest(v);
+        if (spec.verb == 'G')
+            for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        return pad(text, spec.width, left);
+    }
     return c_format(spec, spec.verb, v);
 }
 
@@ -55,7 +61,7 @@ std::string format_one(const Spec& spec, const Value& arg) {
     bool left = spec.flags.find('-') != std::string::npos;
     switch (spec.verb) {
         case 'v':
-            return pad(to_display(arg), spec.width, left);
+            return pad(to_fmt(arg), spec.width, left);
         case 's':
             if (const auto* s = arg.get<std::string>()) {
                 std::string text = *s;
@@ -84,10 +90,12 @@ std::string format_one(const Spec& spec, const Value& arg) {
         case 'x':
         case 'X': {
             if (const auto* i = arg.get<std::int64_t>()) {
+                std::string fmt = "%" + spec.flags +
+                                  (spec.width >= 0 ? std::to_string(spec.width) : "") +
+                                  (spec.verb == 'x' ? "llx" : "llX");
                 char buf[64];
-                std::snprintf(buf, sizeof buf, spec.verb == 'x' ? "%llx" : "%llX",
-                              static_cast<unsigned long long>(*i));
-                return pad(buf, spec.width, left);
+                std::snprintf(buf, sizeof buf, fmt.c_str(), static_cast<unsigned long long>(*i));
+                return buf;
             }
             if (const auto* s = arg.get<std::string>()) {
                 std::string out;
@@ -219,6 +227,10 @@ std::string to_display(const Value& value) {
     return std::visit(Visitor{}, value.v);
 }
 
+std::string to_fmt(const Value& value) {
+    return value.is_nil() ? "<nil>" : to_display(value);
+}
+
 std::string format_float_shortest(double v) {
     if (std::isnan(v) || std::isinf(v)) return go_special_float(v);
     if (v == 0) return std::signbit(v) ? "-0" : "0";
@@ -309,7 +321,7 @@ std::string go_sprintf(const std::string& format, const std::vector<Value>& args
         out += "%!(EXTRA ";
         for (std::size_t a = next_arg; a < args.size(); ++a) {
             if (a > next_arg) out += ", ";
-            out += type_name(args[a]) + "=" + to_display(args[a]);
+            out += args[a].is_nil() ? "<nil>" : type_name(args[a]) + "=" + to_display(args[a]);
         }
         out += ")";
     }

@@ -45,8 +45,10 @@ struct Value {
 std::string type_name(const Value& value);
 // Go's "truth": false, 0, "", empty collections and nil are false.
 bool is_true(const Value& value);
-// fmt.Sprint of the value.
+// How an action prints the value ("<no value>" for nil).
 std::string to_display(const Value& value);
+// fmt.Sprint of the value ("<nil>" for nil), as print and printf show their arguments.
+std::string to_fmt(const Value& value);
 
 // fmt.Sprint of a float64: shortest round-trip digits, exponent form when the decimal exponent
 // is below -4 or at least 6 ("1e+06", "123456", "1.234567e+06").
