@@ -1,5 +1,6 @@
 #include "ruler/scrape/scrape_loop.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 #include "common/http_client.hpp"
@@ -96,9 +97,11 @@ void ScrapeLoop::stop(bool mark_stale) {
     if (!thread_.joinable()) return;
     thread_.join();
     if (!mark_stale) return;
-    promql::Timestamp now = to_millis(system_clock::now());
-    cache_.mark_stale(now, store_);
-    mark_report_stale(now);
+    // After the last scrape even when it ended within the same millisecond: the store keeps
+    // one sample per timestamp.
+    const promql::Timestamp at = std::max(to_millis(system_clock::now()), last_report_ + 1);
+    cache_.mark_stale(at, store_);
+    mark_report_stale(at);
 }
 
 TargetStatus ScrapeLoop::status() const {

@@ -20,9 +20,8 @@ void ScrapeManager::apply(const std::vector<ScrapeConfig>& configs) {
     }
 
     std::lock_guard serial(apply_mutex_);
-    // A target whose job settings changed restarts as a new loop: its old series end here.
+    // A target whose job settings changed restarts as a new loop: its old series end first.
     std::vector<std::unique_ptr<ScrapeLoop>> retired;
-    std::size_t running = 0;
     {
         std::lock_guard lock(mutex_);
         for (auto it = loops_.begin(); it != loops_.end();) {
@@ -35,6 +34,13 @@ void ScrapeManager::apply(const std::vector<ScrapeConfig>& configs) {
             retired.push_back(std::move(it->second));
             it = loops_.erase(it);
         }
+    }
+    const std::size_t stopped = retired.size();
+    retire(std::move(retired), true);
+
+    std::size_t running = 0;
+    {
+        std::lock_guard lock(mutex_);
         for (auto& [key, target] : wanted) {
             auto loop = std::make_unique<ScrapeLoop>(std::move(target), store_);
             loop->start();
@@ -42,8 +48,6 @@ void ScrapeManager::apply(const std::vector<ScrapeConfig>& configs) {
         }
         running = loops_.size();
     }
-    const std::size_t stopped = retired.size();
-    retire(std::move(retired), true);
     log::info("scrape targets applied",
               {{"targets", running}, {"jobs", configs.size()}, {"stopped", stopped}});
 }
