@@ -253,8 +253,14 @@ promql::Labels parse_expected_labels(const std::string& text) {
         throw promql::ParseError(1, 1, "not a series description");
     promql::Labels labels;
     for (const auto& m : selector->matchers) {
-        if (m.type() != promql::MatchType::equal)
-            throw promql::ParseError(1, 1, "only = matchers describe a series");
+        if (m.type() != promql::MatchType::equal) {
+            // A series description allows only "=": point at the operator as Go's parser does.
+            std::string op = m.to_string().substr(m.name().size());
+            op = op.substr(0, op.find('"'));
+            auto at = trimmed.find(op, trimmed.find(m.name()));
+            throw promql::ParseError(1, static_cast<int>(at == std::string::npos ? 1 : at + 1),
+                                     "unexpected <op:" + op + "> in label set, expected \"=\"");
+        }
         labels.set(m.name(), m.value());
     }
     return labels;

@@ -1,6 +1,10 @@
 #include "ruler/rules/unit_test.hpp"
 
+#include <sys/wait.h>
+
 #include <boost/test/unit_test.hpp>
+#include <cstdio>
+#include <filesystem>
 #include <sstream>
 
 #include "test_support.hpp"
@@ -150,6 +154,110 @@ BOOST_AUTO_TEST_CASE(undecodable_file_counts_as_one_failure) {
         "Unit Testing:  " + tests +
             "\n  FAILED:\nyaml: unmarshal errors:\n"
             "  line 1: field groups not found in type main.unitTestFile\n\n\n0 passed, 1 failed\n");
+}
+
+// A scenario touching most of the format (group order, intervals, for, keep_firing_for, limits,
+// external labels, NaN, parse errors): the report must be promtool's, byte for byte.
+BOOST_AUTO_TEST_CASE(report_is_promtools_byte_for_byte) {
+    test::TempDir dir;
+    dir.write("r.yml", R"yaml(groups:
+  - name: first
+    interval: 30s
+    rules:
+      - record: job:req:rate1m
+        expr: sum by (job) (rate(req_total[1m]))
+      - alert: HighRate
+        expr: job:req:rate1m > 1
+        for: 2m
+        keep_firing_for: 3m
+        labels: {severity: "{{ if gt $value 2.0 }}page{{ else }}ticket{{ end }}"}
+        annotations: {summary: "rate {{ $value | humanize }} for {{ $labels.job }} ({{ $externalLabels.region }})"}
+  - name: second
+    rules:
+      - record: job:req:rate1m:x2
+        expr: job:req:rate1m * 2
+      - alert: Absent
+        expr: absent(nothing)
+        for: 1m
+  - name: third
+    limit: 1
+    rules:
+      - record: limited
+        expr: req_total
+)yaml");
+    auto tests = dir.write("t.yml", R"yaml(rule_files: [r.yml]
+evaluation_interval: 30s
+group_eval_order: [second, first]
+tests:
+  - interval: 30s
+    external_labels: {region: eu}
+    input_series:
+      - series: 'req_total{job="api"}'
+        values: '0+90x20 _x10 1800+30x20'
+    alert_rule_test:
+      - eval_time: 3m
+        alertname: HighRate
+        exp_alerts:
+          - exp_labels: {job: api, severity: page}
+            exp_annotations: {summary: "rate 3 for api (eu)"}
+      - eval_time: 12m
+        alertname: HighRate
+        exp_alerts: []
+      - eval_time: 1m
+        alertname: Absent
+        exp_alerts: [{}]
+    promql_expr_test:
+      - expr: job:req:rate1m:x2
+        eval_time: 2m
+        exp_samples:
+          - labels: 'job:req:rate1m:x2{job="api"}'
+            value: 6
+      - expr: ALERTS_FOR_STATE
+        eval_time: 3m
+        exp_samples: []
+      - expr: NaN
+        eval_time: 1m
+        exp_samples: [{value: .nan}]
+      - expr: 'vector(1)'
+        eval_time: 1m
+        exp_samples: [{labels: '{}', value: 1}]
+      - expr: 'bad syntax ('
+        eval_time: 1m
+      - expr: up
+        exp_samples: [{labels: 'up{a=~"x"}', value: 1}]
+  - name: second group
+    interval: 1m
+    input_series:
+      - series: 'req_total{job="a"}'
+        values: '1 2'
+      - series: 'req_total{job="b"}'
+        values: '1 2'
+    alert_rule_test:
+      - eval_time: 1m
+        alertname: HighRate
+        exp_alerts: []
+)yaml");
+    std::ostringstream out;
+    BOOST_TEST(test_rules({tests}, out) == 1);
+    std::string report = out.str();
+    BOOST_TEST(last_line(report) == "0 passed, 2 failed");
+    BOOST_TEST(
+        report.find("    rule: limited, time: 0s, err: exceeded limit of 1 with 2 series\n") !=
+        std::string::npos);
+    BOOST_TEST(
+        report.find("    expr: \"NaN\", time: 1m,\n        exp: {} NaN\n        got: {} NaN\n") !=
+        std::string::npos);
+    if (!std::filesystem::exists("/usr/bin/promtool")) {
+        BOOST_TEST_MESSAGE("promtool not installed: byte comparison skipped");
+        return;
+    }
+    FILE* pipe = popen(("/usr/bin/promtool test rules '" + tests + "' 2>&1").c_str(), "r");
+    BOOST_REQUIRE(pipe != nullptr);
+    std::string expected;
+    char buf[4096];
+    while (std::size_t n = fread(buf, 1, sizeof buf, pipe)) expected.append(buf, n);
+    BOOST_TEST(WEXITSTATUS(pclose(pipe)) == 1);
+    BOOST_TEST(report.substr(0, report.size() - last_line(report).size() - 1) == expected);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
