@@ -115,6 +115,55 @@ BOOST_AUTO_TEST_CASE(errors_keep_prometheus_text) {
         "function \"humanise\" not defined>");
 }
 
+// Positions count from the start of the text including Prometheus's $labels/$value definitions
+// (112 bytes), 0-based within the line, exactly as Go reports them.
+BOOST_AUTO_TEST_CASE(error_positions_match_go) {
+    const std::string prefix =
+        "<error expanding template: error executing template __alert_Test: template: "
+        "__alert_Test:1:";
+    BOOST_TEST(expand("{{ humanize 1 2 }}") ==
+               prefix +
+                   "115: executing \"__alert_Test\" at <humanize>: wrong number of args for "
+                   "humanize: want 1 got 2>");
+    BOOST_TEST(expand("{{ toUpper 1 }}") ==
+               prefix + "123: executing \"__alert_Test\" at <1>: expected string; found 1>");
+    BOOST_TEST(expand("{{ toUpper $value }}") ==
+               prefix +
+                   "123: executing \"__alert_Test\" at <$value>: wrong type for value; expected "
+                   "string; got float64>");
+    BOOST_TEST(expand("{{ .Value.X }}") == prefix +
+                                               "121: executing \"__alert_Test\" at <.Value.X>: "
+                                               "can't evaluate field X in type float64>");
+    BOOST_TEST(expand("{{ $labels.instance.x }}") ==
+               prefix +
+                   "122: executing \"__alert_Test\" at <$labels.instance.x>: can't evaluate field "
+                   "x in type string>");
+    BOOST_TEST(expand("{{ reReplaceAll \"(\" \"\" \"x\" }}") ==
+               prefix +
+                   "115: executing \"__alert_Test\" at <reReplaceAll \"(\" \"\" \"x\">: error "
+                   "calling reReplaceAll: "
+                   "regexp: Compile(`(`): error parsing regexp: missing closing ): `(`>");
+    BOOST_TEST(expand("{{ eq $labels 1 }}") ==
+               prefix +
+                   "115: executing \"__alert_Test\" at <eq $labels 1>: error calling eq: "
+                   "incompatible types for comparison>");
+    BOOST_TEST(expand("{{ with $labels.x }}a{{ else with $labels.job }}b{{ end }}") ==
+               "<error expanding template: error parsing template __alert_Test: template: "
+               "__alert_Test:1: unexpected <with> in else>");
+}
+
+BOOST_AUTO_TEST_CASE(printf_and_print_like_fmt) {
+    BOOST_TEST(expand("{{ printf \"%5.2f|%-6s|%03d|%x|%X|%e|%g|%G\" $value \"ab\" 7 255 \"hi\" "
+                      "12345.678 0.00001234 1e21 }}") ==
+               "85.00|ab    |007|ff|6869|1.234568e+04|1.234e-05|1E+21");
+    BOOST_TEST(expand("{{ printf \"%v %v %v\" true nil \"s\" }}") == "true <nil> s");
+    BOOST_TEST(expand("{{ printf \"%d %d\" 1 }}|{{ printf \"%d\" 1 2 }}") ==
+               "1 %!d(MISSING)|1%!(EXTRA int=2)");
+    BOOST_TEST(expand("{{ printf \"%08.3f|% d|%#x\" 3.14159 5 255 }}") == "0003.142| 5|0xff");
+    BOOST_TEST(expand("{{ print 1 2 \"a\" \"b\" 3 }}") == "1 2ab3");
+    BOOST_TEST(expand("{{ toLower \"ÀBC\" }}") == "àbc");
+}
+
 BOOST_AUTO_TEST_CASE(parse_check) {
     BOOST_CHECK_NO_THROW(check_alert_template("A", "{{ $labels.x }} {{ humanize $value }}"));
     BOOST_CHECK_THROW(check_alert_template("A", "{{ $labels.x }"), TemplateError);
