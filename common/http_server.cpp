@@ -1,6 +1,8 @@
 #include "common/http_server.hpp"
 
 #include <civetweb.h>
+#include <dlfcn.h>
+#include <unistd.h>
 #include <openssl/ssl.h>
 #include <zlib.h>
 
@@ -101,6 +103,18 @@ int civetweb_log(const mg_connection*, const char* message) {
 }
 
 std::once_flag civetweb_init_once;
+
+// Must run before civetweb loads OpenSSL; see common/tls_compat/civetweb_openssl3.c.
+void load_openssl3_compat() {
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return;
+    exe[n] = '\0';
+    std::string dir(exe);
+    dir = dir.substr(0, dir.rfind('/'));
+    if (dlopen((dir + "/libstackwatch-civetweb-ssl.so").c_str(), RTLD_NOW | RTLD_GLOBAL) == nullptr)
+        log::debug("TLS compatibility library not loaded", {{"error", dlerror()}});
+}
 
 // We configure the TLS context ourselves so certificate and key can live in separate files, as in
 // the exporter-toolkit web-config, and the minimum version is enforced by OpenSSL directly.
@@ -207,7 +221,10 @@ void Server::stream(const std::string& pattern, StreamHandler handler, RouteOpti
 void Server::start() {
     if (ctx_ != nullptr) return;
     if (options_.listen_addresses.empty()) throw std::runtime_error("no listen address configured");
-    std::call_once(civetweb_init_once, [] { mg_init_library(MG_FEATURES_TLS); });
+    std::call_once(civetweb_init_once, [] {
+        load_openssl3_compat();
+        mg_init_library(MG_FEATURES_TLS);
+    });
     std::string ports;
     for (const auto& address : options_.listen_addresses) {
         if (!ports.empty()) ports += ",";

@@ -78,7 +78,7 @@ void ExporterApp::add_self_metrics(MetricSet& out) {
               "A metric with a constant 1 labelled by the exporter's version.", 1,
               {{"version", kVersion}});
     collection_->latency().collect_into(out);
-    add_self_process_metrics(out);
+    process::collect_self_process(out);
     for (const auto& source : sources_) source(out);
 }
 

@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
     for (size_t i = 0; i < collectors.size(); ++i) {
         states[i] = collectors[i].enabled_by_default;
         flags.add_bool("collector." + collectors[i].name,
-                       "Enable the " + collectors[i].name + " collector.", &states[i]);
+                       collectors[i].help, &states[i]);
     }
     switch (flags.parse(argc, argv, std::cout, std::cerr)) {
         case FlagSet::Outcome::exit_success: return 0;

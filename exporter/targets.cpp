@@ -9,7 +9,7 @@ namespace stackwatch::exporter {
 std::vector<CollectorFlag> collector_flags() {
     std::vector<CollectorFlag> flags;
     for (const auto& collector : postgres::postgres_collectors())
-        flags.push_back({collector.name, collector.enabled_by_default});
+        flags.push_back({collector.name, collector.enabled_by_default, collector.help});
     return flags;
 }
 
@@ -33,7 +33,7 @@ std::vector<std::shared_ptr<Target>> build_targets(const ExporterConfig& config)
         targets.push_back(std::make_shared<postgres::PostgresTarget>(options));
     }
     for (const auto& spec : config.redis) {
-        redis::RedisOptions options;
+        redis::RedisTargetOptions options;
         options.name = spec.name;
         options.address = spec.address;
         options.user = spec.user;
@@ -41,9 +41,9 @@ std::vector<std::shared_ptr<Target>> build_targets(const ExporterConfig& config)
         targets.push_back(std::make_shared<redis::RedisTarget>(options));
     }
     if (!config.processes.empty()) {
-        std::vector<ProcessGroup> groups;
-        for (const auto& spec : config.processes) groups.push_back({spec.name, spec.pidfile});
-        targets.push_back(std::make_shared<NamedProcessesTarget>(groups));
+        process::NamedProcessesOptions options;
+        for (const auto& spec : config.processes) options.groups.push_back({spec.name, spec.pidfile});
+        targets.push_back(std::make_shared<process::NamedProcesses>(options));
     }
     return targets;
 }

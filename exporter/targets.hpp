@@ -16,6 +16,7 @@ std::vector<std::shared_ptr<Target>> build_targets(const ExporterConfig& config)
 struct CollectorFlag {
     std::string name;
     bool enabled_by_default;
+    std::string help;
 };
 std::vector<CollectorFlag> collector_flags();
 

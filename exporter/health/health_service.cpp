@@ -225,21 +225,21 @@ void HealthService::register_routes(http::Server& server, std::shared_ptr<const 
 }
 
 nlohmann::json process_report() {
-    auto facts = read_self_process();
+    auto facts = process::read_self_process().value_or(process::ProcessSample{});
     struct mallinfo2 heap = mallinfo2();
     double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     return {{"timestamp", iso8601_utc_ms(std::chrono::system_clock::now())},
             {"memory",
-             {{"rss_bytes", facts.resident_memory_bytes},
-              {"virtual_bytes", facts.virtual_memory_bytes},
+             {{"rss_bytes", facts.resident_bytes},
+              {"virtual_bytes", facts.virtual_bytes},
               {"heap_bytes", heap.uordblks},
               {"heap_total_bytes", heap.arena + heap.hblkhd}}},
-            {"cpu", {{"user_seconds", facts.cpu_user_seconds}, {"system_seconds", facts.cpu_system_seconds}}},
+            {"cpu", {{"user_seconds", facts.user_seconds}, {"system_seconds", facts.system_seconds}}},
             {"process",
              {{"pid", facts.pid},
               {"threads", facts.threads},
-              {"open_fds", facts.open_fds},
-              {"max_fds", facts.max_fds},
+              {"open_fds", facts.open_fds.value_or(0)},
+              {"max_fds", facts.max_fds.value_or(0)},
               {"start_time_seconds", facts.start_time_seconds}}},
             {"uptime_seconds", now - facts.start_time_seconds}};
 }

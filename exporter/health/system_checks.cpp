@@ -48,10 +48,10 @@ std::optional<CgroupMemory> read_cgroup_memory(const std::string& root) {
 }
 
 nlohmann::json check_memory(const HealthConfig& config, const std::string& cgroup_root) {
-    auto facts = read_self_process();
-    nlohmann::json result = {{"status", "ok"}, {"rss_bytes", facts.resident_memory_bytes},
-                             {"virtual_bytes", facts.virtual_memory_bytes}};
-    if (config.max_rss_bytes && facts.resident_memory_bytes > *config.max_rss_bytes) {
+    auto facts = process::read_self_process().value_or(process::ProcessSample{});
+    nlohmann::json result = {{"status", "ok"}, {"rss_bytes", facts.resident_bytes},
+                             {"virtual_bytes", facts.virtual_bytes}};
+    if (config.max_rss_bytes && facts.resident_bytes > *config.max_rss_bytes) {
         result["status"] = "degraded";
         result["reason"] = "RSS above " + std::to_string(*config.max_rss_bytes) + " bytes";
     }
