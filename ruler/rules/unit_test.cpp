@@ -176,9 +176,9 @@ class LazyLoader {
     std::string append_until(promql::Timestamp t, storage::MemoryStore& store) {
         for (auto& s : series_) {
             for (; s.next < s.samples.size() && s.samples[s.next].t <= t; ++s.next) {
+                // Without an interval every value lands on t=0; like Prometheus's test storage, the
+                // first sample at a timestamp wins and later ones are dropped.
                 auto result = store.append(s.labels, s.samples[s.next].t, s.samples[s.next].v);
-                if (result == storage::AppendResult::out_of_order)
-                    return "duplicate sample for timestamp";
                 if (result == storage::AppendResult::series_limit) return "series limit reached";
             }
         }

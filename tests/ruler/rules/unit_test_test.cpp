@@ -144,6 +144,22 @@ tests:
     BOOST_TEST(last_line(out.str()) == "0 passed, 1 failed");
 }
 
+BOOST_AUTO_TEST_CASE(without_interval_values_share_t0_and_the_first_wins) {
+    test::TempDir dir;
+    auto tests = dir.write("t.yml", R"(tests:
+  - input_series:
+      - series: 'a'
+        values: '1 2'
+    promql_expr_test:
+      - expr: a
+        eval_time: 2m
+        exp_samples: [{labels: a, value: 1}]
+)");
+    std::ostringstream out;
+    BOOST_TEST(test_rules({tests}, out) == 0);
+    BOOST_TEST(last_line(out.str()) == "1 passed, 0 failed");
+}
+
 BOOST_AUTO_TEST_CASE(undecodable_file_counts_as_one_failure) {
     test::TempDir dir;
     auto tests = dir.write("t.yml", "groups: []\n");
