@@ -2,6 +2,7 @@
 
 #include "common/logging.hpp"
 #include "ruler/rules/recording_rule.hpp"
+#include "ruler/rules/xxhash.hpp"
 
 namespace stackwatch::rules {
 namespace {
@@ -46,12 +47,13 @@ std::vector<AlertingRule*> Group::alerting_rules() const {
 }
 
 promql::Timestamp Group::eval_timestamp(promql::Timestamp now) const {
-    auto interval = static_cast<std::uint64_t>(interval_.count());
-    auto offset = static_cast<promql::Timestamp>(
-        promql::Labels{{"file", file_}, {"name", name_}}.hash() % interval);
+    // Prometheus's offset is the hash of {file, name} modulo the interval in nanoseconds; it
+    // writes samples at that time truncated to milliseconds, which is the offset used here.
+    std::string key = "file\xff" + file_ + "\xffname\xff" + name_ + "\xff";
+    auto interval_ns = static_cast<std::uint64_t>(interval_.count()) * 1'000'000;
+    auto offset = static_cast<promql::Timestamp>(xxhash64(key) % interval_ns / 1'000'000);
     promql::Timestamp adjusted = now - offset;
-    promql::Timestamp base = adjusted - (adjusted % interval_.count());
-    return base + offset;
+    return adjusted - adjusted % interval_.count() + offset;
 }
 
 promql::Timestamp Group::next_evaluation(promql::Timestamp now) {

@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "ruler/rules/recording_rule.hpp"
+#include "ruler/rules/xxhash.hpp"
 #include "ruler/storage/memory_store.hpp"
 #include "test_support.hpp"
 
@@ -138,6 +139,12 @@ BOOST_AUTO_TEST_CASE(slots_are_aligned_and_missed_iterations_counted) {
     BOOST_TEST(now - slot < 30'000);
     BOOST_TEST(group.eval_timestamp(now + 30'000) == slot + 30'000);
     BOOST_TEST(group.eval_timestamp(slot) == slot);
+    // Prometheus's phase: xxhash of {file="file.yml", name="g"} modulo the interval in nanoseconds.
+    std::uint64_t offset_ns = xxhash64(
+                                  "file\xff"
+                                  "file.yml\xffname\xffg\xff") %
+                              30'000'000'000ULL;
+    BOOST_TEST(slot % 30'000 == static_cast<promql::Timestamp>(offset_ns / 1'000'000));
 
     BOOST_TEST(group.next_evaluation(now) == slot + 30'000);
     group.evaluate(slot + 30'000, data, appender);
