@@ -124,6 +124,23 @@ BOOST_AUTO_TEST_CASE(failing_target_is_down_and_its_series_go_stale) {
     BOOST_TEST((up("app", exporter.address()) == 0.0));
 }
 
+BOOST_AUTO_TEST_CASE(reads_openmetrics_when_the_target_serves_it) {
+    const std::string openmetrics = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+    FakeExporter exporter;
+    exporter.serve("# TYPE jobs counter\njobs_total 5\njobs_created 1.7e9\n# EOF\n", 200,
+                   openmetrics);
+    apply(job("om", exporter.address()));
+    BOOST_REQUIRE(eventually([&] { return up("om", exporter.address()) == 1.0; }));
+    BOOST_TEST(latest(store, "jobs_total")->v == 5);
+    BOOST_TEST(series_of(store, "jobs_created").empty());
+    BOOST_TEST(latest(store, "scrape_samples_scraped", {{"job", "om"}})->v == 1);
+
+    // The same body without its terminator is not valid OpenMetrics.
+    exporter.serve("# TYPE jobs counter\njobs_total 6\n", 200, openmetrics);
+    BOOST_REQUIRE(eventually([&] { return up("om", exporter.address()) == 0.0; }));
+    BOOST_TEST(manager.targets().at(0).last_error == "line 2: data does not end with # EOF");
+}
+
 BOOST_AUTO_TEST_CASE(slow_target_does_not_delay_another) {
     FakeExporter slow("s 1\n");
     FakeExporter fast("f 1\n");
