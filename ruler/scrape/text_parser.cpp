@@ -131,13 +131,10 @@ void TextParser::parse_comment(std::string_view line) {
     if (!is_type && keyword != "HELP" && keyword != "UNIT") return;  // a plain comment
     pos = skip_blanks(line, end);
     end = name_end(line, pos);
-    if (end == pos || !is_name_start(line[pos]))
+    if (end == pos || !is_name_start(line[pos]) || (end < line.size() && !is_blank(line[end])))
         fail("invalid metric name in " + std::string(keyword) +
              " line: " + quoted(line.substr(pos)));
     std::string_view family = line.substr(pos, end - pos);
-    if (end < line.size() && !is_blank(line[end]))
-        fail("invalid metric name in " + std::string(keyword) +
-             " line: " + quoted(line.substr(pos)));
     if (!is_type) return;
     pos = skip_blanks(line, end);
     end = token_end(line, pos);

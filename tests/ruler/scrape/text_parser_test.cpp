@@ -167,6 +167,7 @@ BOOST_AUTO_TEST_CASE(names_the_line_of_malformed_input) {
         {"m 1 2 3\n", 1, "unexpected \"3\""},
         {"# TYPE m countr\nm 1\n", 1, "invalid metric type \"countr\""},
         {"# TYPE 1m counter\n", 1, "invalid metric name in TYPE line"},
+        {"m 1\n# HELP m-x help\n", 2, "invalid metric name in HELP line"},
         {"m-1 2\n", 1, "invalid metric name \"m-1\""},
         {"m 1\n# TYPE m counter extra\n", 2, "unexpected text after TYPE m"},
     };
