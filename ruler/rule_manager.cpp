@@ -1,0 +1,159 @@
+#include "ruler/rule_manager.hpp"
+
+#include "common/logging.hpp"
+
+namespace stackwatch::ruler {
+namespace {
+
+promql::Timestamp now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+const prometheus::Histogram::BucketBoundaries& duration_buckets() {
+    static const prometheus::Histogram::BucketBoundaries kBuckets = {
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+    return kBuckets;
+}
+
+}  // namespace
+
+RuleManager::RuleManager(std::shared_ptr<datasource::Datasource> data, std::shared_ptr<rules::SampleAppender> out,
+                         std::shared_ptr<prometheus::Registry> registry)
+    : data_(std::move(data)),
+      out_(std::move(out)),
+      registry_(std::move(registry)),
+      group_duration_(prometheus::BuildHistogram()
+                          .Name("stackwatch_rule_group_duration_seconds")
+                          .Help("Time one evaluation of a rule group took.")
+                          .Register(*registry_)),
+      missed_(prometheus::BuildCounter()
+                  .Name("prometheus_rule_group_iterations_missed_total")
+                  .Help("The total number of rule group evaluations missed due to slow rule group evaluation.")
+                  .Register(*registry_)),
+      evaluations_(prometheus::BuildCounter()
+                       .Name("prometheus_rule_evaluations_total")
+                       .Help("The total number of rule evaluations.")
+                       .Register(*registry_)),
+      failures_(prometheus::BuildCounter()
+                    .Name("prometheus_rule_evaluation_failures_total")
+                    .Help("The total number of rule evaluation failures.")
+                    .Register(*registry_)),
+      last_evaluation_(prometheus::BuildGauge()
+                           .Name("prometheus_rule_group_last_evaluation_timestamp_seconds")
+                           .Help("The timestamp of the last rule group evaluation in seconds.")
+                           .Register(*registry_)) {}
+
+RuleManager::~RuleManager() { stop(); }
+
+std::vector<std::string> RuleManager::load(const std::vector<std::string>& files,
+                                           const rules::GroupOptions& options) {
+    auto loaded = rules::load_groups(files, options);
+    if (!loaded.errors.empty()) return loaded.errors;
+    std::vector<Running> previous;
+    {
+        std::lock_guard lock(mutex_);
+        previous = std::move(running_);
+        running_.clear();
+        ++generation_;
+    }
+    wake_.notify_all();
+    stop_all(previous);
+    std::lock_guard lock(mutex_);
+    for (auto& group : loaded.groups) {
+        Running entry{std::move(group), {}};
+        rules::Group* raw = entry.group.get();
+        entry.thread = std::thread([this, raw] { run(*raw); });
+        running_.push_back(std::move(entry));
+    }
+    return {};
+}
+
+void RuleManager::stop_all(std::vector<Running>& running) {
+    for (auto& entry : running)
+        if (entry.thread.joinable()) entry.thread.join();
+    running.clear();
+}
+
+void RuleManager::stop() {
+    std::vector<Running> previous;
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+        previous = std::move(running_);
+        running_.clear();
+    }
+    wake_.notify_all();
+    stop_all(previous);
+}
+
+void RuleManager::run(rules::Group& group) {
+    std::uint64_t generation;
+    {
+        std::lock_guard lock(mutex_);
+        generation = generation_;
+    }
+    prometheus::Labels labels = {{"rule_group", group.file() + ";" + group.name()}};
+    auto& duration = group_duration_.Add(labels, duration_buckets());
+    auto& missed = missed_.Add(labels);
+    auto& evaluations = evaluations_.Add(labels);
+    auto& failures = failures_.Add(labels);
+    auto& last = last_evaluation_.Add(labels);
+    std::int64_t missed_before = 0;
+    while (true) {
+        promql::Timestamp t = group.next_evaluation(now_ms());
+        {
+            std::unique_lock lock(mutex_);
+            auto at = std::chrono::system_clock::time_point(std::chrono::milliseconds(t));
+            // Waits for the slot, but wakes at once for a stop or a reload.
+            wake_.wait_until(lock, at, [&] { return stopping_ || generation_ != generation; });
+            if (stopping_ || generation_ != generation) return;
+        }
+        auto started = std::chrono::steady_clock::now();
+        group.evaluate(t, *data_, *out_);
+        duration.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        last.Set(static_cast<double>(t) / 1000.0);
+        for (const auto& rule : group.rules()) {
+            evaluations.Increment();
+            if (rule->health() == rules::RuleHealth::err) failures.Increment();
+        }
+        std::int64_t missed_now = group.missed_iterations();
+        if (missed_now > missed_before) missed.Increment(static_cast<double>(missed_now - missed_before));
+        missed_before = missed_now;
+    }
+}
+
+nlohmann::json RuleManager::rules_json() const {
+    std::lock_guard lock(mutex_);
+    nlohmann::json groups = nlohmann::json::array();
+    for (const auto& entry : running_) groups.push_back(entry.group->to_json());
+    return {{"groups", groups}};
+}
+
+nlohmann::json RuleManager::alerts_json() const {
+    std::lock_guard lock(mutex_);
+    nlohmann::json alerts = nlohmann::json::array();
+    for (const auto& entry : running_)
+        for (auto& alert : entry.group->active_alerts_json()) alerts.push_back(alert);
+    return {{"alerts", alerts}};
+}
+
+std::size_t RuleManager::group_count() const {
+    std::lock_guard lock(mutex_);
+    return running_.size();
+}
+
+}  // namespace stackwatch::ruler
+
+namespace stackwatch::ruler {
+
+std::vector<std::string> RuleManager::expressions() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    for (const auto& entry : running_)
+        for (const auto& rule : entry.group->rules()) out.push_back(rule->expr());
+    return out;
+}
+
+}  // namespace stackwatch::ruler

@@ -1,0 +1,62 @@
+#pragma once
+// Runs the rule groups: each on its own thread at its aligned interval, all concurrently. A
+// reload builds the new groups first and swaps them in only when every file loaded, so a bad
+// file keeps the last good rules running.
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "ruler/datasource/datasource.hpp"
+#include "ruler/rules/group.hpp"
+
+namespace stackwatch::ruler {
+
+class RuleManager {
+public:
+    RuleManager(std::shared_ptr<datasource::Datasource> data, std::shared_ptr<rules::SampleAppender> out,
+                std::shared_ptr<prometheus::Registry> registry);
+    ~RuleManager();
+
+    // Returns the load errors; when there are any, the running groups are left as they were.
+    std::vector<std::string> load(const std::vector<std::string>& files, const rules::GroupOptions& options);
+    void stop();
+
+    nlohmann::json rules_json() const;   // data of /api/v1/rules
+    nlohmann::json alerts_json() const;  // data of /api/v1/alerts
+    std::size_t group_count() const;
+    std::vector<std::string> expressions() const;  // of every running rule
+
+private:
+    struct Running {
+        std::unique_ptr<rules::Group> group;
+        std::thread thread;
+    };
+    void run(rules::Group& group);
+    void stop_all(std::vector<Running>& running);
+
+    std::shared_ptr<datasource::Datasource> data_;
+    std::shared_ptr<rules::SampleAppender> out_;
+    std::shared_ptr<prometheus::Registry> registry_;
+    prometheus::Family<prometheus::Histogram>& group_duration_;
+    prometheus::Family<prometheus::Counter>& missed_;
+    prometheus::Family<prometheus::Counter>& evaluations_;
+    prometheus::Family<prometheus::Counter>& failures_;
+    prometheus::Family<prometheus::Gauge>& last_evaluation_;
+
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::uint64_t generation_ = 0;  // bumped on reload so old group threads exit
+    std::vector<Running> running_;
+};
+
+}  // namespace stackwatch::ruler

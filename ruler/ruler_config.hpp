@@ -1,0 +1,28 @@
+#pragma once
+// ruler.yml in Prometheus's shape (global, rule_files, scrape_configs) plus a `datasource`
+// section for the remote mode.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/config.hpp"
+#include "ruler/promql/value.hpp"
+#include "ruler/scrape/scrape_config.hpp"
+
+namespace stackwatch::ruler {
+
+struct RulerConfig {
+    std::string file;
+    Duration evaluation_interval{60'000};
+    promql::Labels external_labels;
+    std::string external_url;
+    std::vector<std::string> rule_files;  // globs expanded, relative to the config file
+    std::vector<scrape::ScrapeConfig> scrape_configs;
+    std::optional<ConfigNode> datasource;  // absent: the embedded store
+};
+
+// Throws ConfigError naming file:line:column and the key.
+RulerConfig load_ruler_config(const std::string& path);
+
+}  // namespace stackwatch::ruler
