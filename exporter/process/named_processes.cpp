@@ -134,7 +134,9 @@ NamedProcesses::Members NamedProcesses::sample(const Group& group,
         return members;
     }
     members.root = std::get<pid_t>(pid);
-    auto root = proc_.read(members.root);
+    auto memory =
+        options_.proportional_memory ? ProcFs::Memory::with_proportional : ProcFs::Memory::basic;
+    auto root = proc_.read(members.root, memory);
     if (!root) {
         members.problem = "process " + std::to_string(members.root) + " from " + pid_file.string() +
                           " is not running";
@@ -149,7 +151,7 @@ NamedProcesses::Members NamedProcesses::sample(const Group& group,
     while (!pending.empty()) {
         pid_t next = pending.back();
         pending.pop_back();
-        auto sample = next == members.root ? root : proc_.read(next);
+        auto sample = next == members.root ? root : proc_.read(next, memory);
         if (!sample) continue;  // exited meanwhile
         members.processes.push_back(*sample);
         auto [first, last] = children.equal_range(next);
@@ -166,7 +168,9 @@ std::vector<NamedProcesses::Members> NamedProcesses::sample_all() {
     std::vector<Members> all;
     for (const auto& group : groups_) {
         all.push_back(sample(group, children));
-        for (const auto& process : all.back().processes) partial_errors_ += process.partial();
+        for (const auto& process : all.back().processes)
+            partial_errors_ += process.partial() || (options_.proportional_memory &&
+                                                     !process.proportional_resident_bytes);
     }
     return all;
 }
@@ -228,10 +232,12 @@ void NamedProcesses::emit(const Group& group, const Members& members, const Coun
     out.gauge(prefix + "memory_bytes", memory_help, gauges.virtual_bytes,
               with("memtype", "virtual"));
     out.gauge(prefix + "memory_bytes", memory_help, gauges.swapped, with("memtype", "swapped"));
-    out.gauge(prefix + "memory_bytes", memory_help, gauges.proportional_resident,
-              with("memtype", "proportionalResident"));
-    out.gauge(prefix + "memory_bytes", memory_help, gauges.proportional_swapped,
-              with("memtype", "proportionalSwapped"));
+    if (options_.proportional_memory) {
+        out.gauge(prefix + "memory_bytes", memory_help, gauges.proportional_resident,
+                  with("memtype", "proportionalResident"));
+        out.gauge(prefix + "memory_bytes", memory_help, gauges.proportional_swapped,
+                  with("memtype", "proportionalSwapped"));
+    }
     out.gauge(prefix + "open_filedesc", "number of open file descriptors for this group",
               gauges.open_fds, labels);
     out.gauge(

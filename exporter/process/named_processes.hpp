@@ -26,6 +26,11 @@ struct NamedProcessesOptions {
     std::string name = "processes";  // the target's name
     std::vector<ProcessGroupOptions> groups;
     std::filesystem::path proc_root = "/proc";  // e.g. a host's /proc mounted elsewhere
+    // memtype="proportionalResident"/"proportionalSwapped" (process-exporter's --gather-smaps,
+    // on by default there too): a PostgreSQL group's true memory, as shared buffers are split
+    // among the backends instead of counted in each. The kernel walks every member's page
+    // tables for it, which costs milliseconds per scrape for large processes.
+    bool proportional_memory = true;
 };
 
 class NamedProcesses : public Target {

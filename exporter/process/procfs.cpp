@@ -107,7 +107,7 @@ ProcFs::ProcFs(std::filesystem::path root)
             boot_time_ = static_cast<double>(to_u64(std::string_view(*stat).substr(at + 7)));
 }
 
-std::optional<ProcessSample> ProcFs::read(pid_t pid) const {
+std::optional<ProcessSample> ProcFs::read(pid_t pid, Memory memory) const {
     auto dir = root_ / std::to_string(pid);
     auto stat = read_file(dir / "stat");
     if (!stat) return std::nullopt;
@@ -137,7 +137,8 @@ std::optional<ProcessSample> ProcFs::read(pid_t pid) const {
         sample.read_bytes = keyed_value(*io, "read_bytes");
         sample.write_bytes = keyed_value(*io, "write_bytes");
     }
-    if (auto rollup = read_file(dir / "smaps_rollup")) {
+    if (auto rollup =
+            memory == Memory::with_proportional ? read_file(dir / "smaps_rollup") : std::nullopt) {
         auto kib = [&](std::string_view key) -> std::optional<std::uint64_t> {
             auto value = keyed_value(*rollup, key);
             return value ? std::optional(*value * 1024) : std::nullopt;

@@ -39,15 +39,19 @@ struct ProcessSample {
     std::optional<std::uint64_t> max_virtual_bytes;
 
     // Some of the owner-only files could not be read.
-    bool partial() const { return !read_bytes || !open_fds || !proportional_resident_bytes; }
+    bool partial() const { return !read_bytes || !open_fds; }
 };
 
 class ProcFs {
   public:
     explicit ProcFs(std::filesystem::path root = "/proc");
 
+    // Proportional memory makes the kernel walk the process' page tables (smaps_rollup), which
+    // costs milliseconds for a large process, so it is read only on request.
+    enum class Memory { basic, with_proportional };
+
     // nullopt when the process does not exist (or vanished while being read).
-    std::optional<ProcessSample> read(pid_t pid) const;
+    std::optional<ProcessSample> read(pid_t pid, Memory memory = Memory::basic) const;
     // Every process' parent, from one pass over <root>/<pid>/stat.
     std::vector<std::pair<pid_t, pid_t>> parents() const;
 

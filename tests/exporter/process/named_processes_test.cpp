@@ -156,6 +156,15 @@ BOOST_AUTO_TEST_CASE(families_typed_and_labelled_as_process_exporter) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(proportional_memory_can_be_turned_off) {
+    NamedProcesses target({.groups = {{"redis", stackwatch::test::shared_redis().pid_file()}},
+                           .proportional_memory = false});
+    auto out = collect(target);
+    BOOST_TEST(group_value(out, "memory_bytes", "redis", {{"memtype", "resident"}}) > 0);
+    BOOST_TEST(!sample_value(out, "namedprocess_namegroup_memory_bytes",
+                             {{"groupname", "redis"}, {"memtype", "proportionalResident"}}));
+}
+
 BOOST_AUTO_TEST_CASE(postgres_group_counts_the_postmaster_and_its_children) {
     auto& postgres = stackwatch::test::shared_postgres();
     NamedProcesses target({.groups = {{"postgres", postgres.pid_file()}}});

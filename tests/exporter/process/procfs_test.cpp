@@ -33,6 +33,16 @@ BOOST_AUTO_TEST_CASE(reads_this_process) {
     BOOST_TEST(self->start_time_seconds > now - 24 * 3600);
 }
 
+BOOST_AUTO_TEST_CASE(proportional_memory_only_on_request) {
+    ProcFs proc;
+    BOOST_TEST(!proc.read(::getpid())->proportional_resident_bytes.has_value());
+    auto with = proc.read(::getpid(), ProcFs::Memory::with_proportional);
+    BOOST_REQUIRE(with->proportional_resident_bytes.has_value());
+    BOOST_TEST(*with->proportional_resident_bytes > 0u);
+    BOOST_TEST(*with->proportional_resident_bytes <= with->resident_bytes + 4096 * 64);
+    BOOST_TEST(with->proportional_swapped_bytes.has_value());
+}
+
 BOOST_AUTO_TEST_CASE(absent_process_is_nullopt) {
     BOOST_TEST(!ProcFs().read(0x3ffffff0).has_value());
     BOOST_TEST(!ProcFs("/nonexistent-proc").read(::getpid()).has_value());
