@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "exporter/redis/info_metrics.hpp"
 #include "tests/exporter/redis/metric_lookup.hpp"
 #include "tests/exporter/redis/recording_latency.hpp"
 #include "tests/support/process.hpp"
@@ -265,6 +266,24 @@ BOOST_AUTO_TEST_CASE(health_degraded_near_maxmemory) {
     redis.command({"CONFIG", "SET", "maxmemory", "0"});
     BOOST_TEST(health["status"] == "degraded", health.dump());
     BOOST_TEST(health["maxmemory"].get<double>() > 0);
+}
+
+BOOST_AUTO_TEST_CASE(latency_histograms_can_be_left_out) {
+    auto options = options_for_shared(shared_redis().password());
+    options.latency_histograms = false;
+    RedisTarget target(options);
+    auto histogram_calls = [] {
+        auto stats = stackwatch::exporter::redis::parse_info_fields(
+            shared_redis().command({"INFO", "commandstats"}));
+        return stats["cmdstat_latency|histogram"];
+    };
+    auto before = histogram_calls();
+    auto out = collect(target);
+    BOOST_TEST(*sample_value(out, "redis_up") == 1);
+    BOOST_TEST(!find_family(out, "redis_commands_latencies_usec"));
+    BOOST_TEST(!find_family(out, "stackwatch_redis_command_latency_seconds"));
+    BOOST_TEST(find_family(out, "redis_latency_percentiles_usec"));
+    BOOST_TEST(histogram_calls() == before);
 }
 
 BOOST_AUTO_TEST_CASE(one_connection_reused_and_named) {
