@@ -94,8 +94,8 @@ class Group {
                        SampleAppender& out);
 };
 
-// Groups of all files, keyed like Prometheus ("file;name") and in file order; any file error
-// stops loading, with rulefmt's messages.
+// The groups of all files, in file order. Any invalid file stops loading: `errors` then holds
+// rulefmt's messages and `groups` is empty.
 struct LoadedGroups {
     std::vector<std::unique_ptr<Group>> groups;
     std::vector<std::string> errors;

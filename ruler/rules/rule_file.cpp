@@ -1,9 +1,9 @@
 #include "ruler/rules/rule_file.hpp"
 
+#include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -118,9 +118,9 @@ std::string rule_error(const RuleGroupSpec& group, std::size_t index, const Rule
                        const std::string& error) {
     std::string context = "group " + go_quote(group.name) + ", rule " + std::to_string(index + 1) +
                           ", " + go_quote(rule.name()) + ": ";
-    static const std::regex positioned(R"(^((?:\d+:\d+: ){1,2})([\s\S]*)$)");
-    std::smatch m;
-    if (std::regex_match(error, m, positioned)) return m[1].str() + context + m[2].str();
+    static const RE2 positioned(R"((?s)((?:\d+:\d+: ){1,2})(.*))");
+    std::string position, message;
+    if (RE2::FullMatch(error, positioned, &position, &message)) return position + context + message;
     return context + error;
 }
 
@@ -160,8 +160,8 @@ std::size_t RuleFile::rule_count() const {
 }
 
 bool is_valid_metric_name(const std::string& name) {
-    static const std::regex re("^[a-zA-Z_:][a-zA-Z0-9_:]*$");
-    return std::regex_match(name, re);
+    static const RE2 re("[a-zA-Z_:][a-zA-Z0-9_:]*");
+    return RE2::FullMatch(name, re);
 }
 
 bool is_valid_utf8(const std::string& text) {

@@ -1,6 +1,6 @@
 #include "ruler/rules/yaml_decoder.hpp"
 
-#include <regex>
+#include <re2/re2.h>
 
 namespace stackwatch::rules {
 namespace {
@@ -12,12 +12,12 @@ std::string tag_of(const YAML::Node& node) {
     if (node.IsNull()) return "!!null";
     const std::string& s = node.Scalar();
     if (node.Tag() == "!") return "!!str `" + s + "`";
-    static const std::regex int_re(R"([-+]?(0|[1-9][0-9_]*|0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+))");
-    static const std::regex float_re(
+    static const RE2 int_re(R"([-+]?(0|[1-9][0-9_]*|0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+))");
+    static const RE2 float_re(
         R"([-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))");
     static const std::set<std::string> bools{"true", "True", "TRUE", "false", "False", "FALSE"};
-    if (std::regex_match(s, int_re)) return "!!int `" + s + "`";
-    if (std::regex_match(s, float_re)) return "!!float `" + s + "`";
+    if (RE2::FullMatch(s, int_re)) return "!!int `" + s + "`";
+    if (RE2::FullMatch(s, float_re)) return "!!float `" + s + "`";
     if (bools.count(s) != 0) return "!!bool `" + s + "`";
     return "!!str `" + s + "`";
 }
