@@ -29,4 +29,4 @@ ENV PATH=/opt/stackwatch/bin:$PATH
 RUN useradd --system --no-create-home --shell /usr/sbin/nologin stackwatch
 USER stackwatch
 EXPOSE 19187 19090
-CMD ["stackwatch-exporter", "--help"]
+CMD ["stackwatch-exporter", "--config.file=/etc/stackwatch/exporter.yml"]
