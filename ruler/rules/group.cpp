@@ -26,6 +26,13 @@ std::unique_ptr<Rule> make_rule(const RuleSpec& spec, const RuleGroupSpec& group
         !options.restore_pending);
 }
 
+// The API reports when an evaluation actually ran, not the slot it evaluated (as Prometheus does).
+promql::Timestamp wall_clock_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 }  // namespace
 
 Group::Group(std::string file, const RuleGroupSpec& spec, const GroupOptions& options)
@@ -72,12 +79,13 @@ std::int64_t Group::missed_iterations() const {
 
 void Group::evaluate(promql::Timestamp t, datasource::Datasource& data, SampleAppender& out) {
     auto started = std::chrono::steady_clock::now();
+    promql::Timestamp wall_start = wall_clock_ms();
     promql::Timestamp query_time = t - query_offset_.count();
     for (std::size_t i = 0; i < rules_.size(); ++i) evaluate_rule(i, query_time, data, out);
     mark_removed_series_stale(query_time, out);
     std::lock_guard lock(mutex_);
     last_slot_ = t;
-    last_evaluation_ = t;
+    last_evaluation_ = wall_start;
     evaluation_time_ = std::chrono::steady_clock::now() - started;
 }
 
@@ -85,12 +93,13 @@ void Group::evaluate_rule(std::size_t index, promql::Timestamp t, datasource::Da
                           SampleAppender& out) {
     Rule& rule = *rules_[index];
     auto started = std::chrono::steady_clock::now();
+    promql::Timestamp wall_start = wall_clock_ms();
     promql::Vector vector;
     try {
         vector = rule.eval(t, data, limit_);
     } catch (const std::exception& e) {
         std::string message = error_message(e);
-        rule.record_evaluation(t, std::chrono::steady_clock::now() - started, message);
+        rule.record_evaluation(wall_start, std::chrono::steady_clock::now() - started, message);
         if (options_.log_failures)
             log::warn("Evaluating rule failed", {{"file", file_},
                                                  {"group", name_},
@@ -117,7 +126,7 @@ void Group::evaluate_rule(std::size_t index, promql::Timestamp t, datasource::Da
     for (const auto& gone : series_in_previous_eval_[index])
         if (returned.count(gone) == 0) out.append(gone, t, promql::stale_marker());
     series_in_previous_eval_[index] = std::move(returned);
-    rule.record_evaluation(t, std::chrono::steady_clock::now() - started, append_error);
+    rule.record_evaluation(wall_start, std::chrono::steady_clock::now() - started, append_error);
 }
 
 void Group::mark_removed_series_stale(promql::Timestamp t, SampleAppender& out) {

@@ -28,13 +28,13 @@ Rule::Rule(std::string name, std::string expr, promql::Labels labels)
     }
 }
 
-void Rule::record_evaluation(promql::Timestamp t, std::chrono::nanoseconds duration,
+void Rule::record_evaluation(promql::Timestamp started_at, std::chrono::nanoseconds duration,
                              const std::optional<std::string>& error) {
     std::lock_guard lock(mutex_);
     health_ = error ? RuleHealth::err : RuleHealth::ok;
     last_error_ = error;
     duration_ = duration;
-    last_evaluation_ = t;
+    last_evaluation_ = started_at;
 }
 
 RuleHealth Rule::health() const {

@@ -41,7 +41,7 @@ class Rule {
     // The rule in /api/v1/rules shape.
     virtual nlohmann::json to_json() const = 0;
 
-    void record_evaluation(promql::Timestamp t, std::chrono::nanoseconds duration,
+    void record_evaluation(promql::Timestamp started_at, std::chrono::nanoseconds duration,
                            const std::optional<std::string>& error);
     RuleHealth health() const;
     std::optional<std::string> last_error() const;
