@@ -85,7 +85,10 @@ Session::Session(const PostgresOptions& options)
 Session::~Session() = default;
 
 void Session::ensure_connected(Deadline deadline) {
-    if (conn_) return;
+    if (conn_) {
+        if (still_open()) return;
+        disconnect();
+    }
     auto bound = std::min(deadline.at, std::chrono::steady_clock::now() + connect_timeout_);
     conn_ = std::make_unique<BoundedConnection>(conninfo_, bound);
     prepared_.clear();
@@ -97,6 +100,18 @@ void Session::ensure_connected(Deadline deadline) {
         disconnect();
         throw;
     }
+}
+
+bool Session::still_open() {
+    // Reads whatever the server sent since the last statement without waiting: a server that shut
+    // down has said so and closed the socket. Finding out here rather than in a statement also
+    // sidesteps pqxx 6.4 leaking the error result of a statement on a dead connection.
+    try {
+        conn_->get_notifs();
+    } catch (const pqxx::broken_connection&) {
+        return false;
+    }
+    return conn_->is_open();
 }
 
 void Session::disconnect() {
@@ -126,9 +141,17 @@ void Session::bound_statement_time(Deadline deadline, std::optional<milliseconds
     // Re-setting costs a round trip, so a timeout up to twice as strict as needed is kept.
     if (statement_timeout_ && *statement_timeout_ <= want && *statement_timeout_ >= want / 2)
         return;
+    // Through a prepared statement, like everything else: pqxx 6.4's simple-query path leaks a
+    // result when the connection turns out to be dead.
+    prepare_once("stackwatch_set_statement_timeout",
+                 "SELECT set_config('statement_timeout', $1, false)");
     pqxx::nontransaction tx(*conn_);
-    tx.exec("SET statement_timeout = " + std::to_string(want.count()));
+    tx.exec_prepared("stackwatch_set_statement_timeout", std::to_string(want.count()));
     statement_timeout_ = want;
+}
+
+void Session::prepare_once(const std::string& name, const std::string& sql) {
+    if (prepared_.insert(name).second) conn_->prepare(name, sql);
 }
 
 pqxx::result Session::run(const std::string& name, const std::string& sql, Deadline deadline,
@@ -137,10 +160,7 @@ pqxx::result Session::run(const std::string& name, const std::string& sql, Deadl
     try {
         ArmedWatchdog armed(watchdog_, conn_->sock(), deadline.at);
         bound_statement_time(deadline, timeout ? timeout : default_timeout_);
-        if (!prepared_.count(name)) {
-            conn_->prepare(name, sql);
-            prepared_.insert(name);
-        }
+        prepare_once(name, sql);
         pqxx::nontransaction tx(*conn_);
         return tx.exec_prepared(name);
     } catch (...) {

@@ -42,7 +42,8 @@ public:
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
 
-    // Opens a connection when there is none; throws pqxx::broken_connection.
+    // Opens a connection when there is none or the server has closed the one we had; throws
+    // pqxx::broken_connection.
     void ensure_connected(Deadline deadline);
     void disconnect();
     bool connected() const { return conn_ != nullptr; }
@@ -58,7 +59,9 @@ public:
 
 private:
     void bound_statement_time(Deadline deadline, std::optional<std::chrono::milliseconds> timeout);
+    bool still_open();
     void read_facts(Deadline deadline);
+    void prepare_once(const std::string& name, const std::string& sql);
 
     std::string conninfo_;
     std::chrono::milliseconds connect_timeout_;
