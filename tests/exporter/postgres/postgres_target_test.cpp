@@ -291,6 +291,58 @@ pg_patient:
     BOOST_TEST(collector_success(set, "custom:pg_patient") == 1);
 }
 
+BOOST_AUTO_TEST_CASE(slow_facts_are_cached_for_their_ttl) {
+    auto& server = shared_postgres();
+    server.query_value("DROP DATABASE IF EXISTS cache_probe");
+    auto options = test_options();
+    options.enabled_collectors = std::set<std::string>{"database", "settings"};
+    options.slow_facts_ttl = std::chrono::hours(1);
+    PostgresTarget cached(options);
+    options.slow_facts_ttl = std::chrono::milliseconds(0);
+    PostgresTarget uncached(options);
+    collect(cached);
+    collect(uncached);
+
+    server.query_value("CREATE DATABASE cache_probe");
+    auto from_cache = collect(cached);
+    auto fresh = collect(uncached);
+    server.query_value("DROP DATABASE cache_probe");
+
+    BOOST_TEST(
+        std::isnan(value(from_cache, "pg_database_size_bytes", {{"datname", "cache_probe"}})));
+    BOOST_TEST(value(fresh, "pg_database_size_bytes", {{"datname", "cache_probe"}}) > 0);
+    BOOST_TEST(collector_success(from_cache, "database") == 1);
+    BOOST_TEST(value(from_cache, "pg_settings_max_connections") == 200);
+}
+
+BOOST_AUTO_TEST_CASE(health_waits_for_a_scrape_only_until_its_deadline) {
+    auto options = test_options();
+    options.enabled_collectors = std::set<std::string>{"locks"};
+    options.custom_queries_file = write_temp_file("hold.yaml", R"(
+pg_hold:
+  query: "SELECT pg_sleep(2) IS NULL AS held"
+  metrics:
+    - held: {usage: GAUGE, description: "keeps the connection busy"}
+)");
+    PostgresTarget target(options);
+    collect(target);
+    std::thread scrape([&] { collect(target); });
+    // Wait until the scrape's statement is running, so the health check meets a busy connection.
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (shared_postgres().query_value("SELECT count(*) FROM pg_stat_activity WHERE query LIKE "
+                                         "'SELECT pg_sleep(2)%' AND state = 'active'") != "1" &&
+           std::chrono::steady_clock::now() < give_up)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    RecordingLatency latency;
+    auto health = target.health(exporter::Deadline::in(std::chrono::milliseconds(200)), latency);
+    scrape.join();
+    BOOST_TEST(health["status"] == "degraded");
+    BOOST_TEST(!health["error"].is_null());
+    BOOST_TEST(latency.probes.empty());
+    BOOST_TEST(target.health(exporter::Deadline::in(std::chrono::seconds(5)), latency)["status"] ==
+               "ok");
+}
+
 BOOST_AUTO_TEST_CASE(health_reports_the_server) {
     PostgresTarget target(test_options());
     RecordingLatency latency;
