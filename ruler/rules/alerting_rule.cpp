@@ -11,12 +11,6 @@ namespace {
 constexpr const char* kAlertsMetric = "ALERTS";
 constexpr const char* kForStateMetric = "ALERTS_FOR_STATE";
 
-std::map<std::string, std::string> to_map(const promql::Labels& labels) {
-    std::map<std::string, std::string> out;
-    for (const auto& l : labels) out[l.name] = l.value;
-    return out;
-}
-
 // Go's time.Unix() of a millisecond timestamp: whole seconds, rounded down.
 std::int64_t unix_seconds(promql::Timestamp ms) {
     return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
@@ -47,7 +41,7 @@ const char* alert_state_name(AlertState state) {
 
 nlohmann::json alert_to_json(const Alert& alert) {
     nlohmann::json out = {{"labels", labels_json(alert.labels)},
-                          {"annotations", labels_json(alert.annotations)},
+                          {"annotations", alert.annotations},
                           {"state", alert_state_name(alert.state)},
                           {"activeAt", format_rfc3339(alert.active_at)}};
     if (alert.keep_firing_since) out["keepFiringSince"] = format_rfc3339(alert.keep_firing_since);
@@ -57,7 +51,7 @@ nlohmann::json alert_to_json(const Alert& alert) {
 
 AlertingRule::AlertingRule(std::string name, std::string expr, std::chrono::milliseconds hold,
                            std::chrono::milliseconds keep_firing_for, promql::Labels labels,
-                           promql::Labels annotations, AlertContext context, bool restored)
+                           Annotations annotations, AlertContext context, bool restored)
     : Rule(std::move(name), std::move(expr), std::move(labels)),
       hold_(hold),
       keep_firing_for_(keep_firing_for),
@@ -70,13 +64,14 @@ std::map<promql::Labels, Alert> AlertingRule::build_alerts(const promql::Vector&
                                                            datasource::Datasource& data) const {
     tmpl::QueryFunc template_query = [&data, t](const std::string& expr) {
         tmpl::QueryResult out;
-        for (const auto& s : query_vector(data, expr, t)) out.push_back({to_map(s.labels), s.v});
+        for (const auto& s : query_vector(data, expr, t))
+            out.push_back({labels_map(s.labels), s.v});
         return out;
     };
     std::map<promql::Labels, Alert> alerts;
     for (const auto& sample : result) {
-        AlertTemplateData template_data{.labels = to_map(sample.labels),
-                                        .external_labels = to_map(context_.external_labels),
+        AlertTemplateData template_data{.labels = labels_map(sample.labels),
+                                        .external_labels = labels_map(context_.external_labels),
                                         .external_url = context_.external_url,
                                         .value = sample.v};
         auto expand = [&](const std::string& text) {
@@ -85,12 +80,12 @@ std::map<promql::Labels, Alert> AlertingRule::build_alerts(const promql::Vector&
         promql::Labels alert_labels = sample.labels.without_metric_name();
         for (const auto& l : labels()) alert_labels.set(l.name, expand(l.value));
         alert_labels.set("alertname", name());
-        std::vector<promql::Label> expanded;
-        for (const auto& a : annotations_) expanded.push_back({a.name, expand(a.value)});
+        Annotations expanded;
+        for (const auto& [name, text] : annotations_) expanded[name] = expand(text);
 
         Alert alert{.state = AlertState::pending,
                     .labels = alert_labels,
-                    .annotations = promql::Labels(std::move(expanded)),
+                    .annotations = std::move(expanded),
                     .value = sample.v,
                     .active_at = t};
         if (!alerts.emplace(alert_labels, std::move(alert)).second)
@@ -278,7 +273,7 @@ nlohmann::json AlertingRule::to_json() const {
         {"duration", std::chrono::duration<double>(hold_).count()},
         {"keepFiringFor", std::chrono::duration<double>(keep_firing_for_).count()},
         {"labels", labels_json(labels())},
-        {"annotations", labels_json(annotations_)},
+        {"annotations", annotations_},
         {"alerts", alerts}};
     add_status_json(out);
     out["type"] = "alerting";

@@ -14,12 +14,15 @@
 namespace stackwatch::rules {
 
 enum class AlertState { inactive, pending, firing };
+
+// Annotation name -> text. Unlike labels, an annotation may be empty and still exist.
+using Annotations = std::map<std::string, std::string>;
 const char* alert_state_name(AlertState state);
 
 struct Alert {
     AlertState state = AlertState::inactive;
     promql::Labels labels;
-    promql::Labels annotations;
+    Annotations annotations;
     double value = 0;  // of the expression at the last evaluation
     promql::Timestamp active_at = 0;
     std::optional<promql::Timestamp> fired_at;
@@ -44,14 +47,14 @@ class AlertingRule : public Rule {
 
     AlertingRule(std::string name, std::string expr, std::chrono::milliseconds hold,
                  std::chrono::milliseconds keep_firing_for, promql::Labels labels,
-                 promql::Labels annotations, AlertContext context, bool restored);
+                 Annotations annotations, AlertContext context, bool restored);
 
     promql::Vector eval(promql::Timestamp t, datasource::Datasource& data, int limit) override;
     nlohmann::json to_json() const override;
 
     std::chrono::milliseconds hold_duration() const { return hold_; }
     std::chrono::milliseconds keep_firing_for() const { return keep_firing_for_; }
-    const promql::Labels& annotations() const { return annotations_; }
+    const Annotations& annotations() const { return annotations_; }
 
     AlertState state() const;                   // the highest state of its alerts
     std::vector<Alert> active_alerts() const;   // pending and firing, not the resolved ones
@@ -78,7 +81,7 @@ class AlertingRule : public Rule {
   private:
     std::chrono::milliseconds hold_;
     std::chrono::milliseconds keep_firing_for_;
-    promql::Labels annotations_;
+    Annotations annotations_;
     AlertContext context_;
     mutable std::mutex alerts_mutex_;
     std::map<promql::Labels, Alert> active_;  // keyed by the alert's labels

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "ruler/rules/rule.hpp"
 #include "ruler/rules/template_value.hpp"
 
 namespace stackwatch::rules {
@@ -28,13 +29,17 @@ std::string go_duration(std::int64_t ms) {
     return out + seconds + "s";
 }
 
-std::string go_labels(const promql::Labels& labels) {
+std::string go_labels(const std::map<std::string, std::string>& labels) {
     std::string out = "{";
-    for (const auto& l : labels) {
+    for (const auto& [name, value] : labels) {
         if (out.size() > 1) out += ", ";
-        out += l.name + "=" + tmpl::go_quote(l.value);
+        out += name + "=" + tmpl::go_quote(value);
     }
     return out + "}";
+}
+
+std::string go_labels(const promql::Labels& labels) {
+    return go_labels(labels_map(labels));
 }
 
 std::string go_float_upper_e(double v) {

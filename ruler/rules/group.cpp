@@ -7,22 +7,16 @@
 namespace stackwatch::rules {
 namespace {
 
-promql::Labels to_labels(const std::map<std::string, std::string>& map) {
-    std::vector<promql::Label> out;
-    for (const auto& [name, value] : map) out.push_back({name, value});
-    return promql::Labels(std::move(out));
-}
-
 std::unique_ptr<Rule> make_rule(const RuleSpec& spec, const RuleGroupSpec& group,
                                 const GroupOptions& options) {
     // Group labels apply to every rule; a rule's own label of the same name wins.
     auto labels = group.labels;
     for (const auto& [name, value] : spec.labels) labels[name] = value;
     if (!spec.is_alert())
-        return std::make_unique<RecordingRule>(spec.record, spec.expr, to_labels(labels));
+        return std::make_unique<RecordingRule>(spec.record, spec.expr, labels_from_map(labels));
     return std::make_unique<AlertingRule>(
-        spec.alert, spec.expr, spec.for_duration, spec.keep_firing_for, to_labels(labels),
-        to_labels(spec.annotations), AlertContext{options.external_labels, options.external_url},
+        spec.alert, spec.expr, spec.for_duration, spec.keep_firing_for, labels_from_map(labels),
+        spec.annotations, AlertContext{options.external_labels, options.external_url},
         !options.restore_pending);
 }
 

@@ -87,6 +87,18 @@ nlohmann::json labels_json(const promql::Labels& labels) {
     return out;
 }
 
+std::map<std::string, std::string> labels_map(const promql::Labels& labels) {
+    std::map<std::string, std::string> out;
+    for (const auto& l : labels) out[l.name] = l.value;
+    return out;
+}
+
+promql::Labels labels_from_map(const std::map<std::string, std::string>& map) {
+    std::vector<promql::Label> out;
+    for (const auto& [name, value] : map) out.push_back({name, value});
+    return promql::Labels(std::move(out));
+}
+
 std::string format_rfc3339(std::optional<promql::Timestamp> t) {
     if (!t) return "0001-01-01T00:00:00Z";
     std::int64_t secs = *t / 1000;

@@ -3,6 +3,7 @@
 // Datasource, and the health the API reports (ok/err/unknown, last error, duration, time).
 
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -72,6 +73,8 @@ promql::Vector query_vector(datasource::Datasource& data, const std::string& exp
 std::string error_message(const std::exception& e);
 
 nlohmann::json labels_json(const promql::Labels& labels);
+std::map<std::string, std::string> labels_map(const promql::Labels& labels);
+promql::Labels labels_from_map(const std::map<std::string, std::string>& map);
 // Go's time.Time JSON form (RFC 3339, nanoseconds trimmed); the zero time when unset.
 std::string format_rfc3339(std::optional<promql::Timestamp> t);
 

@@ -194,15 +194,10 @@ class LazyLoader {
     std::vector<Pending> series_;
 };
 
-promql::Labels to_labels(const StringMap& map) {
-    std::vector<promql::Label> out;
-    for (const auto& [name, value] : map) out.push_back({name, value});
-    return promql::Labels(std::move(out));
-}
-
+// As maps: Go compares expected labels and annotations that may hold empty values.
 struct AlertInstance {
-    promql::Labels labels;
-    promql::Labels annotations;
+    StringMap labels;
+    StringMap annotations;
     auto operator<=>(const AlertInstance&) const = default;
 };
 
@@ -284,7 +279,7 @@ class TestGroupRun {
             return {error_message(e)};
         }
         GroupOptions options{.default_interval = test_.interval,
-                             .external_labels = to_labels(test_.external_labels),
+                             .external_labels = labels_from_map(test_.external_labels),
                              .external_url = test_.external_url,
                              .log_failures = false};
         LoadedGroups loaded = load_groups(rule_files_, options);
@@ -371,12 +366,12 @@ class TestGroupRun {
                     if (rule->name() == test.alertname)
                         for (const auto& alert : rule->active_alerts())
                             if (alert.state == AlertState::firing)
-                                got.push_back({alert.labels, alert.annotations});
+                                got.push_back({labels_map(alert.labels), alert.annotations});
             std::vector<AlertInstance> expected;
             for (const auto& exp : test.exp_alerts) {
-                promql::Labels labels = to_labels(exp.labels);
-                labels.set("alertname", test.alertname);
-                expected.push_back({labels, to_labels(exp.annotations)});
+                StringMap labels = exp.labels;
+                labels["alertname"] = test.alertname;
+                expected.push_back({labels, exp.annotations});
             }
             std::sort(got.begin(), got.end());
             std::sort(expected.begin(), expected.end());

@@ -17,7 +17,7 @@ const std::string kExpr = "load > 1";
 AlertingRule make_rule(minutes hold, minutes keep_firing = minutes(0), bool restored = true) {
     return AlertingRule("HighLoad", kExpr, hold, keep_firing,
                         promql::Labels{{"severity", "page"}, {"host", "{{ $labels.instance }}"}},
-                        promql::Labels{{"summary", "{{ $labels.instance }} at {{ $value }}"}},
+                        Annotations{{"summary", "{{ $labels.instance }} at {{ $value }}"}},
                         AlertContext{promql::Labels{{"cluster", "c1"}}, "http://ruler"}, restored);
 }
 
@@ -58,7 +58,7 @@ BOOST_AUTO_TEST_CASE(pending_then_firing_then_resolved_and_kept_fifteen_minutes)
         alerts[0].labels ==
         (promql::Labels{
             {"alertname", "HighLoad"}, {"host", "a"}, {"instance", "a"}, {"severity", "page"}}));
-    BOOST_TEST(alerts[0].annotations.get("summary") == "a at 2");
+    BOOST_TEST(alerts[0].annotations.at("summary") == "a at 2");
 
     rule.eval(4 * kMinute, data, 0);
     BOOST_TEST(rule.state() == AlertState::pending);
@@ -66,7 +66,7 @@ BOOST_AUTO_TEST_CASE(pending_then_firing_then_resolved_and_kept_fifteen_minutes)
     out = rule.eval(5 * kMinute, data, 0);
     BOOST_TEST(rule.state() == AlertState::firing);
     BOOST_TEST(find_series(out, "ALERTS", "firing") != nullptr);
-    BOOST_TEST(rule.active_alerts()[0].annotations.get("summary") == "a at 3");
+    BOOST_TEST(rule.active_alerts()[0].annotations.at("summary") == "a at 3");
     BOOST_TEST(*rule.active_alerts()[0].fired_at == 5 * kMinute);
 
     data.results[kExpr] = {};
@@ -144,10 +144,10 @@ BOOST_AUTO_TEST_CASE(broken_template_keeps_the_alert) {
     rules::test::ScriptedDatasource data;
     data.results[kExpr] = {load_sample("a", 2)};
     AlertingRule rule("Broken", kExpr, minutes(0), minutes(0), {},
-                      promql::Labels{{"summary", "{{ .Nope }}"}}, {}, true);
+                      Annotations{{"summary", "{{ .Nope }}"}}, {}, true);
     rule.eval(0, data, 0);
     BOOST_REQUIRE(rule.active_alerts().size() == 1u);
-    BOOST_TEST(rule.active_alerts()[0].annotations.get("summary").starts_with(
+    BOOST_TEST(rule.active_alerts()[0].annotations.at("summary").starts_with(
         "<error expanding template: "));
 }
 
@@ -157,10 +157,10 @@ BOOST_AUTO_TEST_CASE(templates_can_query) {
     data.results["max(load)"] = {{.labels = {}, .t = 0, .v = 7}};
     AlertingRule rule(
         "Q", kExpr, minutes(0), minutes(0), {},
-        promql::Labels{{"max", "{{ with query \"max(load)\" }}{{ . | first | value }}{{ end }}"}},
-        {}, true);
+        Annotations{{"max", "{{ with query \"max(load)\" }}{{ . | first | value }}{{ end }}"}}, {},
+        true);
     rule.eval(0, data, 0);
-    BOOST_TEST(rule.active_alerts()[0].annotations.get("max") == "7");
+    BOOST_TEST(rule.active_alerts()[0].annotations.at("max") == "7");
 }
 
 BOOST_AUTO_TEST_CASE(unrestored_rule_writes_no_series_until_restored) {

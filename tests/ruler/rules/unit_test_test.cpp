@@ -160,6 +160,38 @@ BOOST_AUTO_TEST_CASE(without_interval_values_share_t0_and_the_first_wins) {
     BOOST_TEST(last_line(out.str()) == "1 passed, 0 failed");
 }
 
+// An annotation may exist with an empty text while an empty label does not, as in promtool.
+BOOST_AUTO_TEST_CASE(empty_annotations_exist_empty_labels_do_not) {
+    test::TempDir dir;
+    dir.write("r.yml", R"(groups:
+  - name: g
+    rules:
+      - alert: E
+        expr: vector(1)
+        labels: {empty: "{{ $labels.nope }}"}
+        annotations: {summary: "{{ $labels.nope }}", other: ""}
+)");
+    auto tests = dir.write("t.yml", R"(rule_files: [r.yml]
+tests:
+  - alert_rule_test:
+      - eval_time: 0
+        alertname: E
+        exp_alerts: [{exp_annotations: {summary: "", other: ""}}]
+  - alert_rule_test:
+      - eval_time: 0
+        alertname: E
+        exp_alerts: [{}]
+  - alert_rule_test:
+      - eval_time: 0
+        alertname: E
+        exp_alerts: [{exp_labels: {empty: ""}, exp_annotations: {summary: "", other: ""}}]
+)");
+    std::ostringstream out;
+    BOOST_TEST(test_rules({tests}, out) == 1);
+    BOOST_TEST(out.str().find("Annotations:{other=\"\", summary=\"\"}") != std::string::npos);
+    BOOST_TEST(last_line(out.str()) == "1 passed, 2 failed");
+}
+
 BOOST_AUTO_TEST_CASE(undecodable_file_counts_as_one_failure) {
     test::TempDir dir;
     auto tests = dir.write("t.yml", "groups: []\n");
