@@ -79,12 +79,24 @@ CommandResult run_command(const std::string& command, const std::string& input) 
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 
+namespace {
+// Files written by the tests, removed when the test binary exits.
+struct TempFiles {
+    std::vector<std::filesystem::path> paths;
+    ~TempFiles() {
+        std::error_code ignored;
+        for (const auto& path : paths) std::filesystem::remove(path, ignored);
+    }
+};
+}  // namespace
+
 std::string write_temp_file(const std::string& name, const std::string& text) {
-    static int counter = 0;
+    static TempFiles files;
     auto path = std::filesystem::temp_directory_path() /
                 ("stackwatch-pg-test-" + std::to_string(::getpid()) + "-" +
-                 std::to_string(++counter) + "-" + name);
+                 std::to_string(files.paths.size() + 1) + "-" + name);
     std::ofstream(path) << text;
+    files.paths.push_back(path);
     return path.string();
 }
 
