@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -34,6 +35,28 @@ std::map<std::string, std::string> types_of(const std::string& exposition) {
             types[name] = type;
     }
     return types;
+}
+
+// Label names of every sample of each pg_ family, e.g. {"datname", "mode"}. Values may hold
+// commas, braces and escaped quotes, so they are skipped character by character.
+std::map<std::string, std::set<std::string>> label_names_of(const std::string& exposition) {
+    std::map<std::string, std::set<std::string>> labels;
+    std::istringstream lines(exposition);
+    for (std::string line; std::getline(lines, line);) {
+        auto brace = line.find('{');
+        if (line.rfind("pg_", 0) != 0 || brace == std::string::npos) continue;
+        auto& names = labels[line.substr(0, brace)];
+        std::size_t i = brace + 1;
+        while (i < line.size() && line[i] != '}') {
+            auto equals = line.find('=', i);
+            names.insert(line.substr(i, equals - i));
+            i = equals + 2;  // past ="
+            while (i < line.size() && line[i] != '"') i += line[i] == '\\' ? 2 : 1;
+            i += 1;  // past the closing quote
+            if (i < line.size() && line[i] == ',') ++i;
+        }
+    }
+    return labels;
 }
 
 std::string scrape_peer() {
@@ -76,7 +99,10 @@ BOOST_AUTO_TEST_CASE(family_names_and_types_match_postgres_exporter) {
     auto peer = types_of(peer_output);
 
     exporter::postgres::PostgresTarget target(test_options());
-    auto ours = types_of(collect(target).serialize());
+    std::string our_output = collect(target).serialize();
+    auto ours = types_of(our_output);
+    auto peer_labels = label_names_of(peer_output);
+    auto our_labels = label_names_of(our_output);
 
     // Every family the peer has, we have with the same type (we have more: replication,
     // postmaster, per-table and 0.20's renamed families).
@@ -87,10 +113,17 @@ BOOST_AUTO_TEST_CASE(family_names_and_types_match_postgres_exporter) {
             BOOST_TEST((it != ours.end()), "missing family " << name);
             if (it == ours.end()) continue;
             BOOST_TEST(it->second == type);
+            // 0.11 labels its built-in metrics with the server; we leave that to the exporter.
+            auto expected = peer_labels[name];
+            expected.erase("server");
+            BOOST_TEST(our_labels[name] == expected, boost::test_tools::per_element());
             ++compared;
         }
     }
     BOOST_TEST(compared > 100u);
+    BOOST_TEST(
+        peer_labels["pg_locks_count"] == (std::set<std::string>{"datname", "mode", "server"}),
+        boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
