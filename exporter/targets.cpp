@@ -15,12 +15,7 @@ std::vector<CollectorFlag> collector_flags() {
 
 std::vector<std::shared_ptr<Target>> build_targets(const ExporterConfig& config) {
     std::vector<std::shared_ptr<Target>> targets;
-    std::optional<std::set<std::string>> enabled;
-    if (!config.collectors.empty()) {
-        enabled.emplace();
-        for (const auto& [name, on] : config.collectors)
-            if (on) enabled->insert(name);
-    }
+    auto enabled = postgres::resolve_collectors(config.collectors);
     for (const auto& spec : config.postgres) {
         postgres::PostgresOptions options;
         options.name = spec.name;
@@ -30,6 +25,7 @@ std::vector<std::shared_ptr<Target>> build_targets(const ExporterConfig& config)
         options.connection_options = spec.options;
         options.enabled_collectors = enabled;
         options.custom_queries_file = spec.queries_file;
+        options.statement_timeout = spec.statement_timeout;
         targets.push_back(std::make_shared<postgres::PostgresTarget>(options));
     }
     for (const auto& spec : config.redis) {

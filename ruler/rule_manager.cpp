@@ -59,7 +59,12 @@ std::vector<std::string> RuleManager::load(const std::vector<std::string>& files
         ++generation_;
     }
     wake_.notify_all();
-    stop_all(previous);
+    join_all(previous);
+    // Alerts keep their state (and `for` progress) across a reload, as in Prometheus.
+    for (auto& group : loaded.groups)
+        for (const auto& old : previous)
+            if (old.group->file() == group->file() && old.group->name() == group->name())
+                group->copy_state_from(*old.group);
     std::lock_guard lock(mutex_);
     for (auto& group : loaded.groups) {
         Running entry{std::move(group), {}};
@@ -70,10 +75,9 @@ std::vector<std::string> RuleManager::load(const std::vector<std::string>& files
     return {};
 }
 
-void RuleManager::stop_all(std::vector<Running>& running) {
+void RuleManager::join_all(std::vector<Running>& running) {
     for (auto& entry : running)
         if (entry.thread.joinable()) entry.thread.join();
-    running.clear();
 }
 
 void RuleManager::stop() {
@@ -85,7 +89,7 @@ void RuleManager::stop() {
         running_.clear();
     }
     wake_.notify_all();
-    stop_all(previous);
+    join_all(previous);
 }
 
 void RuleManager::run(rules::Group& group) {

@@ -41,7 +41,7 @@ private:
         std::thread thread;
     };
     void run(rules::Group& group);
-    void stop_all(std::vector<Running>& running);
+    void join_all(std::vector<Running>& running);
 
     std::shared_ptr<datasource::Datasource> data_;
     std::shared_ptr<rules::SampleAppender> out_;

@@ -75,7 +75,9 @@ ScrapeDefaults parse_scrape_defaults(const ConfigNode& global) {
     ScrapeDefaults defaults;
     defaults.scrape_interval =
         positive_duration(global, "scrape_interval", defaults.scrape_interval);
-    defaults.scrape_timeout = positive_duration(global, "scrape_timeout", defaults.scrape_timeout);
+    // As in Prometheus, an unset global timeout shrinks to a shorter global interval.
+    defaults.scrape_timeout = positive_duration(
+        global, "scrape_timeout", std::min(defaults.scrape_timeout, defaults.scrape_interval));
     if (defaults.scrape_timeout > defaults.scrape_interval)
         global["scrape_timeout"].fail("global scrape timeout greater than scrape interval");
     return defaults;

@@ -4,7 +4,7 @@
 #include <thread>
 
 #include "ruler/datasource/remote_datasource.hpp"
-#include "tests/ruler/datasource/prometheus_server.hpp"
+#include "tests/support/prometheus_server.hpp"
 #include "tests/ruler/scrape/fake_exporter.hpp"
 
 using namespace stackwatch;

@@ -1,6 +1,6 @@
 #pragma once
 // A real Prometheus (Debian's /usr/bin/prometheus) on a free loopback port, scraping one target
-// every second as job "fake", in a temporary directory removed even if the test binary dies.
+// every second, in a temporary directory removed even if the test binary dies.
 
 #include <sys/types.h>
 
@@ -11,7 +11,8 @@ namespace stackwatch::test {
 
 class PrometheusServer {
   public:
-    explicit PrometheusServer(const std::string& target);  // host:port to scrape
+    // host:port to scrape, as job `job`.
+    explicit PrometheusServer(const std::string& target, const std::string& job = "fake");
     ~PrometheusServer();
     PrometheusServer(const PrometheusServer&) = delete;
     PrometheusServer& operator=(const PrometheusServer&) = delete;

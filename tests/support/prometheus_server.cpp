@@ -1,4 +1,4 @@
-#include "tests/ruler/datasource/prometheus_server.hpp"
+#include "tests/support/prometheus_server.hpp"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -13,13 +13,14 @@
 
 namespace stackwatch::test {
 
-PrometheusServer::PrometheusServer(const std::string& target) {
+PrometheusServer::PrometheusServer(const std::string& target, const std::string& job) {
     dir_ = make_temp_dir("stackwatch-prometheus");
     port_ = free_port();
     std::ofstream(dir_ / "prometheus.yml")
         << "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
            "scrape_configs:\n"
-           "  - job_name: fake\n"
+           "  - job_name: "
+        << job << "\n"
            "    static_configs: [{targets: ['"
         << target << "']}]\n";
     pid_ = spawn({"/usr/bin/prometheus", "--config.file=" + (dir_ / "prometheus.yml").string(),
