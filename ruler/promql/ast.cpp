@@ -68,19 +68,6 @@ ValueType type_of(const Expr& expr) {
 
 namespace {
 
-std::string quote(const std::string& s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        if (c == '\n') {
-            out += "\\n";
-            continue;
-        }
-        out += c;
-    }
-    return out + '"';
-}
-
 std::string join(const std::vector<std::string>& items, std::string_view separator = ", ") {
     std::string out;
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -114,7 +101,7 @@ std::string modifiers(std::int64_t offset_ms, const std::optional<AtModifier>& a
 
 struct Printer {
     std::string operator()(const NumberLiteral& e) const { return format_float(e.value); }
-    std::string operator()(const StringLiteral& e) const { return quote(e.value); }
+    std::string operator()(const StringLiteral& e) const { return go_quote(e.value); }
     std::string operator()(const VectorSelector& e) const {
         std::vector<std::string> parts;
         for (const auto& m : e.matchers) {

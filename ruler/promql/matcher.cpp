@@ -1,4 +1,5 @@
 #include "ruler/promql/matcher.hpp"
+#include "ruler/promql/value.hpp"
 
 #include <re2/re2.h>
 
@@ -34,16 +35,7 @@ bool Matcher::matches(std::string_view value) const {
 
 std::string Matcher::to_string() const {
     static constexpr const char* kOps[] = {"=", "!=", "=~", "!~"};
-    std::string out = name_ + kOps[static_cast<int>(type_)] + '"';
-    for (char c : value_) {
-        if (c == '"' || c == '\\') out += '\\';
-        if (c == '\n') {
-            out += "\\n";
-            continue;
-        }
-        out += c;
-    }
-    return out + '"';
+    return name_ + kOps[static_cast<int>(type_)] + go_quote(value_);
 }
 
 }  // namespace stackwatch::promql

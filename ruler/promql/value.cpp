@@ -1,5 +1,7 @@
 #include "ruler/promql/value.hpp"
 
+#include <cstdio>
+
 #include <algorithm>
 #include <bit>
 #include <cctype>
@@ -23,25 +25,6 @@ void normalize(std::vector<Label>& labels) {
     labels.erase(labels.begin(), last.base());
 }
 
-void append_quoted(std::string& out, std::string_view value) {
-    out += '"';
-    for (char c : value) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            default:
-                out += c;
-        }
-    }
-    out += '"';
-}
 
 }  // namespace
 
@@ -114,7 +97,7 @@ std::string Labels::to_string() const {
         first = false;
         out += l.name;
         out += '=';
-        append_quoted(out, l.value);
+        out += go_quote(l.value);
     }
     out += '}';
     return out;
@@ -143,6 +126,28 @@ std::string format_float(double v) {
     char buf[400];
     auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
     return std::string(buf, end);
+}
+
+std::string go_quote(std::string_view text) {
+    std::string out = "\"";
+    for (unsigned char c : text) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\t': out += "\\t"; break;
+            case '\r': out += "\\r"; break;
+            default:
+                if (c < 0x20 || c == 0x7f) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\x%02x", c);
+                    out += buf;
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+    }
+    return out + "\"";
 }
 
 }  // namespace stackwatch::promql

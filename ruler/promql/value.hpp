@@ -86,6 +86,9 @@ bool is_valid_label_name(std::string_view name);
 double stale_marker();
 bool is_stale_marker(double v);
 
+// strconv.Quote: how Prometheus prints label values, string literals and matcher values.
+std::string go_quote(std::string_view text);
+
 // Formats a float the way Prometheus's strconv.FormatFloat(v, 'f'/-1) output shows in results.
 std::string format_float(double v);
 

@@ -9,6 +9,8 @@
 #include <variant>
 #include <vector>
 
+#include "ruler/promql/value.hpp"
+
 namespace stackwatch::rules::tmpl {
 
 using StringMap = std::map<std::string, std::string>;
@@ -56,7 +58,7 @@ std::string format_float_shortest(double v);
 // fmt.Sprintf("%.<precision>g", v) with Go's spelling of NaN and infinities.
 std::string format_float_g(double v, int precision);
 // strconv.Quote / %q: double-quoted with Go escapes.
-std::string go_quote(const std::string& s);
+using promql::go_quote;  // strconv.Quote, shared with PromQL's printing
 // Go's fmt.Sprintf for the verbs rule templates use: %s %v %d %f %e %g %q %x %t %%.
 std::string go_sprintf(const std::string& format, const std::vector<Value>& args);
 
