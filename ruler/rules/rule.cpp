@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "ruler/promql/engine.hpp"
+#include "ruler/rules/go_format.hpp"
 
 namespace stackwatch::rules {
 
@@ -101,26 +102,7 @@ promql::Labels labels_from_map(const std::map<std::string, std::string>& map) {
 
 std::string format_rfc3339(std::optional<promql::Timestamp> t) {
     if (!t) return "0001-01-01T00:00:00Z";
-    std::int64_t secs = *t / 1000;
-    std::int64_t ms = *t % 1000;
-    if (ms < 0) {
-        ms += 1000;
-        secs -= 1;
-    }
-    auto tt = static_cast<std::time_t>(secs);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[48];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-    std::string out = buf;
-    if (ms != 0) {
-        char frac[8];
-        std::snprintf(frac, sizeof frac, ".%03lld", static_cast<long long>(ms));
-        std::string f = frac;
-        while (f.back() == '0') f.pop_back();
-        out += f;
-    }
-    return out + "Z";
+    return go_utc_time(*t, "%Y-%m-%dT%H:%M:%S") + "Z";
 }
 
 }  // namespace stackwatch::rules

@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "common/config.hpp"
+#include "ruler/rules/go_format.hpp"
 
 namespace stackwatch::rules::tmpl {
 namespace {
@@ -81,26 +82,7 @@ constexpr const char* kBinary[] = {"ki", "Mi", "Gi", "Ti", "Pi", "Ei", "Zi", "Yi
 
 // Go's "t.String()" for a UTC time with millisecond precision.
 std::string format_go_time(std::int64_t millis) {
-    std::int64_t secs = millis / 1000;
-    std::int64_t ms = millis % 1000;
-    if (ms < 0) {
-        ms += 1000;
-        secs -= 1;
-    }
-    std::time_t t = static_cast<std::time_t>(secs);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[64];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-    std::string out = buf;
-    if (ms != 0) {
-        char frac[8];
-        std::snprintf(frac, sizeof frac, ".%03lld", static_cast<long long>(ms));
-        std::string f = frac;
-        while (f.back() == '0') f.pop_back();
-        out += f;
-    }
-    return out + " +0000 UTC";
+    return go_utc_time(millis, "%Y-%m-%d %H:%M:%S") + " +0000 UTC";
 }
 
 // Go's strings.Title: uppercase each letter that follows a separator.
