@@ -27,6 +27,7 @@ struct Flags {
     std::string log_format = "json";
     std::string log_dir;
     std::string max_series = "1000000";
+    std::string state_path = "data/stackwatch-ruler.db";
 };
 
 int run_subcommand(const std::vector<std::string>& args) {
@@ -39,8 +40,9 @@ int run_subcommand(const std::vector<std::string>& args) {
     return FlagSet::kUsageErrorExit;
 }
 
-rules::GroupOptions group_options(const RulerConfig& config) {
+rules::GroupOptions group_options(const RulerConfig& config, bool restore_pending = false) {
     rules::GroupOptions options;
+    options.restore_pending = restore_pending;
     options.default_interval = config.evaluation_interval;
     options.external_labels = config.external_labels;
     options.external_url = config.external_url;
@@ -66,10 +68,15 @@ int serve(const Flags& flags) {
     storage::MemoryStore store({.max_series = std::stoull(flags.max_series)});
     auto appender = std::make_shared<rules::MemoryStoreAppender>(store);
     auto data = make_datasource(config, store);
-    RuleManager rule_manager(data, appender, registry);
+    std::shared_ptr<AlertStateStore> state;
+    if (!flags.state_path.empty()) {
+        state = std::make_shared<AlertStateStore>(flags.state_path);
+        log::info("alert state loaded", {{"path", flags.state_path}, {"series", state->load_into(store)}});
+    }
+    RuleManager rule_manager(data, appender, store, state, registry);
     scrape::ScrapeManager scrape_manager(store);
 
-    auto errors = rule_manager.load(config.rule_files, group_options(config));
+    auto errors = rule_manager.load(config.rule_files, group_options(config, state != nullptr));
     if (!errors.empty()) {
         for (const auto& e : errors) std::cerr << "stackwatch-ruler: error: " << e << "\n";
         return 1;
@@ -145,6 +152,9 @@ int main(int argc, char** argv) {
     parser.add_string("web.listen-address", "Address to listen on for the API and metrics.", &flags.listen_address);
     parser.add_string("web.auth-token-file", "Bearer token required by /api/* and /-/reload.", &flags.auth_token_file);
     parser.add_string("storage.max-series", "Most series the embedded store holds.", &flags.max_series);
+    parser.add_string("storage.state-path",
+                      "sqlite file that keeps alerts' for-state across restarts (empty: none).",
+                      &flags.state_path);
     parser.add_string("log.level", "Only log messages with the given severity or above.", &flags.log_level);
     parser.add_string("log.format", "Output format of log messages: json or logfmt.", &flags.log_format);
     parser.add_string("log.dir", "Also write combined.log, error.log, access.log, exceptions.log here.", &flags.log_dir);

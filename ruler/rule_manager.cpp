@@ -20,9 +20,12 @@ const prometheus::Histogram::BucketBoundaries& duration_buckets() {
 }  // namespace
 
 RuleManager::RuleManager(std::shared_ptr<datasource::Datasource> data, std::shared_ptr<rules::SampleAppender> out,
+                         const promql::Queryable& local, std::shared_ptr<AlertStateStore> state,
                          std::shared_ptr<prometheus::Registry> registry)
     : data_(std::move(data)),
       out_(std::move(out)),
+      local_(local),
+      state_(std::move(state)),
       registry_(std::move(registry)),
       group_duration_(prometheus::BuildHistogram()
                           .Name("stackwatch_rule_group_duration_seconds")
@@ -69,7 +72,8 @@ std::vector<std::string> RuleManager::load(const std::vector<std::string>& files
     for (auto& group : loaded.groups) {
         Running entry{std::move(group), {}};
         rules::Group* raw = entry.group.get();
-        entry.thread = std::thread([this, raw] { run(*raw); });
+        bool restore = options.restore_pending;
+        entry.thread = std::thread([this, raw, restore] { run(*raw, restore); });
         running_.push_back(std::move(entry));
     }
     return {};
@@ -92,7 +96,7 @@ void RuleManager::stop() {
     join_all(previous);
 }
 
-void RuleManager::run(rules::Group& group) {
+void RuleManager::run(rules::Group& group, bool restore) {
     std::uint64_t generation;
     {
         std::lock_guard lock(mutex_);
@@ -116,6 +120,17 @@ void RuleManager::run(rules::Group& group) {
         }
         auto started = std::chrono::steady_clock::now();
         group.evaluate(t, *data_, *out_);
+        if (restore) {
+            group.restore_for_state(t, local_);
+            restore = false;
+        }
+        if (state_) {
+            try {
+                state_->save(local_, t);
+            } catch (const std::exception& e) {
+                log::error("cannot save alert state", {{"error", e.what()}});
+            }
+        }
         duration.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         last.Set(static_cast<double>(t) / 1000.0);
         for (const auto& rule : group.rules()) {

@@ -17,16 +17,22 @@
 
 #include "ruler/datasource/datasource.hpp"
 #include "ruler/rules/group.hpp"
+#include "ruler/state/alert_state_store.hpp"
 
 namespace stackwatch::ruler {
 
 class RuleManager {
 public:
+    // `local` is the embedded store the rules write ALERTS_FOR_STATE into; `state`, when set,
+    // keeps those series across restarts.
     RuleManager(std::shared_ptr<datasource::Datasource> data, std::shared_ptr<rules::SampleAppender> out,
+                const promql::Queryable& local, std::shared_ptr<AlertStateStore> state,
                 std::shared_ptr<prometheus::Registry> registry);
     ~RuleManager();
 
     // Returns the load errors; when there are any, the running groups are left as they were.
+    // With options.restore_pending, each group restores its alerts' `for` state from the local
+    // store after its first evaluation (at start-up, after AlertStateStore::load_into).
     std::vector<std::string> load(const std::vector<std::string>& files, const rules::GroupOptions& options);
     void stop();
 
@@ -40,11 +46,13 @@ private:
         std::unique_ptr<rules::Group> group;
         std::thread thread;
     };
-    void run(rules::Group& group);
+    void run(rules::Group& group, bool restore);
     void join_all(std::vector<Running>& running);
 
     std::shared_ptr<datasource::Datasource> data_;
     std::shared_ptr<rules::SampleAppender> out_;
+    const promql::Queryable& local_;
+    std::shared_ptr<AlertStateStore> state_;
     std::shared_ptr<prometheus::Registry> registry_;
     prometheus::Family<prometheus::Histogram>& group_duration_;
     prometheus::Family<prometheus::Counter>& missed_;
