@@ -121,7 +121,10 @@ void RuleManager::run(rules::Group& group, bool restore) {
         auto started = std::chrono::steady_clock::now();
         group.evaluate(t, *data_, *out_);
         if (restore) {
+            // Alerts active now get their progress back at once, those over data still being
+            // scraped when they first become active within the outage tolerance.
             group.restore_for_state(t, local_);
+            group.restore_new_alerts(t + std::chrono::milliseconds(std::chrono::hours(1)).count(), local_);
             restore = false;
         }
         if (state_) {

@@ -106,6 +106,9 @@ promql::Vector AlertingRule::eval(promql::Timestamp t, datasource::Datasource& d
             it->second.value = alert.value;
             it->second.annotations = alert.annotations;
         } else {
+            if (late_restore_ && t <= late_restore_->until)
+                restore_alert(alert, t, *late_restore_->data, late_restore_->outage_tolerance,
+                              late_restore_->grace_period);
             active_[labels] = std::move(alert);
         }
     }
@@ -228,39 +231,46 @@ void AlertingRule::copy_alerts_from(const AlertingRule& previous) {
     for (const auto& [labels, alert] : previous.active_) active_[labels] = alert;
 }
 
+void AlertingRule::restore_alert(Alert& alert, promql::Timestamp t, const promql::Queryable& data,
+                                 std::chrono::milliseconds outage_tolerance,
+                                 std::chrono::milliseconds grace_period) const {
+    promql::VectorSample wanted = for_state_sample(alert, t);
+    std::vector<promql::Matcher> matchers;
+    for (const auto& l : wanted.labels) matchers.emplace_back(promql::MatchType::equal, l.name, l.value);
+    const promql::Series* series = nullptr;
+    auto found = data.select(matchers, t - outage_tolerance.count(), t);
+    for (const auto& s : found)
+        if (s.labels.size() == matchers.size() && !s.samples.empty()) series = &s;
+    if (series == nullptr || promql::is_stale_marker(series->samples.back().v)) return;
+
+    promql::Timestamp down_at = unix_seconds(series->samples.back().t) * 1000;
+    auto restored_active_at = static_cast<promql::Timestamp>(series->samples.back().v) * 1000;
+    promql::Timestamp remaining = hold_.count() - (down_at - restored_active_at);
+    if (remaining <= 0) {
+        // It was firing when we went down; the next evaluation fires it again if still true.
+    } else if (remaining < grace_period.count()) {
+        restored_active_at = t + grace_period.count() - hold_.count();
+    } else {
+        restored_active_at += t - down_at;  // the outage does not count towards `for`
+    }
+    alert.active_at = restored_active_at;
+}
+
 void AlertingRule::restore_for_state(promql::Timestamp t, const promql::Queryable& data,
                                      std::chrono::milliseconds outage_tolerance,
                                      std::chrono::milliseconds grace_period) {
     std::lock_guard lock(alerts_mutex_);
-    if (hold_ < grace_period) {
-        // Waiting out the grace period would delay it beyond its own `for`.
-        restored_ = true;
-        return;
-    }
-    for (auto& [labels, alert] : active_) {
-        promql::VectorSample wanted = for_state_sample(alert, t);
-        std::vector<promql::Matcher> matchers;
-        for (const auto& l : wanted.labels)
-            matchers.emplace_back(promql::MatchType::equal, l.name, l.value);
-        const promql::Series* series = nullptr;
-        auto found = data.select(matchers, t - outage_tolerance.count(), t);
-        for (const auto& s : found)
-            if (s.labels.size() == matchers.size() && !s.samples.empty()) series = &s;
-        if (series == nullptr || promql::is_stale_marker(series->samples.back().v)) continue;
-
-        promql::Timestamp down_at = unix_seconds(series->samples.back().t) * 1000;
-        auto restored_active_at = static_cast<promql::Timestamp>(series->samples.back().v) * 1000;
-        promql::Timestamp remaining = hold_.count() - (down_at - restored_active_at);
-        if (remaining <= 0) {
-            // It was firing when we went down; the next evaluation fires it again if still true.
-        } else if (remaining < grace_period.count()) {
-            restored_active_at = t + grace_period.count() - hold_.count();
-        } else {
-            restored_active_at += t - down_at;  // the outage does not count towards `for`
-        }
-        alert.active_at = restored_active_at;
-    }
+    // Waiting out the grace period would delay it beyond its own `for`.
+    if (hold_ >= grace_period)
+        for (auto& [labels, alert] : active_) restore_alert(alert, t, data, outage_tolerance, grace_period);
     restored_ = true;
+}
+
+void AlertingRule::restore_new_alerts(promql::Timestamp until, const promql::Queryable& data,
+                                      std::chrono::milliseconds outage_tolerance,
+                                      std::chrono::milliseconds grace_period) {
+    std::lock_guard lock(alerts_mutex_);
+    if (hold_ >= grace_period) late_restore_ = LateRestore{until, &data, outage_tolerance, grace_period};
 }
 
 nlohmann::json AlertingRule::to_json() const {

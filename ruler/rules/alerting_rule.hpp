@@ -77,8 +77,24 @@ class AlertingRule : public Rule {
     void restore_for_state(promql::Timestamp t, const promql::Queryable& data,
                            std::chrono::milliseconds outage_tolerance,
                            std::chrono::milliseconds grace_period);
+    // After a restart an embedded store starts empty, so alerts over scraped data become active
+    // only some evaluations later. Until `until`, each alert that becomes active is restored from
+    // `data` before its first ALERTS_FOR_STATE sample is written.
+    void restore_new_alerts(promql::Timestamp until, const promql::Queryable& data,
+                            std::chrono::milliseconds outage_tolerance,
+                            std::chrono::milliseconds grace_period);
 
   private:
+    void restore_alert(Alert& alert, promql::Timestamp t, const promql::Queryable& data,
+                       std::chrono::milliseconds outage_tolerance,
+                       std::chrono::milliseconds grace_period) const;
+    struct LateRestore {
+        promql::Timestamp until;
+        const promql::Queryable* data;
+        std::chrono::milliseconds outage_tolerance;
+        std::chrono::milliseconds grace_period;
+    };
+    std::optional<LateRestore> late_restore_;
     std::chrono::milliseconds hold_;
     std::chrono::milliseconds keep_firing_for_;
     Annotations annotations_;

@@ -163,6 +163,12 @@ void Group::restore_for_state(promql::Timestamp t, const promql::Queryable& data
         rule->restore_for_state(t, data, outage_tolerance, grace_period);
 }
 
+void Group::restore_new_alerts(promql::Timestamp until, const promql::Queryable& data,
+                               std::chrono::milliseconds outage_tolerance,
+                               std::chrono::milliseconds grace_period) {
+    for (auto* rule : alerting_rules()) rule->restore_new_alerts(until, data, outage_tolerance, grace_period);
+}
+
 nlohmann::json Group::to_json() const {
     nlohmann::json rules = nlohmann::json::array();
     for (const auto& rule : rules_) rules.push_back(rule->to_json());

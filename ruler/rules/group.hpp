@@ -68,6 +68,10 @@ class Group {
     void restore_for_state(promql::Timestamp t, const promql::Queryable& data,
                            std::chrono::milliseconds outage_tolerance = std::chrono::hours(1),
                            std::chrono::milliseconds grace_period = std::chrono::minutes(10));
+    // AlertingRule::restore_new_alerts for every alerting rule.
+    void restore_new_alerts(promql::Timestamp until, const promql::Queryable& data,
+                            std::chrono::milliseconds outage_tolerance = std::chrono::hours(1),
+                            std::chrono::milliseconds grace_period = std::chrono::minutes(10));
 
     nlohmann::json to_json() const;             // one group of /api/v1/rules
     nlohmann::json active_alerts_json() const;  // this group's part of /api/v1/alerts
