@@ -9,6 +9,7 @@
 #include "common/event_bus.hpp"
 #include "common/http_client.hpp"
 #include "common/http_server.hpp"
+#include "tests/support/eventually.hpp"
 
 using namespace stackwatch;
 using namespace std::chrono_literals;
@@ -168,14 +169,10 @@ BOOST_AUTO_TEST_CASE(server_sent_events_reach_the_client_and_stop_cleanly) {
         std::lock_guard lock(received_mutex);
         return received.find(needle) != std::string::npos;
     };
-    auto wait_until = [&](auto predicate) {
-        for (int i = 0; i < 2000 && !predicate(); ++i) std::this_thread::sleep_for(5ms);
-        return predicate();
-    };
-    BOOST_REQUIRE(wait_until([&] { return bus->subscribers() == 1; }));
+    BOOST_REQUIRE(stackwatch::test::eventually([&] { return bus->subscribers() == 1; }, 10s, 5ms));
     bus->publish("alert", {{"name", "HighErrorRate"}});
-    BOOST_TEST(wait_until([&] { return contains("event: alert\ndata: {\"name\":\"HighErrorRate\"}\n\n"); }));
-    BOOST_TEST(wait_until([&] { return contains(": heartbeat\n\n"); }));
+    BOOST_TEST(stackwatch::test::eventually([&] { return contains("event: alert\ndata: {\"name\":\"HighErrorRate\"}\n\n"); }, 10s, 5ms));
+    BOOST_TEST(stackwatch::test::eventually([&] { return contains(": heartbeat\n\n"); }, 10s, 5ms));
     BOOST_TEST(contains("event: connected"));
     server.stop();  // must not hang on the open stream
     client.join();

@@ -16,6 +16,7 @@
 #include "common/logging.hpp"
 #include "tests/exporter/redis/metric_lookup.hpp"
 #include "tests/exporter/redis/recording_latency.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/postgres_server.hpp"
 #include "tests/support/redis_server.hpp"
 
@@ -27,6 +28,8 @@ using stackwatch::exporter::process::NamedProcessesOptions;
 using stackwatch::test::find_family;
 using stackwatch::test::sample_value;
 using stackwatch::test::type_name;
+
+using stackwatch::test::eventually;
 
 namespace {
 
@@ -65,15 +68,6 @@ struct TempDir {
     ~TempDir() { std::filesystem::remove_all(path); }
 };
 
-template <typename Condition>
-bool eventually(Condition condition, std::chrono::milliseconds bound = 10s) {
-    auto until = std::chrono::steady_clock::now() + bound;
-    while (!condition()) {
-        if (std::chrono::steady_clock::now() > until) return false;
-        std::this_thread::sleep_for(20ms);
-    }
-    return true;
-}
 
 // process-exporter's counters without the _total suffix promtool asks for.
 const std::set<std::string> kCompatibilityNames = {"namedprocess_scrape_errors",

@@ -12,6 +12,7 @@
 #include "exporter/redis/info_metrics.hpp"
 #include "tests/exporter/redis/metric_lookup.hpp"
 #include "tests/exporter/redis/recording_latency.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/redis_server.hpp"
 
@@ -29,6 +30,8 @@ using stackwatch::test::RecordingLatency;
 using stackwatch::test::sample_value;
 using stackwatch::test::shared_redis;
 using stackwatch::test::type_name;
+
+using stackwatch::test::eventually;
 
 namespace {
 
@@ -58,16 +61,6 @@ std::vector<std::string> exporter_clients() {
     return found;
 }
 
-// Polls until the condition holds or the bound passes; returns whether it held.
-template <typename Condition>
-bool eventually(Condition condition, std::chrono::milliseconds bound = 10s) {
-    auto until = std::chrono::steady_clock::now() + bound;
-    while (!condition()) {
-        if (std::chrono::steady_clock::now() > until) return false;
-        std::this_thread::sleep_for(20ms);
-    }
-    return true;
-}
 
 // True while the server does not answer a PING within 100 ms (e.g. inside DEBUG SLEEP).
 bool server_unresponsive() {

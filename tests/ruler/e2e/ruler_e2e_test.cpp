@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "common/http_client.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/postgres_server.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/program.hpp"
@@ -191,6 +192,8 @@ BOOST_AUTO_TEST_CASE(a_bad_rule_file_on_reload_keeps_the_running_rules) {
     BOOST_TEST(ruler.stop() == 0);
 }
 
+constexpr std::chrono::milliseconds kRestartBound{30000}, kPollStep{50};
+
 // The restarted ruler's store starts empty: the alert over scraped data becomes active only
 // after the first scrape, and is restored then.
 BOOST_AUTO_TEST_CASE(pending_alerts_keep_their_for_progress_across_a_restart) {
@@ -208,28 +211,21 @@ BOOST_AUTO_TEST_CASE(pending_alerts_keep_their_for_progress_across_a_restart) {
             if (alert["state"] == "pending") return alert["activeAt"].get<std::string>();
         return std::nullopt;
     };
-    auto poll = [](auto predicate) {
-        for (int i = 0; i < 600; ++i) {
-            if (predicate()) return true;
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-        return false;
-    };
     std::string first_active_at;
     {
         Program ruler(fx.ruler_args(config));
         ruler.wait_until_serving("/-/healthy");
-        BOOST_REQUIRE(poll([&] {
+        BOOST_REQUIRE(eventually([&] {
             auto since = pending_since(ruler);
             if (since) first_active_at = *since;
             return since.has_value();
-        }));
+        }, kRestartBound, kPollStep));
         // Let the alert be pending for a few evaluations, so its progress is worth keeping.
         auto stored = [&] {
             auto r = http::get(ruler.url("/api/v1/query?query=ALERTS_FOR_STATE"));
             return r.status == 200 && r.body.find("ExporterUpForAnHour") != std::string::npos;
         };
-        BOOST_REQUIRE(poll(stored));
+        BOOST_REQUIRE(eventually(stored, kRestartBound, kPollStep));
         std::this_thread::sleep_for(std::chrono::seconds(6));  // the progress itself is the thing under test
         BOOST_TEST(ruler.stop() == 0);
     }
@@ -248,12 +244,12 @@ BOOST_AUTO_TEST_CASE(pending_alerts_keep_their_for_progress_across_a_restart) {
         std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
         return std::string(buf);
     }();
-    bool restored_early = poll([&] {
+    bool restored_early = eventually([&] {
         auto since = pending_since(ruler);
         if (!since) return false;
         restored = *since;
         return restored < started_text;  // RFC 3339 in UTC orders as text
-    });
+    }, kRestartBound, kPollStep);
     BOOST_TEST(restored_early, "activeAt " << restored << " is not before " << started_text
                                             << " (first run: " << first_active_at << ")\n" << ruler.output());
 }

@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "tests/support/eventually.hpp"
 #include "common/http_server.hpp"
 
 namespace stackwatch::test {
@@ -87,15 +88,5 @@ class FakeExporter {
     http::Server server_{{.listen_addresses = {"127.0.0.1:0"}, .threads = 8}};
 };
 
-// Polls a condition that other threads make true; false when it did not hold within the bound.
-inline bool eventually(const std::function<bool()>& condition,
-                       std::chrono::milliseconds bound = std::chrono::seconds(10)) {
-    auto deadline = std::chrono::steady_clock::now() + bound;
-    while (!condition()) {
-        if (std::chrono::steady_clock::now() > deadline) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return true;
-}
 
 }  // namespace stackwatch::test
