@@ -133,6 +133,15 @@ std::shared_ptr<const Report> HealthService::evaluate() {
             return check_external(check, deadline.remaining());
         })));
 
+    // Every check counts the same way: towards the overall status, the readiness failures (when
+    // required and down) and the health metrics.
+    auto account = [&](const std::string& check, const nlohmann::json& result, bool required, double seconds) {
+        fold_status(overall, status_of(result), required);
+        if (required && status_of(result) == "down")
+            failing.push_back({{"check", check}, {"error", result.value("error", "down")}});
+        record(check, status_of(result), seconds);
+    };
+
     nlohmann::json checks = {{"database", nlohmann::json::object()}, {"redis", nlohmann::json::object()}};
     const auto& slots = collection_->slots();
     for (size_t i = 0; i < slots.size(); ++i) {
@@ -155,36 +164,26 @@ std::shared_ptr<const Report> HealthService::evaluate() {
         }
         bool required = !config_.optional_targets.count(target.name());
         result["required"] = required;
-        fold_status(overall, status_of(result), required);
-        if (required && status_of(result) == "down")
-            failing.push_back({{"check", group + ":" + target.name()}, {"error", result.value("error", "down")}});
-        record(group + ":" + target.name(), status_of(result), seconds);
+        account(group + ":" + target.name(), result, required, seconds);
         checks[group][target.name()] = std::move(result);
     }
     {
         auto [result, seconds] = memory.get();
-        fold_status(overall, status_of(result), false);
-        record("memory", status_of(result), seconds);
+        account("memory", result, false, seconds);
         checks["memory"] = std::move(result);
     }
     checks["disk"] = nlohmann::json::array();
     for (size_t i = 0; i < disks.size(); ++i) {
         auto [result, seconds] = disks[i].get();
         const auto& disk = config_.disks[i];
-        fold_status(overall, status_of(result), disk.required);
-        if (disk.required && status_of(result) == "down")
-            failing.push_back({{"check", "disk:" + disk.path}, {"error", result.value("error", "down")}});
-        record("disk:" + disk.path, status_of(result), seconds);
+        account("disk:" + disk.path, result, disk.required, seconds);
         checks["disk"].push_back(std::move(result));
     }
     checks["external"] = nlohmann::json::array();
     for (size_t i = 0; i < externals.size(); ++i) {
         auto [result, seconds] = externals[i].get();
         const auto& check = config_.external[i];
-        fold_status(overall, status_of(result), check.required);
-        if (check.required && status_of(result) == "down")
-            failing.push_back({{"check", "external:" + check.name}, {"error", result.value("error", "down")}});
-        record("external:" + check.name, status_of(result), seconds);
+        account("external:" + check.name, result, check.required, seconds);
         checks["external"].push_back(std::move(result));
     }
 
