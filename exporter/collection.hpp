@@ -1,8 +1,11 @@
 #pragma once
-// Scrape orchestration. Each target sits in a slot that allows one collection in flight: a scrape
-// that arrives while one runs joins it instead of opening another connection, and waits only
-// until its own deadline. Targets are collected in parallel, so a slow one delays nobody.
+// Scrape orchestration. Each target sits in a slot with one long-lived worker thread, so a
+// collection in flight is never doubled: a scrape that arrives while one runs joins it instead of
+// opening another connection, and waits only until its own deadline. Targets are collected in
+// parallel, so a slow one delays nobody. Results are shared, immutable sets that concurrent
+// scrapes write out without copying.
 
+#include <condition_variable>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -12,29 +15,41 @@
 
 #include "exporter/latency.hpp"
 #include "exporter/target.hpp"
+#include "exporter/text_format.hpp"
 
 namespace stackwatch::exporter {
 
-class TargetSlot : public std::enable_shared_from_this<TargetSlot> {
-public:
-    explicit TargetSlot(std::shared_ptr<Target> target) : target_(std::move(target)) {}
+class TargetSlot {
+  public:
+    using Result = std::shared_ptr<const MetricSet>;
 
-    // The collection's result, or nullopt when it did not finish before the deadline (it keeps
-    // running in the background and the next scrape joins it).
-    std::optional<MetricSet> collect(Deadline deadline, std::shared_ptr<LatencyObserver> latency);
+    TargetSlot(std::shared_ptr<Target> target, std::shared_ptr<LatencyObserver> latency);
+    ~TargetSlot();  // waits for a collection still running
+    TargetSlot(const TargetSlot&) = delete;
+    TargetSlot& operator=(const TargetSlot&) = delete;
+
+    // The collection that will answer a scrape with this deadline: the one in flight, or a new
+    // one. Never blocks on the target.
+    std::shared_future<Result> start(Deadline deadline);
+    // The collection's result, or null when it did not finish before the deadline (it keeps
+    // running and the next scrape joins it).
+    Result collect(Deadline deadline);
     // Health runs under the same exclusion as collect: never a second connection per target.
-    nlohmann::json health(Deadline deadline, std::shared_ptr<LatencyObserver> latency);
-    // Waits for work still running (at shutdown).
-    void drain();
+    nlohmann::json health(Deadline deadline);
 
     Target& target() { return *target_; }
 
-private:
-    using Result = std::shared_ptr<const MetricSet>;
+  private:
+    void work();
+
     std::shared_ptr<Target> target_;
+    std::shared_ptr<LatencyObserver> latency_;
     std::timed_mutex exclusive_;  // held while the target's connection is in use
     std::mutex state_mutex_;
+    std::condition_variable wake_;
     std::shared_future<Result> in_flight_;
+    std::optional<std::pair<Deadline, std::promise<Result>>> request_;
+    bool stopping_ = false;
     std::thread worker_;
 };
 
@@ -45,26 +60,24 @@ struct CollectionOptions {
 };
 
 class Collection {
-public:
-    Collection(std::vector<std::shared_ptr<Target>> targets, std::shared_ptr<LatencyHistograms> latency,
-               CollectionOptions options = {});
-    ~Collection();
+  public:
+    Collection(std::vector<std::shared_ptr<Target>> targets,
+               std::shared_ptr<LatencyHistograms> latency, CollectionOptions options = {});
 
     // Every target, in parallel, each bounded by the deadline.
-    MetricSet collect_all(Deadline deadline);
+    Exposition collect_all(Deadline deadline);
     // One target by name; nullopt when no target has that name.
-    std::optional<MetricSet> collect_one(const std::string& name, Deadline deadline);
+    std::optional<Exposition> collect_one(const std::string& name, Deadline deadline);
     // Per-target health JSON, in parallel.
     std::vector<std::pair<std::shared_ptr<Target>, nlohmann::json>> health_all(Deadline deadline);
 
     const std::vector<std::shared_ptr<TargetSlot>>& slots() const { return slots_; }
     LatencyHistograms& latency() { return *latency_; }
 
-private:
-    MetricSet collect_slot(TargetSlot& slot, Deadline deadline);
-    std::vector<std::shared_ptr<TargetSlot>> slots_;
+  private:
     std::shared_ptr<LatencyHistograms> latency_;
-    CollectionOptions options_;
+    std::vector<std::shared_ptr<TargetSlot>> slots_;
+    std::vector<Labels> extra_labels_;  // per slot, for /metrics
 };
 
 // The *_up family a kind reports, so a target that missed its deadline still says it is down.

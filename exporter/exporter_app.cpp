@@ -14,11 +14,20 @@ std::string html_escape(const std::string& text) {
     std::string out;
     for (char c : text) {
         switch (c) {
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '&': out += "&amp;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '&':
+                out += "&amp;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -59,17 +68,23 @@ http::Response ExporterApp::landing_page() const {
     std::string targets;
     for (const auto& slot : collection_->slots()) {
         auto& target = slot->target();
-        targets += "<li>" + html_escape(target.kind()) + " <a href=\"/probe?target=" +
-                   html_escape(target.name()) + "\">" + html_escape(target.name()) + "</a></li>\n";
+        targets += "<li>" + html_escape(target.kind()) +
+                   " <a href=\"/probe?target=" + html_escape(target.name()) + "\">" +
+                   html_escape(target.name()) + "</a></li>\n";
     }
     std::string body =
         "<!DOCTYPE html>\n<html><head><title>stackwatch-exporter</title></head><body>\n"
-        "<h1>stackwatch-exporter " + std::string(kVersion) + "</h1>\n"
+        "<h1>stackwatch-exporter " +
+        std::string(kVersion) +
+        "</h1>\n"
         "<p>PostgreSQL, Redis and process metrics for Prometheus.</p>\n<ul>\n"
-        "<li><a href=\"" + html_escape(config_.telemetry_path) + "\">Metrics</a></li>\n"
+        "<li><a href=\"" +
+        html_escape(config_.telemetry_path) +
+        "\">Metrics</a></li>\n"
         "<li><a href=\"/health\">Health</a> · <a href=\"/health/detailed\">detailed</a> · "
         "<a href=\"/health/live\">live</a> · <a href=\"/health/ready\">ready</a></li>\n</ul>\n"
-        "<h2>Targets</h2>\n<ul>\n" + targets + "</ul>\n</body></html>\n";
+        "<h2>Targets</h2>\n<ul>\n" +
+        targets + "</ul>\n</body></html>\n";
     return http::Response::text(body, 200, "text/html; charset=utf-8");
 }
 
@@ -83,27 +98,34 @@ void ExporterApp::add_self_metrics(MetricSet& out) {
 }
 
 std::string ExporterApp::metrics_text(Deadline deadline) {
-    MetricSet all = collection_->collect_all(deadline);
-    add_self_metrics(all);
+    Exposition all = collection_->collect_all(deadline);
+    auto self = std::make_shared<MetricSet>();
+    add_self_metrics(*self);
+    all.add(std::move(self));
     return all.serialize();
 }
 
 http::Response ExporterApp::metrics(const http::Request& request) {
     auto started = std::chrono::steady_clock::now();
-    auto deadline = scrape_deadline(request, config_.default_scrape_timeout, config_.timeout_offset);
+    auto deadline =
+        scrape_deadline(request, config_.default_scrape_timeout, config_.timeout_offset);
     auto response = http::Response::text(metrics_text(deadline), 200, kTextFormat);
     collection_->latency().scrape(
-        "metrics", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        "metrics",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return response;
 }
 
 http::Response ExporterApp::probe(const http::Request& request) {
     auto name = request.query_param("target");
-    if (!name || name->empty()) return http::Response::error(400, "missing query parameter 'target'");
+    if (!name || name->empty())
+        return http::Response::error(400, "missing query parameter 'target'");
     auto started = std::chrono::steady_clock::now();
-    auto deadline = scrape_deadline(request, config_.default_scrape_timeout, config_.timeout_offset);
+    auto deadline =
+        scrape_deadline(request, config_.default_scrape_timeout, config_.timeout_offset);
     auto metrics = collection_->collect_one(*name, deadline);
-    if (!metrics) return http::Response::error(404, "no target named '" + *name + "' is configured");
+    if (!metrics)
+        return http::Response::error(404, "no target named '" + *name + "' is configured");
     collection_->latency().scrape(
         "probe", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return http::Response::text(metrics->serialize(), 200, kTextFormat);

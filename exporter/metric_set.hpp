@@ -1,7 +1,7 @@
 #pragma once
 // What one scrape produces: metric families in prometheus-cpp's model, built by collectors and
-// serialised by prometheus-cpp's TextSerializer. A name is one family with one HELP and TYPE;
-// adding the same name with another type is a programming error and throws.
+// written by exporter/text_format. A name is one family with one HELP and TYPE; adding the same
+// name with another type is a programming error and throws.
 
 #include <prometheus/metric_family.h>
 
@@ -17,37 +17,43 @@ namespace stackwatch::exporter {
 using Labels = std::vector<std::pair<std::string, std::string>>;
 
 class MetricSet {
-public:
+  public:
     struct Bucket {
         double upper_bound;
         std::uint64_t cumulative_count;
     };
 
-    void gauge(std::string_view name, std::string_view help, double value, const Labels& labels = {});
-    void counter(std::string_view name, std::string_view help, double value, const Labels& labels = {});
-    void untyped(std::string_view name, std::string_view help, double value, const Labels& labels = {});
+    void gauge(std::string_view name, std::string_view help, double value, Labels labels = {});
+    void counter(std::string_view name, std::string_view help, double value, Labels labels = {});
+    void untyped(std::string_view name, std::string_view help, double value, Labels labels = {});
     // Buckets in ascending order without +Inf; the +Inf bucket is added from count.
     void histogram(std::string_view name, std::string_view help, const std::vector<Bucket>& buckets,
-                   double sum, std::uint64_t count, const Labels& labels = {});
+                   double sum, std::uint64_t count, Labels labels = {});
     void summary(std::string_view name, std::string_view help,
                  const std::vector<std::pair<double, double>>& quantiles, double sum,
-                 std::uint64_t count, const Labels& labels = {});
+                 std::uint64_t count, Labels labels = {});
 
     // Moves every family of `other` in, merging families that share a name.
     void merge(MetricSet&& other);
     void merge(std::vector<prometheus::MetricFamily>&& families);
-    // Adds a label to every metric already in the set (e.g. server="host:port" per target).
-    void add_label_to_all(const std::string& name, const std::string& value);
 
     const std::vector<prometheus::MetricFamily>& families() const { return families_; }
-    bool contains(std::string_view name) const { return index_.count(std::string(name)) != 0; }
+    const prometheus::MetricFamily* find(std::string_view name) const;
+    bool contains(std::string_view name) const { return find(name) != nullptr; }
     std::string serialize() const;  // Prometheus text format 0.0.4
 
-private:
+  private:
     prometheus::ClientMetric& add(std::string_view name, std::string_view help,
-                                  prometheus::MetricType type, const Labels& labels);
+                                  prometheus::MetricType type, Labels&& labels);
+    // Looked up by string_view, so adding a sample to a known family allocates no key.
+    struct NameHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view name) const {
+            return std::hash<std::string_view>{}(name);
+        }
+    };
     std::vector<prometheus::MetricFamily> families_;
-    std::unordered_map<std::string, std::size_t> index_;
+    std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> index_;
 };
 
 }  // namespace stackwatch::exporter

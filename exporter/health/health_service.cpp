@@ -29,7 +29,9 @@ void fold_status(std::string& overall, const std::string& status, bool required)
     }
 }
 
-std::string status_of(const nlohmann::json& check) { return check.value("status", "down"); }
+std::string status_of(const nlohmann::json& check) {
+    return check.value("status", "down");
+}
 
 }  // namespace
 
@@ -39,7 +41,8 @@ HealthService::HealthService(HealthConfig config, std::shared_ptr<Collection> co
       registry_(std::make_shared<prometheus::Registry>()),
       up_(prometheus::BuildGauge()
               .Name("stackwatch_health_check_up")
-              .Help("Whether the health check passed at its last evaluation (1 ok or degraded, 0 down).")
+              .Help("Whether the health check passed at its last evaluation (1 ok or degraded, 0 "
+                    "down).")
               .Register(*registry_)),
       duration_(prometheus::BuildHistogram()
                     .Name("stackwatch_health_check_duration_seconds")
@@ -120,9 +123,8 @@ std::shared_ptr<const Report> HealthService::evaluate() {
 
     std::vector<std::future<TimedCheck>> targets;
     for (const auto& slot : collection_->slots())
-        targets.push_back(std::async(std::launch::async, timed([this, slot, deadline] {
-            return slot->health(deadline, std::shared_ptr<LatencyObserver>(collection_, &collection_->latency()));
-        })));
+        targets.push_back(std::async(std::launch::async,
+                                     timed([slot, deadline] { return slot->health(deadline); })));
     auto memory = std::async(std::launch::async, timed([this] { return check_memory(config_); }));
     std::vector<std::future<TimedCheck>> disks;
     for (const auto& disk : config_.disks)
@@ -130,19 +132,21 @@ std::shared_ptr<const Report> HealthService::evaluate() {
     std::vector<std::future<TimedCheck>> externals;
     for (const auto& check : config_.external)
         externals.push_back(std::async(std::launch::async, timed([check, deadline] {
-            return check_external(check, deadline.remaining());
-        })));
+                                           return check_external(check, deadline.remaining());
+                                       })));
 
     // Every check counts the same way: towards the overall status, the readiness failures (when
     // required and down) and the health metrics.
-    auto account = [&](const std::string& check, const nlohmann::json& result, bool required, double seconds) {
+    auto account = [&](const std::string& check, const nlohmann::json& result, bool required,
+                       double seconds) {
         fold_status(overall, status_of(result), required);
         if (required && status_of(result) == "down")
             failing.push_back({{"check", check}, {"error", result.value("error", "down")}});
         record(check, status_of(result), seconds);
     };
 
-    nlohmann::json checks = {{"database", nlohmann::json::object()}, {"redis", nlohmann::json::object()}};
+    nlohmann::json checks = {{"database", nlohmann::json::object()},
+                             {"redis", nlohmann::json::object()}};
     const auto& slots = collection_->slots();
     for (size_t i = 0; i < slots.size(); ++i) {
         auto [result, seconds] = targets[i].get();
@@ -150,16 +154,20 @@ std::shared_ptr<const Report> HealthService::evaluate() {
         std::string group = target.kind() == "postgres" ? "database" : target.kind();
         // Thresholds turn a reachable but slow or crowded dependency into "degraded".
         if (status_of(result) == "ok") {
-            double limit = group == "database" ? config_.database_latency_ms : config_.redis_latency_ms;
+            double limit =
+                group == "database" ? config_.database_latency_ms : config_.redis_latency_ms;
             if (result.value("latency_ms", 0.0) > limit) {
                 result["status"] = "degraded";
-                result["reason"] = "latency above " + std::to_string(static_cast<int>(limit)) + " ms";
+                result["reason"] =
+                    "latency above " + std::to_string(static_cast<int>(limit)) + " ms";
             }
             if (result.contains("connections") && result["connections"].value("max", 0.0) > 0 &&
-                result["connections"].value("in_use", 0.0) / result["connections"].value("max", 1.0) >
+                result["connections"].value("in_use", 0.0) /
+                        result["connections"].value("max", 1.0) >
                     config_.connections_ratio) {
                 result["status"] = "degraded";
-                result["reason"] = "connections in use above " + std::to_string(config_.connections_ratio) + " of max";
+                result["reason"] = "connections in use above " +
+                                   std::to_string(config_.connections_ratio) + " of max";
             }
         }
         bool required = !config_.optional_targets.count(target.name());
@@ -198,15 +206,20 @@ std::shared_ptr<const Report> HealthService::evaluate() {
     return report;
 }
 
-void HealthService::collect_into(MetricSet& out) const { out.merge(registry_->Collect()); }
+void HealthService::collect_into(MetricSet& out) const {
+    out.merge(registry_->Collect());
+}
 
-void HealthService::register_routes(http::Server& server, std::shared_ptr<const http::Authenticator> token) {
+void HealthService::register_routes(http::Server& server,
+                                    std::shared_ptr<const http::Authenticator> token) {
     server.route("GET", "/health", [](const http::Request&) {
-        return http::Response::json({{"status", "ok"}, {"timestamp", iso8601_utc_ms(std::chrono::system_clock::now())}});
+        return http::Response::json(
+            {{"status", "ok"}, {"timestamp", iso8601_utc_ms(std::chrono::system_clock::now())}});
     });
     // Liveness answers from the server loop alone: no dependency can make it fail.
     server.route("GET", "/health/live", [](const http::Request&) {
-        return http::Response::json({{"status", "ok"}, {"timestamp", iso8601_utc_ms(std::chrono::system_clock::now())}});
+        return http::Response::json(
+            {{"status", "ok"}, {"timestamp", iso8601_utc_ms(std::chrono::system_clock::now())}});
     });
     server.route("GET", "/health/ready", [this](const http::Request&) {
         auto current = report();
@@ -215,32 +228,34 @@ void HealthService::register_routes(http::Server& server, std::shared_ptr<const 
         if (!current->ready) body["failing"] = current->failing;
         return http::Response::json(body, current->ready ? 200 : 503);
     });
-    server.route("GET", "/health/detailed", [this](const http::Request&) {
-        return http::Response::json(report()->detailed);
-    }, {.auth = token});
-    server.route("GET", "/monitoring/metrics", [](const http::Request&) {
-        return http::Response::json(process_report());
-    }, {.auth = token});
+    server.route("GET", "/health/detailed",
+                 [this](const http::Request&) { return http::Response::json(report()->detailed); },
+                 {.auth = token});
+    server.route("GET", "/monitoring/metrics",
+                 [](const http::Request&) { return http::Response::json(process_report()); },
+                 {.auth = token});
 }
 
 nlohmann::json process_report() {
     auto facts = process::read_self_process().value_or(process::ProcessSample{});
     struct mallinfo2 heap = mallinfo2();
-    double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-    return {{"timestamp", iso8601_utc_ms(std::chrono::system_clock::now())},
-            {"memory",
-             {{"rss_bytes", facts.resident_bytes},
-              {"virtual_bytes", facts.virtual_bytes},
-              {"heap_bytes", heap.uordblks},
-              {"heap_total_bytes", heap.arena + heap.hblkhd}}},
-            {"cpu", {{"user_seconds", facts.user_seconds}, {"system_seconds", facts.system_seconds}}},
-            {"process",
-             {{"pid", facts.pid},
-              {"threads", facts.threads},
-              {"open_fds", facts.open_fds.value_or(0)},
-              {"max_fds", facts.max_fds.value_or(0)},
-              {"start_time_seconds", facts.start_time_seconds}}},
-            {"uptime_seconds", now - facts.start_time_seconds}};
+    double now =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return {
+        {"timestamp", iso8601_utc_ms(std::chrono::system_clock::now())},
+        {"memory",
+         {{"rss_bytes", facts.resident_bytes},
+          {"virtual_bytes", facts.virtual_bytes},
+          {"heap_bytes", heap.uordblks},
+          {"heap_total_bytes", heap.arena + heap.hblkhd}}},
+        {"cpu", {{"user_seconds", facts.user_seconds}, {"system_seconds", facts.system_seconds}}},
+        {"process",
+         {{"pid", facts.pid},
+          {"threads", facts.threads},
+          {"open_fds", facts.open_fds.value_or(0)},
+          {"max_fds", facts.max_fds.value_or(0)},
+          {"start_time_seconds", facts.start_time_seconds}}},
+        {"uptime_seconds", now - facts.start_time_seconds}};
 }
 
 }  // namespace stackwatch::exporter::health

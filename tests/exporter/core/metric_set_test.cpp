@@ -24,11 +24,10 @@ BOOST_AUTO_TEST_CASE(a_name_cannot_change_type) {
     BOOST_CHECK_THROW(set.counter("x", "h", 1), std::logic_error);
 }
 
-BOOST_AUTO_TEST_CASE(merge_joins_families_and_labels_can_be_added) {
+BOOST_AUTO_TEST_CASE(merge_joins_families) {
     MetricSet a, b;
     a.gauge("redis_up", "up", 1);
-    b.gauge("redis_up", "up", 0);
-    b.add_label_to_all("target", "cache-2");
+    b.gauge("redis_up", "up", 0, {{"target", "cache-2"}});
     b.histogram("lat", "h", {{0.1, 2}, {1, 3}}, 1.5, 4);
     a.merge(std::move(b));
     std::string text = a.serialize();

@@ -1,0 +1,93 @@
+#include "exporter/text_format.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <limits>
+
+using stackwatch::exporter::append_float;
+using stackwatch::exporter::Exposition;
+using stackwatch::exporter::MetricSet;
+
+namespace {
+
+std::string float_text(double value) {
+    std::string out;
+    append_float(out, value);
+    return out;
+}
+
+std::shared_ptr<MetricSet> set_with(auto&& fill) {
+    auto set = std::make_shared<MetricSet>();
+    fill(*set);
+    return set;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(text_format)
+
+BOOST_AUTO_TEST_CASE(values_are_the_shortest_text_that_reads_back_exactly) {
+    BOOST_TEST(float_text(42) == "42");
+    BOOST_TEST(float_text(0.1) == "0.1");
+    BOOST_TEST(float_text(-2.5) == "-2.5");
+    BOOST_TEST(float_text(0.005547152) == "0.005547152");
+    BOOST_TEST(float_text(std::numeric_limits<double>::infinity()) == "+Inf");
+    BOOST_TEST(float_text(-std::numeric_limits<double>::infinity()) == "-Inf");
+    BOOST_TEST(float_text(std::nan("")) == "NaN");
+    for (double value : {1e-300, 123456789.123456789, 1.0 / 3, 9007199254740993.0, 1e21})
+        BOOST_TEST(std::stod(float_text(value)) == value);
+}
+
+BOOST_AUTO_TEST_CASE(label_values_and_help_are_escaped) {
+    auto set = set_with([](MetricSet& s) {
+        s.gauge("x", "back\\slash and\nnewline \"kept\"", 1, {{"path", "C:\\dir \"q\"\nnext"}});
+    });
+    std::string text = set->serialize();
+    BOOST_TEST(text ==
+                   "# HELP x back\\\\slash and\\nnewline \"kept\"\n# TYPE x gauge\n"
+                   "x{path=\"C:\\\\dir \\\"q\\\"\\nnext\"} 1\n",
+               text);
+}
+
+BOOST_AUTO_TEST_CASE(sets_share_one_header_per_family_and_add_their_labels) {
+    auto a = set_with([](MetricSet& s) {
+        s.gauge("pg_up", "up", 1);
+        s.summary("lat", "window", {{0.5, 0.002}, {0.99, 0.01}}, 0.5, 100, {{"cmd", "get"}});
+    });
+    auto b = set_with([](MetricSet& s) {
+        s.gauge("pg_up", "up", 0);
+        s.histogram("h", "hist", {{0.1, 2}}, 1.5, 4, {{"k", "v"}});
+    });
+    Exposition exposition;
+    exposition.add(a, {{"target", "one"}});
+    exposition.add(b, {{"target", "two"}});
+    std::string text = exposition.serialize();
+    BOOST_TEST(
+        text ==
+            "# HELP pg_up up\n# TYPE pg_up gauge\n"
+            "pg_up{target=\"one\"} 1\npg_up{target=\"two\"} 0\n"
+            "# HELP lat window\n# TYPE lat summary\n"
+            "lat{cmd=\"get\",target=\"one\",quantile=\"0.5\"} 0.002\n"
+            "lat{cmd=\"get\",target=\"one\",quantile=\"0.99\"} 0.01\n"
+            "lat_sum{cmd=\"get\",target=\"one\"} 0.5\nlat_count{cmd=\"get\",target=\"one\"} 100\n"
+            "# HELP h hist\n# TYPE h histogram\n"
+            "h_bucket{k=\"v\",target=\"two\",le=\"0.1\"} 2\n"
+            "h_bucket{k=\"v\",target=\"two\",le=\"+Inf\"} 4\n"
+            "h_sum{k=\"v\",target=\"two\"} 1.5\nh_count{k=\"v\",target=\"two\"} 4\n",
+        text);
+}
+
+BOOST_AUTO_TEST_CASE(a_family_of_another_type_in_a_later_set_is_left_out) {
+    auto a = set_with([](MetricSet& s) { s.gauge("x", "g", 1); });
+    auto b = set_with([](MetricSet& s) {
+        s.counter("x", "c", 2);
+        s.gauge("y", "g", 3);
+    });
+    Exposition exposition;
+    exposition.add(a);
+    exposition.add(b);
+    BOOST_TEST(exposition.serialize() ==
+               "# HELP x g\n# TYPE x gauge\nx 1\n# HELP y g\n# TYPE y gauge\ny 3\n");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
