@@ -103,6 +103,7 @@ int civetweb_log(const mg_connection*, const char* message) {
 }
 
 std::once_flag civetweb_init_once;
+std::once_flag civetweb_tls_init_once;
 
 // Must run before civetweb loads OpenSSL; see common/tls_compat/civetweb_openssl3.c.
 void load_openssl3_compat() {
@@ -221,10 +222,14 @@ void Server::stream(const std::string& pattern, StreamHandler handler, RouteOpti
 void Server::start() {
     if (ctx_ != nullptr) return;
     if (options_.listen_addresses.empty()) throw std::runtime_error("no listen address configured");
-    std::call_once(civetweb_init_once, [] {
-        load_openssl3_compat();
-        mg_init_library(MG_FEATURES_TLS);
-    });
+    std::call_once(civetweb_init_once, [] { mg_init_library(0); });
+    // OpenSSL's initialisation touches about 3 MiB of libcrypto, so a server without TLS skips it.
+    if (options_.tls) {
+        std::call_once(civetweb_tls_init_once, [] {
+            load_openssl3_compat();
+            mg_init_library(MG_FEATURES_TLS);
+        });
+    }
     std::string ports;
     for (const auto& address : options_.listen_addresses) {
         if (!ports.empty()) ports += ",";
