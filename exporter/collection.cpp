@@ -1,6 +1,7 @@
 #include "exporter/collection.hpp"
 
 #include <map>
+#include <utility>
 
 #include "common/logging.hpp"
 
@@ -38,12 +39,15 @@ TargetSlot::~TargetSlot() {
 }
 
 std::shared_future<TargetSlot::Result> TargetSlot::start(Deadline deadline) {
+    // The previous result is let go only after the worker is on its way: freeing a large set
+    // takes a while and need not delay the new collection.
+    std::shared_future<Result> previous;
     std::lock_guard lock(state_mutex_);
     bool idle = !in_flight_.valid() ||
                 in_flight_.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
     if (idle) {
         std::promise<Result> promise;
-        in_flight_ = promise.get_future().share();
+        previous = std::exchange(in_flight_, promise.get_future().share());
         request_.emplace(deadline, std::move(promise));
         wake_.notify_one();
     }

@@ -47,6 +47,7 @@ pqxx::connectionpolicy::handle BoundedConnectPolicy::do_startconnect(handle orig
         }
         state = PQconnectPoll(conn);
     }
+    connection_ = conn;
     return conn;
 }
 

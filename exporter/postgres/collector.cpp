@@ -2,11 +2,16 @@
 
 namespace stackwatch::exporter::postgres {
 
-void SingleQueryCollector::collect(Session& session, Deadline deadline, MetricSet& out) {
+std::optional<Statement> SingleQueryCollector::statement(Session& session) {
     if (generation_ != session.generation()) {
         sql_ = sql(session.facts());
         generation_ = session.generation();
     }
+    return Statement{statement_name_, sql_, std::nullopt};
+}
+
+void SingleQueryCollector::collect(Session& session, Deadline deadline, MetricSet& out) {
+    statement(session);
     auto result = session.run(statement_name_, sql_, deadline);
     for (const auto& row : result) add(row, session.facts(), out);
 }
@@ -18,20 +23,28 @@ std::string ColumnsCollector::sql(const ServerFacts& facts) const {
     return sql + select_list(columns_, facts.version_num) + " " + rest_;
 }
 
-void ColumnsCollector::add(const pqxx::row& row, const ServerFacts& facts, MetricSet& out) const {
+void ColumnsCollector::add(const Row& row, const ServerFacts& facts, MetricSet& out) const {
     Labels labels;
     for (const auto& label : labels_)
-        labels.emplace_back(label.label, as_label(row[std::string(label.label)], label.when_null));
+        labels.emplace_back(label.label, as_label(row[label.label], label.when_null));
     add_row(out, row, columns_, facts.version_num, labels);
 }
 
+bool CachedCollector::stale(const Session& session) const {
+    return generation_ != session.generation() ||
+           std::chrono::steady_clock::now() - read_at_ >= ttl_;
+}
+
+std::optional<Statement> CachedCollector::statement(Session& session) {
+    return stale(session) ? inner_->statement(session) : std::nullopt;
+}
+
 void CachedCollector::collect(Session& session, Deadline deadline, MetricSet& out) {
-    auto now = std::chrono::steady_clock::now();
-    if (generation_ != session.generation() || now - read_at_ >= ttl_) {
+    if (stale(session)) {
         MetricSet fresh;
         inner_->collect(session, deadline, fresh);
         cached_ = std::move(fresh);
-        read_at_ = now;
+        read_at_ = std::chrono::steady_clock::now();
         generation_ = session.generation();
     }
     MetricSet copy = cached_;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -18,8 +19,11 @@
 namespace stackwatch::exporter::postgres {
 
 class Collector {
-public:
+  public:
     virtual ~Collector() = default;
+    // The statement the next collect() will run, so that a scrape can send all of them in one
+    // pipeline before the first collector reads its answer; nullopt when it will run none.
+    virtual std::optional<Statement> statement(Session& session) = 0;
     // Adds this collector's metrics to `out`; throws on any failure (the caller then reports the
     // collector as failed and keeps nothing it added).
     virtual void collect(Session& session, Deadline deadline, MetricSet& out) = 0;
@@ -28,16 +32,17 @@ public:
 // A collector that runs one statement, rebuilt for each new connection since the SQL may depend
 // on the server version.
 class SingleQueryCollector : public Collector {
-public:
+  public:
     explicit SingleQueryCollector(std::string statement_name)
         : statement_name_(std::move(statement_name)) {}
+    std::optional<Statement> statement(Session& session) override;
     void collect(Session& session, Deadline deadline, MetricSet& out) override;
 
-protected:
+  protected:
     virtual std::string sql(const ServerFacts& facts) const = 0;
-    virtual void add(const pqxx::row& row, const ServerFacts& facts, MetricSet& out) const = 0;
+    virtual void add(const Row& row, const ServerFacts& facts, MetricSet& out) const = 0;
 
-private:
+  private:
     std::string statement_name_;
     std::string sql_;
     std::uint64_t generation_ = 0;
@@ -51,7 +56,7 @@ struct LabelColumn {
 
 // "SELECT <labels>, <columns> <rest>": every row gives one metric per column, labelled alike.
 class ColumnsCollector : public SingleQueryCollector {
-public:
+  public:
     ColumnsCollector(std::string statement_name, std::vector<LabelColumn> labels,
                      std::span<const ColumnMetric> columns, std::string rest)
         : SingleQueryCollector(std::move(statement_name)),
@@ -59,11 +64,11 @@ public:
           columns_(columns),
           rest_(std::move(rest)) {}
 
-protected:
+  protected:
     std::string sql(const ServerFacts& facts) const override;
-    void add(const pqxx::row& row, const ServerFacts& facts, MetricSet& out) const override;
+    void add(const Row& row, const ServerFacts& facts, MetricSet& out) const override;
 
-private:
+  private:
     std::vector<LabelColumn> labels_;
     std::span<const ColumnMetric> columns_;
     std::string rest_;
@@ -72,12 +77,14 @@ private:
 // Serves another collector's last result for `ttl`, for facts that change slowly but cost more
 // to read than the rest.
 class CachedCollector : public Collector {
-public:
+  public:
     CachedCollector(std::unique_ptr<Collector> inner, std::chrono::milliseconds ttl)
         : inner_(std::move(inner)), ttl_(ttl) {}
+    std::optional<Statement> statement(Session& session) override;
     void collect(Session& session, Deadline deadline, MetricSet& out) override;
 
-private:
+  private:
+    bool stale(const Session& session) const;
     std::unique_ptr<Collector> inner_;
     std::chrono::milliseconds ttl_;
     MetricSet cached_;

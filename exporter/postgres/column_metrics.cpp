@@ -39,11 +39,11 @@ void add_metric(MetricSet& out, Kind kind, std::string_view name, std::string_vi
     }
 }
 
-void add_row(MetricSet& out, const pqxx::row& row, std::span<const ColumnMetric> columns,
-             int version_num, const Labels& labels) {
+void add_row(MetricSet& out, const Row& row, std::span<const ColumnMetric> columns, int version_num,
+             const Labels& labels) {
     for (const auto& column : columns) {
         if (!available(column, version_num)) continue;
-        auto field = row[std::string(column.column)];
+        auto field = row[column.column];
         if (field.is_null() && column.when_null == WhenNull::skip) continue;
         double value = field.is_null() && column.when_null == WhenNull::nan
                            ? std::numeric_limits<double>::quiet_NaN()
@@ -52,12 +52,12 @@ void add_row(MetricSet& out, const pqxx::row& row, std::span<const ColumnMetric>
     }
 }
 
-double as_double(const pqxx::field& field, double when_null) {
+double as_double(const Field& field, double when_null) {
     if (field.is_null()) return when_null;
-    return field.as<double>();
+    return field.as_double();
 }
 
-std::string as_label(const pqxx::field& field, std::string_view when_null) {
+std::string as_label(const Field& field, std::string_view when_null) {
     return field.is_null() ? std::string(when_null) : std::string(field.c_str());
 }
 

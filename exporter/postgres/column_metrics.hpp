@@ -3,12 +3,12 @@
 // their columns in a table (SQL expression, metric name, type, HELP, the PostgreSQL versions that
 // have it); the SELECT list and the metrics both come from that table, so they cannot drift apart.
 
-#include <pqxx/pqxx>
 #include <span>
 #include <string>
 #include <string_view>
 
 #include "exporter/metric_set.hpp"
+#include "exporter/postgres/result.hpp"
 
 namespace stackwatch::exporter::postgres {
 
@@ -33,10 +33,10 @@ std::string select_list(std::span<const ColumnMetric> columns, int version_num);
 void add_metric(MetricSet& out, Kind kind, std::string_view name, std::string_view help,
                 double value, const Labels& labels = {});
 // One metric per available column of the row.
-void add_row(MetricSet& out, const pqxx::row& row, std::span<const ColumnMetric> columns,
-             int version_num, const Labels& labels = {});
+void add_row(MetricSet& out, const Row& row, std::span<const ColumnMetric> columns, int version_num,
+             const Labels& labels = {});
 
-double as_double(const pqxx::field& field, double when_null = 0);
-std::string as_label(const pqxx::field& field, std::string_view when_null = "");
+double as_double(const Field& field, double when_null = 0);
+std::string as_label(const Field& field, std::string_view when_null = "");
 
 }  // namespace stackwatch::exporter::postgres

@@ -35,12 +35,12 @@ struct ColumnSpec {
 
 // A PostgreSQL version range in the semver syntax postgres_exporter's runonserver takes.
 class VersionRange {
-public:
+  public:
     // Throws std::invalid_argument on a malformed range.
     static VersionRange parse(std::string_view text);
     bool contains(int version_num) const;  // server_version_num
 
-private:
+  private:
     struct Comparator {
         std::string op;
         std::vector<int> version;  // major, minor, patch

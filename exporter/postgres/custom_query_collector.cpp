@@ -10,15 +10,15 @@
 namespace stackwatch::exporter::postgres {
 namespace {
 
-constexpr pqxx::oid kBoolOid = 16;
-constexpr pqxx::oid kDateOid = 1082;
-constexpr pqxx::oid kTimestampOid = 1114;
-constexpr pqxx::oid kTimestampTzOid = 1184;
+constexpr Oid kBoolOid = 16;
+constexpr Oid kDateOid = 1082;
+constexpr Oid kTimestampOid = 1114;
+constexpr Oid kTimestampTzOid = 1184;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // postgres_exporter's dbToFloat64: NULL is NaN, booleans are 0/1, times are Unix seconds, text
 // must be a number.
-std::optional<double> to_double(const pqxx::field& field) {
+std::optional<double> to_double(const Field& field) {
     if (field.is_null()) return kNaN;
     std::string_view text = field.c_str();
     if (field.type() == kBoolOid) return text == "t" ? 1.0 : 0.0;
@@ -31,14 +31,14 @@ std::optional<double> to_double(const pqxx::field& field) {
     return value;
 }
 
-std::string to_label(const pqxx::field& field) {
+std::string to_label(const Field& field) {
     if (field.is_null()) return "";
     if (field.type() == kBoolOid) return std::string_view(field.c_str()) == "t" ? "true" : "false";
     return field.c_str();
 }
 
 // A PostgreSQL array literal such as {0.1,1,10}.
-std::vector<double> parse_array(const pqxx::field& field) {
+std::vector<double> parse_array(const Field& field) {
     std::string text = field.c_str();
     if (field.is_null() || text.size() < 2 || text.front() != '{' || text.back() != '}')
         throw std::runtime_error("not an array: " + text);
@@ -54,7 +54,7 @@ std::vector<double> parse_array(const pqxx::field& field) {
 }
 
 class CustomQueryCollector : public Collector {
-public:
+  public:
     explicit CustomQueryCollector(CustomQuery query) : query_(std::move(query)) {
         for (const auto& [column, spec] : query_.columns) {
             specs_[column] = &spec;
@@ -64,14 +64,16 @@ public:
         }
     }
 
+    std::optional<Statement> statement(Session& session) override {
+        if (!runs_here(session) || fresh(session)) return std::nullopt;
+        return Statement{statement_name(), query_.sql, query_.timeout};
+    }
+
     void collect(Session& session, Deadline deadline, MetricSet& out) override {
-        if (!query_.run_on_server.contains(session.facts().version_num)) return;
+        if (!runs_here(session)) return;
         auto now = std::chrono::steady_clock::now();
-        bool fresh = query_.cache.count() > 0 && cached_generation_ == session.generation() &&
-                     now - cached_at_ < query_.cache;
-        if (!fresh) {
-            auto result = session.run("stackwatch_custom_" + query_.name, query_.sql, deadline,
-                                      query_.timeout);
+        if (!fresh(session)) {
+            auto result = session.run(statement_name(), query_.sql, deadline, query_.timeout);
             MetricSet metrics;
             for (const auto& row : result) add_row(row, metrics);
             cached_ = std::move(metrics);
@@ -82,8 +84,17 @@ public:
         out.merge(std::move(copy));
     }
 
-private:
-    void add_row(const pqxx::row& row, MetricSet& out) const {
+  private:
+    std::string statement_name() const { return "stackwatch_custom_" + query_.name; }
+    bool runs_here(const Session& session) const {
+        return query_.run_on_server.contains(session.facts().version_num);
+    }
+    bool fresh(const Session& session) const {
+        return query_.cache.count() > 0 && cached_generation_ == session.generation() &&
+               std::chrono::steady_clock::now() - cached_at_ < query_.cache;
+    }
+
+    void add_row(const Row& row, MetricSet& out) const {
         Labels labels;
         for (const auto& field : row) {
             auto spec = specs_.find(field.name());
@@ -105,7 +116,7 @@ private:
         }
     }
 
-    void add_column(const pqxx::row& row, const pqxx::field& field, const std::string& name,
+    void add_column(const Row& row, const Field& field, const std::string& name,
                     const ColumnSpec& spec, const Labels& labels, MetricSet& out) const {
         switch (spec.usage) {
             case ColumnUsage::discard:
@@ -141,7 +152,7 @@ private:
         }
     }
 
-    void add_histogram(const pqxx::row& row, const pqxx::field& field, const std::string& name,
+    void add_histogram(const Row& row, const Field& field, const std::string& name,
                        const ColumnSpec& spec, const Labels& labels, MetricSet& out) const {
         std::string column = field.name();
         auto bounds = parse_array(field);
@@ -158,7 +169,7 @@ private:
                       labels);
     }
 
-    void skip(const pqxx::field& field, const char* why) const {
+    void skip(const Field& field, const char* why) const {
         log::debug("custom query column skipped",
                    {{"query", query_.name}, {"column", field.name()}, {"why", why}});
     }

@@ -9,15 +9,15 @@ namespace stackwatch::exporter::postgres {
 namespace {
 
 class DatabaseCollector : public SingleQueryCollector {
-public:
+  public:
     DatabaseCollector() : SingleQueryCollector("stackwatch_database") {}
 
-protected:
+  protected:
     std::string sql(const ServerFacts&) const override {
         return "SELECT datname, datconnlimit, CASE WHEN has_database_privilege(oid, 'CONNECT') "
                "THEN pg_database_size(oid) END AS size FROM pg_database ORDER BY datname";
     }
-    void add(const pqxx::row& row, const ServerFacts&, MetricSet& out) const override {
+    void add(const Row& row, const ServerFacts&, MetricSet& out) const override {
         Labels labels{{"datname", as_label(row["datname"])}};
         out.gauge("pg_database_connection_limit", "Connection limit set for the database",
                   as_double(row["datconnlimit"]), labels);

@@ -7,10 +7,10 @@ namespace stackwatch::exporter::postgres {
 namespace {
 
 class LocksCollector : public SingleQueryCollector {
-public:
+  public:
     LocksCollector() : SingleQueryCollector("stackwatch_locks") {}
 
-protected:
+  protected:
     std::string sql(const ServerFacts&) const override {
         return "SELECT pg_database.datname, tmp.mode, COALESCE(count, 0) AS count FROM (VALUES "
                "('accesssharelock'), ('rowsharelock'), ('rowexclusivelock'), "
@@ -24,7 +24,7 @@ protected:
                "lower(mode)) AS tmp2 ON tmp.mode = tmp2.mode AND pg_database.oid = tmp2.database "
                "ORDER BY 1, 2";
     }
-    void add(const pqxx::row& row, const ServerFacts&, MetricSet& out) const override {
+    void add(const Row& row, const ServerFacts&, MetricSet& out) const override {
         out.gauge("pg_locks_count", "Number of locks", as_double(row["count"]),
                   {{"datname", as_label(row["datname"])}, {"mode", as_label(row["mode"])}});
     }

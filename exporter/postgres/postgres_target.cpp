@@ -1,7 +1,6 @@
 #include "exporter/postgres/postgres_target.hpp"
 
 #include <algorithm>
-#include <pqxx/pqxx>
 
 #include "common/logging.hpp"
 #include "common/redact.hpp"
@@ -57,6 +56,20 @@ std::string PostgresTarget::probe(Deadline deadline, LatencyObserver& latency) {
     return "unreachable";
 }
 
+void PostgresTarget::prefetch(Deadline deadline) {
+    std::vector<Statement> statements;
+    for (auto& collector : collectors_)
+        if (auto statement = collector.collector->statement(session_))
+            statements.push_back(std::move(*statement));
+    try {
+        session_.prefetch(statements, deadline);
+    } catch (const std::exception& e) {
+        // Each collector then finds out for itself and reports its own failure.
+        log::debug("PostgreSQL pipeline not sent",
+                   {{"target", options_.name}, {"error", redact(e.what())}});
+    }
+}
+
 bool PostgresTarget::run_collector(NamedCollector& collector, Deadline deadline,
                                    LatencyObserver& latency, MetricSet& out) {
     auto start = Clock::now();
@@ -71,6 +84,7 @@ bool PostgresTarget::run_collector(NamedCollector& collector, Deadline deadline,
                                                   {"collector", collector.name},
                                                   {"error", redact(e.what())}});
     }
+    // Includes waiting for its statement's answer from the pipeline.
     double seconds = seconds_since(start);
     latency.collector(options_.name, collector.name, seconds);
     Labels labels{{"collector", collector.name}};
@@ -112,8 +126,10 @@ void PostgresTarget::collect(MetricSet& result, Deadline deadline, LatencyObserv
     bool up = error.empty();
     bool failed = !up;
     if (up) {
+        prefetch(deadline);
         for (auto& collector : collectors_)
             failed = !run_collector(collector, deadline, latency, out) || failed;
+        session_.finish();
         out.untyped("pg_static", "Version string as reported by postgres", 1,
                     {{"version", session_.facts().version},
                      {"short_version", session_.facts().short_version}});
@@ -161,7 +177,7 @@ nlohmann::json PostgresTarget::health(Deadline deadline, LatencyObserver& latenc
                          deadline);
         double seconds = seconds_since(start);
         latency.probe(options_.name, "postgres", seconds);
-        const auto& row = result.at(0);
+        auto row = result.at(0);
         double in_use = as_double(row["in_use"]);
         double max = as_double(row["max"]);
         bool replica = as_double(row["is_replica"]) == 1;

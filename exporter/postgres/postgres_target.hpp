@@ -18,7 +18,7 @@
 namespace stackwatch::exporter::postgres {
 
 class PostgresTarget : public Target {
-public:
+  public:
     // Throws std::invalid_argument (bad DSN, unknown collector) or ConfigError (custom queries
     // file) before anything connects. Never connects here: a down server is a scrape result.
     explicit PostgresTarget(PostgresOptions options);
@@ -31,9 +31,11 @@ public:
     void collect(MetricSet& out, Deadline deadline, LatencyObserver& latency) override;
     nlohmann::json health(Deadline deadline, LatencyObserver& latency) override;
 
-private:
+  private:
     // Connects when needed and round-trips SELECT 1; empty on success, else the redacted error.
     std::string probe(Deadline deadline, LatencyObserver& latency);
+    // Sends every collector's statement in one pipeline ahead of the collectors.
+    void prefetch(Deadline deadline);
     bool run_collector(NamedCollector& collector, Deadline deadline, LatencyObserver& latency,
                        MetricSet& out);
     // A custom query may name a family a collector already reported (postgres_exporter's sample

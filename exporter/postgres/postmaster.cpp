@@ -7,7 +7,8 @@ namespace stackwatch::exporter::postgres {
 namespace {
 
 class PostmasterCollector : public Collector {
-public:
+  public:
+    std::optional<Statement> statement(Session&) override { return std::nullopt; }
     void collect(Session& session, Deadline, MetricSet& out) override {
         out.gauge("pg_postmaster_start_time_seconds", "Time at which postmaster started",
                   session.facts().postmaster_start_time);

@@ -9,10 +9,10 @@ namespace {
 constexpr int kPg13 = 130000;
 
 class ReplicationSlotsCollector : public SingleQueryCollector {
-public:
+  public:
     ReplicationSlotsCollector() : SingleQueryCollector("stackwatch_replication_slots") {}
 
-protected:
+  protected:
     std::string sql(const ServerFacts& facts) const override {
         std::string sql =
             "SELECT slot_name, slot_type, database, active::int AS active, "
@@ -26,7 +26,7 @@ protected:
         return sql + " FROM pg_replication_slots ORDER BY slot_name";
     }
 
-    void add(const pqxx::row& row, const ServerFacts& facts, MetricSet& out) const override {
+    void add(const Row& row, const ServerFacts& facts, MetricSet& out) const override {
         Labels by_database{{"slot_name", as_label(row["slot_name"])},
                            {"database", as_label(row["database"])}};
         Labels by_type{{"slot_name", as_label(row["slot_name"], "unknown")},

@@ -85,6 +85,7 @@ Session::Session(const PostgresOptions& options)
 Session::~Session() = default;
 
 void Session::ensure_connected(Deadline deadline) {
+    finish();
     if (conn_) {
         if (still_open()) return;
         disconnect();
@@ -115,6 +116,9 @@ bool Session::still_open() {
 }
 
 void Session::disconnect() {
+    steps_.clear();
+    next_step_ = 0;
+    watchdog_.disarm();
     conn_.reset();
     prepared_.clear();
     statement_timeout_.reset();
@@ -125,51 +129,161 @@ void Session::read_facts(Deadline deadline) {
                       "SELECT version(), current_setting('server_version_num')::int, "
                       "extract(epoch FROM pg_postmaster_start_time())::float8",
                       deadline);
-    const auto& row = result.at(0);
-    facts_.version = row[0].as<std::string>();
-    facts_.version_num = row[1].as<int>();
+    auto row = result.at(0);
+    facts_.version = row[0].c_str();
+    facts_.version_num = static_cast<int>(row[1].as_double());
     facts_.short_version = short_version(facts_.version_num);
-    facts_.postmaster_start_time = row[2].as<double>();
+    facts_.postmaster_start_time = row[2].as_double();
 }
 
-void Session::bound_statement_time(Deadline deadline, std::optional<milliseconds> timeout) {
+milliseconds Session::statement_time(Deadline deadline, std::optional<milliseconds> timeout) const {
     auto remaining = deadline.remaining();
     // Leave a little of the deadline for reading the answer and reporting.
     milliseconds want = remaining - std::min(milliseconds(100), remaining / 10);
+    if (!timeout) timeout = default_timeout_;
     if (timeout && *timeout < want) want = *timeout;
     if (want.count() <= 0) throw std::runtime_error("no time left before the scrape deadline");
-    // Re-setting costs a round trip, so a timeout up to twice as strict as needed is kept.
-    if (statement_timeout_ && *statement_timeout_ <= want && *statement_timeout_ >= want / 2)
-        return;
-    // Through a prepared statement, like everything else: pqxx 6.4's simple-query path leaks a
-    // result when the connection turns out to be dead.
-    prepare_once("stackwatch_set_statement_timeout",
-                 "SELECT set_config('statement_timeout', $1, false)");
-    pqxx::nontransaction tx(*conn_);
-    tx.exec_prepared("stackwatch_set_statement_timeout", std::to_string(want.count()));
-    statement_timeout_ = want;
+    return want;
 }
 
-void Session::prepare_once(const std::string& name, const std::string& sql) {
-    if (prepared_.insert(name).second) conn_->prepare(name, sql);
+namespace {
+
+std::string error_text(const PGresult* result, PGconn* conn) {
+    std::string text = result ? PQresultErrorMessage(result) : PQerrorMessage(conn);
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    return text.empty() ? "the server sent no answer" : text;
 }
 
-pqxx::result Session::run(const std::string& name, const std::string& sql, Deadline deadline,
-                          std::optional<milliseconds> timeout) {
+constexpr const char* kSetTimeout = "SELECT set_config('statement_timeout', $1, false)";
+
+}  // namespace
+
+void Session::prefetch(const std::vector<Statement>& statements, Deadline deadline) {
+    finish();
+    answers_.clear();
     if (!conn_) throw pqxx::broken_connection("not connected");
-    try {
-        ArmedWatchdog armed(watchdog_, conn_->sock(), deadline.at);
-        bound_statement_time(deadline, timeout ? timeout : default_timeout_);
-        prepare_once(name, sql);
-        pqxx::nontransaction tx(*conn_);
-        return tx.exec_prepared(name);
-    } catch (...) {
-        bool cut = watchdog_.fired();
-        if (cut || !conn_->is_open()) disconnect();
-        if (cut)
-            throw pqxx::broken_connection("no answer before the scrape deadline; reconnecting");
-        throw;
+    send(statements, deadline);
+}
+
+Result Session::run(const std::string& name, const std::string& sql, Deadline deadline,
+                    std::optional<milliseconds> timeout) {
+    while (!answers_.count(name) && next_step_ < steps_.size()) receive_next();
+    auto it = answers_.find(name);
+    if (it == answers_.end()) {
+        finish();
+        if (!conn_) throw pqxx::broken_connection("not connected");
+        send({{name, sql, timeout}}, deadline);
+        finish();
+        it = answers_.find(name);
     }
+    Answer answer = std::move(it->second);
+    answers_.erase(it);
+    if (!answer.error.empty()) {
+        if (!conn_) throw pqxx::broken_connection(answer.error);
+        throw std::runtime_error(answer.error);
+    }
+    return std::move(answer.result);
+}
+
+void Session::send(const std::vector<Statement>& statements, Deadline deadline) {
+    std::vector<Step> steps;
+    auto server_timeout = statement_timeout_;
+    std::set<std::string> preparing;
+    for (const auto& statement : statements) {
+        auto want = statement_time(deadline, statement.timeout);  // throws when time is up
+        // Re-setting costs a statement, so a timeout up to twice as strict as needed is kept.
+        if (!server_timeout || *server_timeout > want || *server_timeout < want / 2) {
+            steps.push_back({std::nullopt, false, want});
+            server_timeout = want;
+        }
+        bool prepare = !prepared_.count(statement.name) && preparing.insert(statement.name).second;
+        steps.push_back({statement, prepare, {}});
+    }
+    steps_ = std::move(steps);
+    next_step_ = 0;
+
+    PGconn* conn = conn_->handle();
+    watchdog_.arm(conn_->sock(), deadline.at);
+    bool sent = PQenterPipelineMode(conn) == 1;
+    for (const auto& step : steps_) {
+        if (!sent) break;
+        if (!step.statement) {
+            std::string value = std::to_string(step.timeout.count());
+            const char* values[] = {value.c_str()};
+            sent =
+                PQsendQueryParams(conn, kSetTimeout, 1, nullptr, values, nullptr, nullptr, 0) == 1;
+        } else {
+            const auto& [name, sql, timeout] = *step.statement;
+            if (step.prepare)
+                sent = PQsendPrepare(conn, name.c_str(), sql.c_str(), 0, nullptr) == 1;
+            sent = sent &&
+                   PQsendQueryPrepared(conn, name.c_str(), 0, nullptr, nullptr, nullptr, 0) == 1;
+        }
+        // A pipeline of a few dozen small messages fits the socket buffers, so sending in
+        // blocking mode cannot wait on a server that is itself waiting for us to read.
+        sent = sent && PQpipelineSync(conn) == 1;
+    }
+    if (!sent) lose(error_text(nullptr, conn));
+}
+
+void Session::receive_next() {
+    PGconn* conn = conn_->handle();
+    const Step& step = steps_[next_step_++];
+    Answer answer;
+    bool prepared = false;
+    // Each query's results end with a null; the group ends with the sync's result.
+    for (int query = step.prepare ? 2 : 1; query > 0; --query) {
+        bool failed = false;
+        while (PGresult* raw = PQgetResult(conn)) {
+            Result result(raw);
+            auto status = PQresultStatus(raw);
+            if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+                if (query == 1) answer.result = std::move(result);
+            } else {
+                failed = true;
+                if (answer.error.empty())
+                    answer.error = status == PGRES_PIPELINE_ABORTED
+                                       ? "not run: an earlier step failed"
+                                       : error_text(raw, conn);
+            }
+        }
+        if (PQstatus(conn) == CONNECTION_BAD) break;
+        // The statement stays prepared even when its execution fails.
+        if (query == 2 && !failed) prepared = true;
+    }
+    Result sync(PQgetResult(conn));
+    if (PQstatus(conn) == CONNECTION_BAD || !sync.raw() ||
+        PQresultStatus(sync.raw()) != PGRES_PIPELINE_SYNC) {
+        --next_step_;
+        return lose(answer.error.empty() ? error_text(nullptr, conn) : answer.error);
+    }
+    if (!step.statement) {
+        statement_timeout_ = answer.error.empty() ? std::optional(step.timeout) : std::nullopt;
+        return;
+    }
+    if (prepared) prepared_.insert(step.statement->name);
+    answers_[step.statement->name] = std::move(answer);
+}
+
+void Session::finish() {
+    while (next_step_ < steps_.size()) receive_next();
+    steps_.clear();
+    next_step_ = 0;
+    if (!conn_) return;
+    watchdog_.disarm();
+    if (PQpipelineStatus(conn_->handle()) != PQ_PIPELINE_OFF &&
+        PQexitPipelineMode(conn_->handle()) != 1)
+        lose(error_text(nullptr, conn_->handle()));
+}
+
+void Session::lose(const std::string& why) {
+    // What the pipeline left unanswered fails with the reason the connection ended.
+    std::string reason =
+        watchdog_.fired() ? "no answer before the scrape deadline; reconnecting" : why;
+    for (std::size_t i = next_step_; i < steps_.size(); ++i)
+        if (steps_[i].statement)
+            answers_[steps_[i].statement->name] = {{}, "connection lost: " + reason};
+    disconnect();
 }
 
 }  // namespace stackwatch::exporter::postgres

@@ -1,7 +1,9 @@
 #pragma once
 // The one reused connection to a PostgreSQL server and what every collector needs from it:
 // statements prepared once per connection, each bounded by the scrape's deadline, and the facts
-// about the server that only change across a reconnect.
+// about the server that only change across a reconnect. A scrape's statements travel together in
+// libpq's pipeline mode: one round trip instead of one per collector, and each statement with
+// its own sync, so one that fails fails alone.
 
 #include <chrono>
 #include <cstdint>
@@ -10,8 +12,11 @@
 #include <pqxx/pqxx>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "exporter/postgres/postgres_options.hpp"
+#include "exporter/postgres/result.hpp"
 #include "exporter/postgres/socket_watchdog.hpp"
 #include "exporter/target.hpp"
 
@@ -35,8 +40,16 @@ std::string build_conninfo(const PostgresOptions& options);
 // "host:port" of the DSN, for logs and labels.
 std::string server_address(const PostgresOptions& options);
 
+struct Statement {
+    std::string name;  // prepared under this name once per connection
+    std::string sql;
+    // Cancelled by the server after this long (else the options' statement_timeout), and always
+    // before the scrape's deadline.
+    std::optional<std::chrono::milliseconds> timeout;
+};
+
 class Session {
-public:
+  public:
     explicit Session(const PostgresOptions& options);
     ~Session();
     Session(const Session&) = delete;
@@ -51,17 +64,38 @@ public:
     std::uint64_t generation() const { return generation_; }
     const ServerFacts& facts() const { return facts_; }
 
-    // Runs `sql`, prepared under `name` once per connection. The server cancels it when the
-    // deadline passes, or `timeout` (else the options' statement_timeout) when that is sooner. A
-    // broken connection is dropped and rethrown.
-    pqxx::result run(const std::string& name, const std::string& sql, Deadline deadline,
-                     std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+    // Sends every statement in one pipeline; run() then reads each answer as it arrives, so a
+    // collector works on its rows while the server runs the next statements. Answers not taken
+    // are dropped by the next prefetch.
+    void prefetch(const std::vector<Statement>& statements, Deadline deadline);
+    // The statement's answer: from the pipeline when it was sent there, or else it runs now.
+    // Throws the server's error for a failed statement; a broken connection is dropped and
+    // reported as pqxx::broken_connection.
+    Result run(const std::string& name, const std::string& sql, Deadline deadline,
+               std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+    // Reads whatever the pipeline still owes and leaves pipeline mode.
+    void finish();
 
-private:
-    void bound_statement_time(Deadline deadline, std::optional<std::chrono::milliseconds> timeout);
+  private:
+    struct Answer {
+        Result result;
+        std::string error;
+    };
+    // One sync group of the pipeline: a statement (prepared first when new) or, without one, a
+    // change of statement_timeout.
+    struct Step {
+        std::optional<Statement> statement;
+        bool prepare = false;
+        std::chrono::milliseconds timeout{};
+    };
+
+    void send(const std::vector<Statement>& statements, Deadline deadline);
+    void receive_next();
+    void lose(const std::string& why);
+    std::chrono::milliseconds statement_time(
+        Deadline deadline, std::optional<std::chrono::milliseconds> timeout) const;
     bool still_open();
     void read_facts(Deadline deadline);
-    void prepare_once(const std::string& name, const std::string& sql);
 
     std::string conninfo_;
     std::chrono::milliseconds connect_timeout_;
@@ -69,6 +103,9 @@ private:
     std::unique_ptr<BoundedConnection> conn_;
     std::set<std::string> prepared_;
     std::optional<std::chrono::milliseconds> statement_timeout_;  // what the server has now
+    std::vector<Step> steps_;
+    std::size_t next_step_ = 0;
+    std::unordered_map<std::string, Answer> answers_;
     std::uint64_t generation_ = 0;
     ServerFacts facts_;
     SocketWatchdog watchdog_;

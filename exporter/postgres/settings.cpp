@@ -41,17 +41,17 @@ std::string metric_name(std::string setting) {
 }
 
 class SettingsCollector : public SingleQueryCollector {
-public:
+  public:
     SettingsCollector() : SingleQueryCollector("stackwatch_settings") {}
 
-protected:
+  protected:
     std::string sql(const ServerFacts&) const override {
         return "SELECT name, setting, COALESCE(unit, '') AS unit, vartype FROM pg_settings "
                "WHERE vartype IN ('bool', 'integer', 'real') "
                "AND name NOT IN ('sync_commit_cancel_wait', 'google_dataplex.max_messages')";
     }
 
-    void add(const pqxx::row& row, const ServerFacts&, MetricSet& out) const override {
+    void add(const Row& row, const ServerFacts&, MetricSet& out) const override {
         std::string name = row["name"].c_str();
         std::string setting = row["setting"].c_str();
         std::string help = "Server Parameter: " + name;

@@ -16,13 +16,17 @@ SocketWatchdog::~SocketWatchdog() {
 }
 
 void SocketWatchdog::arm(int fd, std::chrono::steady_clock::time_point at) {
+    bool wake;
     {
         std::lock_guard lock(mutex_);
         fd_ = fd;
         at_ = at;
         fired_ = false;
+        // The statements of one scrape share its deadline: the thread already sleeping until
+        // then looks again when it wakes, so only an earlier deadline needs to wake it now.
+        wake = at < sleeping_until_;
     }
-    changed_.notify_one();
+    if (wake) changed_.notify_one();
 }
 
 void SocketWatchdog::disarm() {
@@ -39,8 +43,10 @@ void SocketWatchdog::run() {
     std::unique_lock lock(mutex_);
     while (!stopping_) {
         if (fd_ < 0) {
+            sleeping_until_ = std::chrono::steady_clock::time_point::max();
             changed_.wait(lock);
         } else if (std::chrono::steady_clock::now() < at_) {
+            sleeping_until_ = at_;
             changed_.wait_until(lock, at_);
         } else {
             ::shutdown(fd_, SHUT_RDWR);

@@ -12,7 +12,7 @@
 namespace stackwatch::exporter::postgres {
 
 class SocketWatchdog {
-public:
+  public:
     SocketWatchdog();
     ~SocketWatchdog();
     SocketWatchdog(const SocketWatchdog&) = delete;
@@ -24,7 +24,7 @@ public:
     // Whether the last armed wait ended with the socket being shut down.
     bool fired() const;
 
-private:
+  private:
     void run();
 
     mutable std::mutex mutex_;
@@ -33,12 +33,15 @@ private:
     std::chrono::steady_clock::time_point at_;
     bool fired_ = false;
     bool stopping_ = false;
+    // When the thread will next look at fd_ and at_ without being woken.
+    std::chrono::steady_clock::time_point sleeping_until_ =
+        std::chrono::steady_clock::time_point::max();
     std::thread thread_;
 };
 
 // Arms a watchdog for one scope.
 class ArmedWatchdog {
-public:
+  public:
     ArmedWatchdog(SocketWatchdog& watchdog, int fd, std::chrono::steady_clock::time_point at)
         : watchdog_(watchdog) {
         watchdog_.arm(fd, at);
@@ -47,7 +50,7 @@ public:
     ArmedWatchdog(const ArmedWatchdog&) = delete;
     ArmedWatchdog& operator=(const ArmedWatchdog&) = delete;
 
-private:
+  private:
     SocketWatchdog& watchdog_;
 };
 

@@ -9,10 +9,10 @@ namespace stackwatch::exporter::postgres {
 namespace {
 
 class StatActivityCollector : public SingleQueryCollector {
-public:
+  public:
     StatActivityCollector() : SingleQueryCollector("stackwatch_stat_activity") {}
 
-protected:
+  protected:
     std::string sql(const ServerFacts&) const override {
         // Our own backend is left out, as in postgres_exporter: it is always active while scraping.
         return "SELECT pg_database.datname, tmp.state, COALESCE(count, 0) AS count, "
@@ -27,7 +27,7 @@ protected:
                "tmp2 "
                "ON tmp.state = tmp2.state AND pg_database.datname = tmp2.datname ORDER BY 1, 2";
     }
-    void add(const pqxx::row& row, const ServerFacts&, MetricSet& out) const override {
+    void add(const Row& row, const ServerFacts&, MetricSet& out) const override {
         Labels labels{{"datname", as_label(row["datname"])}, {"state", as_label(row["state"])}};
         out.gauge("pg_stat_activity_count", "number of connections in this state",
                   as_double(row["count"]), labels);

@@ -25,14 +25,14 @@ const std::array kColumns = std::to_array<ColumnMetric>({
 });
 
 class StatStatementsCollector : public SingleQueryCollector {
-public:
+  public:
     explicit StatStatementsCollector(const PostgresOptions& options)
         : SingleQueryCollector("stackwatch_stat_statements"),
           limit_(options.max_statements),
           include_query_(options.statements_include_query),
           query_length_(options.statements_query_length) {}
 
-protected:
+  protected:
     std::string sql(const ServerFacts& facts) const override {
         std::string exec_time = facts.version_num >= kPg13 ? "total_exec_time" : "total_time";
         std::string read_time =
@@ -64,7 +64,7 @@ protected:
                std::to_string(limit_);
     }
 
-    void add(const pqxx::row& row, const ServerFacts& facts, MetricSet& out) const override {
+    void add(const Row& row, const ServerFacts& facts, MetricSet& out) const override {
         std::string queryid = as_label(row["queryid"], "unknown");
         add_row(out, row, kColumns, facts.version_num,
                 {{"user", as_label(row["user"], "unknown")},
@@ -75,7 +75,7 @@ protected:
                         {{"queryid", queryid}, {"query", as_label(row["query"], "unknown")}});
     }
 
-private:
+  private:
     std::size_t limit_;
     bool include_query_;
     std::size_t query_length_;

@@ -1,0 +1,96 @@
+#pragma once
+// The rows of one statement's answer, read straight from libpq's PGresult. Statements of a
+// scrape are sent through libpq's pipeline mode, which libpqxx 6.4 does not offer, so their
+// answers arrive as PGresults; collectors read them through these small views.
+
+#include <libpq-fe.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace stackwatch::exporter::postgres {
+
+class Field {
+  public:
+    Field(const PGresult* result, int row, int column)
+        : result_(result), row_(row), column_(column) {}
+    bool is_null() const { return PQgetisnull(result_, row_, column_) != 0; }
+    // The value as PostgreSQL's text output writes it ("" for NULL).
+    const char* c_str() const { return PQgetvalue(result_, row_, column_); }
+    const char* name() const { return PQfname(result_, column_); }
+    Oid type() const { return PQftype(result_, column_); }
+    // Numbers, NaN and ±Infinity; throws std::invalid_argument naming the column otherwise.
+    double as_double() const;
+
+  private:
+    const PGresult* result_;
+    int row_;
+    int column_;
+};
+
+class Row {
+  public:
+    Row(const PGresult* result, int row) : result_(result), row_(row) {}
+    // Throws std::out_of_range naming a column the statement did not return.
+    Field operator[](std::string_view column) const;
+    Field operator[](int column) const { return {result_, row_, column}; }
+    int size() const { return PQnfields(result_); }
+
+    class iterator {
+      public:
+        iterator(const PGresult* result, int row, int column)
+            : result_(result), row_(row), column_(column) {}
+        Field operator*() const { return {result_, row_, column_}; }
+        iterator& operator++() {
+            ++column_;
+            return *this;
+        }
+        bool operator!=(const iterator& other) const { return column_ != other.column_; }
+
+      private:
+        const PGresult* result_;
+        int row_;
+        int column_;
+    };
+    iterator begin() const { return {result_, row_, 0}; }
+    iterator end() const { return {result_, row_, size()}; }
+
+  private:
+    const PGresult* result_;
+    int row_;
+};
+
+class Result {
+  public:
+    Result() = default;
+    explicit Result(PGresult* result) : result_(result, &PQclear) {}
+    int size() const { return result_ ? PQntuples(result_.get()) : 0; }
+    bool empty() const { return size() == 0; }
+    // Throws std::out_of_range when there is no such row.
+    Row at(int row) const;
+    Row operator[](int row) const { return {result_.get(), row}; }
+    const PGresult* raw() const { return result_.get(); }
+
+    class iterator {
+      public:
+        iterator(const PGresult* result, int row) : result_(result), row_(row) {}
+        Row operator*() const { return {result_, row_}; }
+        iterator& operator++() {
+            ++row_;
+            return *this;
+        }
+        bool operator!=(const iterator& other) const { return row_ != other.row_; }
+
+      private:
+        const PGresult* result_;
+        int row_;
+    };
+    iterator begin() const { return {result_.get(), 0}; }
+    iterator end() const { return {result_.get(), size()}; }
+
+  private:
+    std::shared_ptr<PGresult> result_{nullptr, &PQclear};
+};
+
+}  // namespace stackwatch::exporter::postgres
