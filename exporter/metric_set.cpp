@@ -1,92 +1,346 @@
 #include "exporter/metric_set.hpp"
 
+#include <algorithm>
 #include <limits>
-#include <memory>
 #include <stdexcept>
 
 #include "exporter/text_format.hpp"
 
 namespace stackwatch::exporter {
+namespace {
 
-prometheus::ClientMetric& MetricSet::add(std::string_view name, std::string_view help,
-                                         prometheus::MetricType type, Labels&& labels) {
-    auto it = index_.find(name);
-    if (it == index_.end()) {
-        it = index_.emplace(std::string(name), families_.size()).first;
-        families_.push_back({std::string(name), std::string(help), type, {}});
+using prometheus::MetricType;
+
+void append_labels(std::string& out, const Labels& labels) {
+    bool first = true;
+    for (const auto& [name, value] : labels) {
+        if (!first) out += ',';
+        first = false;
+        out += name;
+        out += "=\"";
+        append_label_value(out, value);
+        out += '"';
     }
-    auto& family = families_[it->second];
+}
+
+std::uint32_t offset(std::size_t size) {
+    if (size > std::numeric_limits<std::uint32_t>::max())
+        throw std::length_error("a metric family grew past 4 GiB");
+    return static_cast<std::uint32_t>(size);
+}
+
+// Reads back what append_labels wrote.
+std::vector<prometheus::ClientMetric::Label> decode_labels(std::string_view text) {
+    std::vector<prometheus::ClientMetric::Label> labels;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        auto equals = text.find('=', i);
+        prometheus::ClientMetric::Label label{std::string(text.substr(i, equals - i)), {}};
+        for (i = equals + 2; i < text.size() && text[i] != '"'; ++i) {
+            if (text[i] == '\\' && i + 1 < text.size()) {
+                ++i;
+                label.value += text[i] == 'n' ? '\n' : text[i];
+            } else {
+                label.value += text[i];
+            }
+        }
+        labels.push_back(std::move(label));
+        i += 2;  // the closing quote and the comma
+    }
+    return labels;
+}
+
+}  // namespace
+
+void append_label_value(std::string& out, std::string_view text) {
+    std::size_t start = 0;
+    for (auto special = text.find_first_of("\\\"\n"); special != std::string_view::npos;
+         special = text.find_first_of("\\\"\n", start)) {
+        out.append(text.substr(start, special - start));
+        out += '\\';
+        out += text[special] == '\n' ? 'n' : text[special];
+        start = special + 1;
+    }
+    out.append(text.substr(start));
+}
+
+MetricSet::MetricSet(const MetricSet& other)
+    : families_(other.families_),
+      index_(other.index_),
+      last_(other.last_),
+      attached_(other.attached_) {}
+
+MetricSet& MetricSet::operator=(const MetricSet& other) {
+    if (this != &other) {
+        families_ = other.families_;
+        index_ = other.index_;
+        last_ = other.last_;
+        attached_ = other.attached_;
+        changed();
+    }
+    return *this;
+}
+
+MetricSet::MetricSet(MetricSet&& other) noexcept
+    : families_(std::move(other.families_)),
+      index_(std::move(other.index_)),
+      last_(other.last_),
+      attached_(std::move(other.attached_)) {}
+
+MetricSet& MetricSet::operator=(MetricSet&& other) noexcept {
+    families_ = std::move(other.families_);
+    index_ = std::move(other.index_);
+    last_ = other.last_;
+    attached_ = std::move(other.attached_);
+    changed();
+    return *this;
+}
+
+void MetricSet::attach(std::shared_ptr<const MetricSet> set) {
+    changed();
+    attached_.push_back(std::move(set));
+}
+
+bool MetricSet::contains(std::string_view name) const {
+    if (find(name)) return true;
+    for (const auto& set : attached_)
+        if (set->contains(name)) return true;
+    return false;
+}
+
+MetricSet::Family& MetricSet::family(std::string_view name, std::string_view help,
+                                     MetricType type) {
+    std::size_t at;
+    if (last_ < families_.size() && families_[last_].name == name) {
+        at = last_;
+    } else if (auto it = index_.find(name); it != index_.end()) {
+        at = it->second;
+    } else {
+        at = families_.size();
+        index_.emplace(std::string(name), at);
+        families_.push_back({std::string(name), std::string(help), type, {}, {}, {}});
+    }
+    last_ = at;
+    auto& family = families_[at];
     if (family.type != type)
         throw std::logic_error("metric " + family.name + " added with two different types");
-    auto& metric = family.metric.emplace_back();
-    metric.label.reserve(labels.size());
-    for (auto& [label_name, label_value] : labels)
-        metric.label.push_back({std::move(label_name), std::move(label_value)});
-    return metric;
+    return family;
 }
 
-const prometheus::MetricFamily* MetricSet::find(std::string_view name) const {
-    auto it = index_.find(name);
-    return it == index_.end() ? nullptr : &families_[it->second];
+MetricSet::Series& MetricSet::add(std::string_view name, std::string_view help, MetricType type,
+                                  const Labels& labels) {
+    changed();
+    auto& f = family(name, help, type);
+    auto& series = f.series.emplace_back();
+    series.labels_begin = offset(f.label_text.size());
+    append_labels(f.label_text, labels);
+    series.labels_end = offset(f.label_text.size());
+    series.points_begin = series.points_end = offset(f.points.size());
+    return series;
 }
 
-void MetricSet::gauge(std::string_view name, std::string_view help, double value, Labels labels) {
-    add(name, help, prometheus::MetricType::Gauge, std::move(labels)).gauge.value = value;
+void MetricSet::gauge(std::string_view name, std::string_view help, double value,
+                      const Labels& labels) {
+    add(name, help, MetricType::Gauge, labels).value = value;
 }
 
-void MetricSet::counter(std::string_view name, std::string_view help, double value, Labels labels) {
-    add(name, help, prometheus::MetricType::Counter, std::move(labels)).counter.value = value;
+void MetricSet::counter(std::string_view name, std::string_view help, double value,
+                        const Labels& labels) {
+    add(name, help, MetricType::Counter, labels).value = value;
 }
 
-void MetricSet::untyped(std::string_view name, std::string_view help, double value, Labels labels) {
-    add(name, help, prometheus::MetricType::Untyped, std::move(labels)).untyped.value = value;
+void MetricSet::untyped(std::string_view name, std::string_view help, double value,
+                        const Labels& labels) {
+    add(name, help, MetricType::Untyped, labels).value = value;
 }
 
 void MetricSet::histogram(std::string_view name, std::string_view help,
                           const std::vector<Bucket>& buckets, double sum, std::uint64_t count,
-                          Labels labels) {
-    auto& metric = add(name, help, prometheus::MetricType::Histogram, std::move(labels));
-    metric.histogram.sample_sum = sum;
-    metric.histogram.sample_count = count;
-    metric.histogram.bucket.reserve(buckets.size() + 1);
+                          const Labels& labels) {
+    auto& series = add(name, help, MetricType::Histogram, labels);
+    series.value = sum;
+    series.count = count;
+    auto& points = families_[last_].points;
     for (const auto& bucket : buckets)
-        metric.histogram.bucket.push_back({bucket.cumulative_count, bucket.upper_bound});
-    metric.histogram.bucket.push_back({count, std::numeric_limits<double>::infinity()});
+        points.emplace_back(bucket.upper_bound, static_cast<double>(bucket.cumulative_count));
+    points.emplace_back(std::numeric_limits<double>::infinity(), static_cast<double>(count));
+    series.points_end = offset(points.size());
 }
 
 void MetricSet::summary(std::string_view name, std::string_view help,
                         const std::vector<std::pair<double, double>>& quantiles, double sum,
-                        std::uint64_t count, Labels labels) {
-    auto& metric = add(name, help, prometheus::MetricType::Summary, std::move(labels));
-    metric.summary.sample_sum = sum;
-    metric.summary.sample_count = count;
-    for (const auto& [q, v] : quantiles) metric.summary.quantile.push_back({q, v});
+                        std::uint64_t count, const Labels& labels) {
+    auto& series = add(name, help, MetricType::Summary, labels);
+    series.value = sum;
+    series.count = count;
+    auto& points = families_[last_].points;
+    points.insert(points.end(), quantiles.begin(), quantiles.end());
+    series.points_end = offset(points.size());
 }
 
-void MetricSet::merge(std::vector<prometheus::MetricFamily>&& families) {
-    for (auto& family : families) {
-        auto it = index_.find(family.name);
-        if (it == index_.end()) {
-            index_.emplace(family.name, families_.size());
-            families_.push_back(std::move(family));
-            continue;
-        }
-        auto& mine = families_[it->second];
-        if (mine.type != family.type)
-            throw std::logic_error("metric " + family.name + " merged with two different types");
-        for (auto& metric : family.metric) mine.metric.push_back(std::move(metric));
+const MetricSet::Family* MetricSet::find(std::string_view name) const {
+    auto it = index_.find(name);
+    return it == index_.end() ? nullptr : &families_[it->second];
+}
+
+void MetricSet::append(Family&& from, Family& to) {
+    if (to.type != from.type)
+        throw std::logic_error("metric " + from.name + " merged with two different types");
+    auto label_shift = offset(to.label_text.size());
+    auto point_shift = offset(to.points.size());
+    to.label_text += from.label_text;
+    to.points.insert(to.points.end(), from.points.begin(), from.points.end());
+    for (auto series : from.series) {
+        series.labels_begin += label_shift;
+        series.labels_end += label_shift;
+        series.points_begin += point_shift;
+        series.points_end += point_shift;
+        to.series.push_back(series);
     }
 }
 
 void MetricSet::merge(MetricSet&& other) {
+    changed();
     if (families_.empty()) {
         families_ = std::move(other.families_);
         index_ = std::move(other.index_);
+        last_ = 0;
     } else {
-        merge(std::move(other.families_));
+        for (auto& family : other.families_) {
+            if (auto it = index_.find(family.name); it != index_.end()) {
+                append(std::move(family), families_[it->second]);
+            } else {
+                index_.emplace(family.name, families_.size());
+                families_.push_back(std::move(family));
+            }
+        }
+    }
+    for (auto& set : other.attached_) attached_.push_back(std::move(set));
+    other.families_.clear();
+    other.index_.clear();
+    other.attached_.clear();
+    other.changed();
+}
+
+std::vector<std::string> MetricSet::merge_new(MetricSet&& other) {
+    changed();
+    std::vector<std::string> left_out;
+    for (auto& family : other.families_) {
+        if (contains(family.name)) {
+            left_out.push_back(family.name);
+        } else {
+            index_.emplace(family.name, families_.size());
+            families_.push_back(std::move(family));
+        }
+    }
+    for (auto& set : other.attached_) {
+        bool clash = std::any_of(set->families_.begin(), set->families_.end(),
+                                 [&](const Family& family) { return contains(family.name); });
+        if (!clash) {
+            attached_.push_back(std::move(set));
+            continue;
+        }
+        auto names = merge_new(MetricSet(*set));
+        left_out.insert(left_out.end(), names.begin(), names.end());
     }
     other.families_.clear();
     other.index_.clear();
+    other.attached_.clear();
+    other.changed();
+    return left_out;
+}
+
+void MetricSet::merge(const std::vector<prometheus::MetricFamily>& families) {
+    for (const auto& source : families) {
+        for (const auto& metric : source.metric) {
+            Labels labels;
+            labels.reserve(metric.label.size());
+            for (const auto& label : metric.label) labels.emplace_back(label.name, label.value);
+            switch (source.type) {
+                case MetricType::Counter:
+                    counter(source.name, source.help, metric.counter.value, labels);
+                    break;
+                case MetricType::Gauge:
+                    gauge(source.name, source.help, metric.gauge.value, labels);
+                    break;
+                case MetricType::Histogram: {
+                    std::vector<Bucket> buckets;
+                    for (const auto& bucket : metric.histogram.bucket)
+                        if (bucket.upper_bound != std::numeric_limits<double>::infinity())
+                            buckets.push_back({bucket.upper_bound, bucket.cumulative_count});
+                    histogram(source.name, source.help, buckets, metric.histogram.sample_sum,
+                              metric.histogram.sample_count, labels);
+                    break;
+                }
+                case MetricType::Summary: {
+                    std::vector<std::pair<double, double>> quantiles;
+                    for (const auto& q : metric.summary.quantile)
+                        quantiles.emplace_back(q.quantile, q.value);
+                    summary(source.name, source.help, quantiles, metric.summary.sample_sum,
+                            metric.summary.sample_count, labels);
+                    break;
+                }
+                default:
+                    untyped(source.name, source.help, metric.untyped.value, labels);
+                    break;
+            }
+        }
+        // A family without series still has its HELP and TYPE.
+        if (source.metric.empty()) family(source.name, source.help, source.type);
+    }
+}
+
+const std::vector<prometheus::MetricFamily>& MetricSet::families() const {
+    std::lock_guard lock(decoded_mutex_);
+    if (decoded_) return *decoded_;
+    auto decoded = std::make_shared<std::vector<prometheus::MetricFamily>>();
+    for (const auto& family : families_) {
+        auto& out = decoded->emplace_back(
+            prometheus::MetricFamily{family.name, family.help, family.type, {}});
+        for (const auto& series : family.series) {
+            auto& metric = out.metric.emplace_back();
+            metric.label = decode_labels(family.labels(series));
+            switch (family.type) {
+                case MetricType::Counter:
+                    metric.counter.value = series.value;
+                    break;
+                case MetricType::Gauge:
+                    metric.gauge.value = series.value;
+                    break;
+                case MetricType::Histogram:
+                    metric.histogram.sample_sum = series.value;
+                    metric.histogram.sample_count = series.count;
+                    for (auto i = series.points_begin; i < series.points_end; ++i)
+                        metric.histogram.bucket.push_back(
+                            {static_cast<std::uint64_t>(family.points[i].second),
+                             family.points[i].first});
+                    break;
+                case MetricType::Summary:
+                    metric.summary.sample_sum = series.value;
+                    metric.summary.sample_count = series.count;
+                    for (auto i = series.points_begin; i < series.points_end; ++i)
+                        metric.summary.quantile.push_back(
+                            {family.points[i].first, family.points[i].second});
+                    break;
+                default:
+                    metric.untyped.value = series.value;
+                    break;
+            }
+        }
+    }
+    for (const auto& set : attached_) {
+        for (const auto& family : set->families()) {
+            auto same = std::find_if(decoded->begin(), decoded->end(),
+                                     [&](const auto& mine) { return mine.name == family.name; });
+            if (same == decoded->end()) {
+                decoded->push_back(family);
+            } else {
+                same->metric.insert(same->metric.end(), family.metric.begin(), family.metric.end());
+            }
+        }
+    }
+    decoded_ = std::move(decoded);
+    return *decoded_;
 }
 
 std::string MetricSet::serialize() const {

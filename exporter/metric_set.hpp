@@ -1,11 +1,19 @@
 #pragma once
-// What one scrape produces: metric families in prometheus-cpp's model, built by collectors and
-// written by exporter/text_format. A name is one family with one HELP and TYPE; adding the same
-// name with another type is a programming error and throws.
+// What one scrape produces, built by collectors and written by exporter/text_format. A name is
+// one family with one HELP and TYPE; adding the same name with another type is a programming
+// error and throws.
+//
+// Series are stored compactly because a scrape makes ~1,500 of them: each family keeps its
+// series' labels already escaped as the text format writes them, back to back in one string,
+// and histogram buckets / summary quantiles in one vector, so adding a series allocates nothing
+// most of the time and freeing a set is a few frees. prometheus-cpp's model of the same data is
+// available for inspection through families().
 
 #include <prometheus/metric_family.h>
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -23,28 +31,79 @@ class MetricSet {
         std::uint64_t cumulative_count;
     };
 
-    void gauge(std::string_view name, std::string_view help, double value, Labels labels = {});
-    void counter(std::string_view name, std::string_view help, double value, Labels labels = {});
-    void untyped(std::string_view name, std::string_view help, double value, Labels labels = {});
+    struct Series {
+        std::uint32_t labels_begin = 0, labels_end = 0;  // in Family::label_text
+        std::uint32_t points_begin = 0, points_end = 0;  // in Family::points
+        double value = 0;         // the sample; a histogram's or summary's sum
+        std::uint64_t count = 0;  // a histogram's or summary's count
+    };
+
+    struct Family {
+        std::string name;
+        std::string help;
+        prometheus::MetricType type;
+        // Every series' labels as the text format writes them inside the braces: a="x",b="y".
+        std::string label_text;
+        // Histogram buckets (upper bound, cumulative count, +Inf last) or summary quantiles
+        // (quantile, value).
+        std::vector<std::pair<double, double>> points;
+        std::vector<Series> series;
+
+        std::string_view labels(const Series& s) const {
+            return std::string_view(label_text)
+                .substr(s.labels_begin, s.labels_end - s.labels_begin);
+        }
+    };
+
+    MetricSet() = default;
+    MetricSet(const MetricSet& other);
+    MetricSet& operator=(const MetricSet& other);
+    MetricSet(MetricSet&& other) noexcept;
+    MetricSet& operator=(MetricSet&& other) noexcept;
+
+    void gauge(std::string_view name, std::string_view help, double value,
+               const Labels& labels = {});
+    void counter(std::string_view name, std::string_view help, double value,
+                 const Labels& labels = {});
+    void untyped(std::string_view name, std::string_view help, double value,
+                 const Labels& labels = {});
     // Buckets in ascending order without +Inf; the +Inf bucket is added from count.
     void histogram(std::string_view name, std::string_view help, const std::vector<Bucket>& buckets,
-                   double sum, std::uint64_t count, Labels labels = {});
+                   double sum, std::uint64_t count, const Labels& labels = {});
     void summary(std::string_view name, std::string_view help,
                  const std::vector<std::pair<double, double>>& quantiles, double sum,
-                 std::uint64_t count, Labels labels = {});
+                 std::uint64_t count, const Labels& labels = {});
 
     // Moves every family of `other` in, merging families that share a name.
     void merge(MetricSet&& other);
-    void merge(std::vector<prometheus::MetricFamily>&& families);
+    // prometheus-cpp's Registry::Collect() output (the exporter's own histograms).
+    void merge(const std::vector<prometheus::MetricFamily>& families);
+    // Moves in the families of `other` whose names this set does not have yet; returns the names
+    // left out.
+    std::vector<std::string> merge_new(MetricSet&& other);
+    // Includes a set that later scrapes share (a cached collector's result) without copying it;
+    // it is written out as part of this one.
+    void attach(std::shared_ptr<const MetricSet> set);
+    const std::vector<std::shared_ptr<const MetricSet>>& attached() const { return attached_; }
 
-    const std::vector<prometheus::MetricFamily>& families() const { return families_; }
-    const prometheus::MetricFamily* find(std::string_view name) const;
-    bool contains(std::string_view name) const { return find(name) != nullptr; }
+    // This set's own families; attached sets keep theirs.
+    const std::vector<Family>& family_list() const { return families_; }
+    const Family* find(std::string_view name) const;
+    // Whether this set or an attached one has the family.
+    bool contains(std::string_view name) const;
     std::string serialize() const;  // Prometheus text format 0.0.4
 
+    // The same families, attached ones included, in prometheus-cpp's model, for inspection
+    // (tests, lookups by label). Built on first use after a change; not for the scrape path.
+    const std::vector<prometheus::MetricFamily>& families() const;
+
   private:
-    prometheus::ClientMetric& add(std::string_view name, std::string_view help,
-                                  prometheus::MetricType type, Labels&& labels);
+    Series& add(std::string_view name, std::string_view help, prometheus::MetricType type,
+                const Labels& labels);
+    Family& family(std::string_view name, std::string_view help, prometheus::MetricType type);
+    void append(Family&& from, Family& to);
+    void changed() { decoded_.reset(); }
+
     // Looked up by string_view, so adding a sample to a known family allocates no key.
     struct NameHash {
         using is_transparent = void;
@@ -52,8 +111,16 @@ class MetricSet {
             return std::hash<std::string_view>{}(name);
         }
     };
-    std::vector<prometheus::MetricFamily> families_;
+    std::vector<Family> families_;
     std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> index_;
+    std::size_t last_ = 0;  // the family added to last: collectors add a family's series in a row
+    std::vector<std::shared_ptr<const MetricSet>> attached_;
+
+    mutable std::mutex decoded_mutex_;
+    mutable std::shared_ptr<const std::vector<prometheus::MetricFamily>> decoded_;
 };
+
+// Appends `text` escaped as a label value (backslash, double quote, newline).
+void append_label_value(std::string& out, std::string_view text);
 
 }  // namespace stackwatch::exporter

@@ -6,9 +6,9 @@
 namespace stackwatch::exporter {
 namespace {
 
-using prometheus::ClientMetric;
-using prometheus::MetricFamily;
 using prometheus::MetricType;
+using Family = MetricSet::Family;
+using Series = MetricSet::Series;
 
 void append_uint(std::string& out, std::uint64_t value) {
     char buffer[24];
@@ -16,25 +16,15 @@ void append_uint(std::string& out, std::uint64_t value) {
     out.append(buffer, end);
 }
 
-void append_escaped(std::string& out, const std::string& text, bool quote_escape) {
-    for (char c : text) {
-        switch (c) {
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '"':
-                if (quote_escape) {
-                    out += "\\\"";
-                    break;
-                }
-                [[fallthrough]];
-            default:
-                out += c;
-        }
+void append_help(std::string& out, std::string_view text) {
+    std::size_t start = 0;
+    for (auto special = text.find_first_of("\\\n"); special != std::string_view::npos;
+         special = text.find_first_of("\\\n", start)) {
+        out.append(text.substr(start, special - start));
+        out += text[special] == '\n' ? "\\n" : "\\\\";
+        start = special + 1;
     }
+    out.append(text.substr(start));
 }
 
 const char* type_name(MetricType type) {
@@ -52,37 +42,63 @@ const char* type_name(MetricType type) {
     }
 }
 
+// Writes the series of one family, each label set followed by the part's own labels.
 class SeriesWriter {
   public:
-    SeriesWriter(std::string& out, const std::string& family, const Labels& extra)
+    SeriesWriter(std::string& out, const Family& family, std::string_view extra)
         : out_(out), family_(family), extra_(extra) {}
 
-    // One line: family+suffix{metric labels, extra labels, last label} value
-    void line(const ClientMetric& metric, const char* suffix, double value,
-              const char* last_label = nullptr, double last_value = 0) {
-        start(metric, suffix, last_label, last_value);
-        append_float(out_, value);
-        out_ += '\n';
-    }
-    void line(const ClientMetric& metric, const char* suffix, std::uint64_t value,
-              const char* last_label = nullptr, double last_value = 0) {
-        start(metric, suffix, last_label, last_value);
-        append_uint(out_, value);
-        out_ += '\n';
+    void write(const Series& series) {
+        auto labels = family_.labels(series);
+        switch (family_.type) {
+            case MetricType::Summary:
+                for (auto i = series.points_begin; i < series.points_end; ++i) {
+                    start("", labels, "quantile", family_.points[i].first);
+                    append_float(out_, family_.points[i].second);
+                    out_ += '\n';
+                }
+                sum_and_count(series, labels);
+                break;
+            case MetricType::Histogram:
+                for (auto i = series.points_begin; i < series.points_end; ++i) {
+                    start("_bucket", labels, "le", family_.points[i].first);
+                    append_uint(out_, static_cast<std::uint64_t>(family_.points[i].second));
+                    out_ += '\n';
+                }
+                sum_and_count(series, labels);
+                break;
+            default:
+                start("", labels);
+                append_float(out_, series.value);
+                out_ += '\n';
+        }
     }
 
   private:
-    void start(const ClientMetric& metric, const char* suffix, const char* last_label,
-               double last_value) {
-        out_ += family_;
+    void sum_and_count(const Series& series, std::string_view labels) {
+        start("_sum", labels);
+        append_float(out_, series.value);
+        out_ += '\n';
+        start("_count", labels);
+        append_uint(out_, series.count);
+        out_ += '\n';
+    }
+
+    // name+suffix{labels,extra,last="value"} and the space before the sample value.
+    void start(const char* suffix, std::string_view labels, const char* last_label = nullptr,
+               double last_value = 0) {
+        out_ += family_.name;
         out_ += suffix;
-        bool any = !metric.label.empty() || !extra_.empty() || last_label;
-        if (any) {
-            char separator = '{';
-            for (const auto& label : metric.label) pair(separator, label.name, label.value);
-            for (const auto& [name, value] : extra_) pair(separator, name, value);
+        if (!labels.empty() || !extra_.empty() || last_label) {
+            out_ += '{';
+            out_ += labels;
+            bool any = !labels.empty();
+            if (!extra_.empty()) {
+                out_.append(extra_.substr(any ? 0 : 1));  // extra_ starts with a comma
+                any = true;
+            }
             if (last_label) {
-                out_ += separator;
+                if (any) out_ += ',';
                 out_ += last_label;
                 out_ += "=\"";
                 append_float(out_, last_value);
@@ -92,48 +108,15 @@ class SeriesWriter {
         }
         out_ += ' ';
     }
-    void pair(char& separator, const std::string& name, const std::string& value) {
-        out_ += separator;
-        separator = ',';
-        out_ += name;
-        out_ += "=\"";
-        append_escaped(out_, value, true);
-        out_ += '"';
-    }
 
     std::string& out_;
-    const std::string& family_;
-    const Labels& extra_;
+    const Family& family_;
+    std::string_view extra_;
 };
 
-void write_samples(std::string& out, const MetricFamily& family, const Labels& extra) {
-    SeriesWriter writer(out, family.name, extra);
-    for (const auto& metric : family.metric) {
-        switch (family.type) {
-            case MetricType::Counter:
-                writer.line(metric, "", metric.counter.value);
-                break;
-            case MetricType::Gauge:
-                writer.line(metric, "", metric.gauge.value);
-                break;
-            case MetricType::Summary:
-                for (const auto& q : metric.summary.quantile)
-                    writer.line(metric, "", q.value, "quantile", q.quantile);
-                writer.line(metric, "_sum", metric.summary.sample_sum);
-                writer.line(metric, "_count", metric.summary.sample_count);
-                break;
-            case MetricType::Histogram:
-                for (const auto& bucket : metric.histogram.bucket)
-                    writer.line(metric, "_bucket", bucket.cumulative_count, "le",
-                                bucket.upper_bound);
-                writer.line(metric, "_sum", metric.histogram.sample_sum);
-                writer.line(metric, "_count", metric.histogram.sample_count);
-                break;
-            default:
-                writer.line(metric, "", metric.untyped.value);
-                break;
-        }
-    }
+void write_samples(std::string& out, const Family& family, std::string_view extra) {
+    SeriesWriter writer(out, family, extra);
+    for (const auto& series : family.series) writer.write(series);
 }
 
 }  // namespace
@@ -150,18 +133,35 @@ void append_float(std::string& out, double value) {
     }
 }
 
-void Exposition::add(std::shared_ptr<const MetricSet> set, Labels extra_labels) {
-    parts_.push_back({std::move(set), std::move(extra_labels)});
+void Exposition::add(std::shared_ptr<const MetricSet> set, const Labels& extra_labels) {
+    std::string extra;
+    for (const auto& [name, value] : extra_labels) {
+        extra += ',';
+        extra += name;
+        extra += "=\"";
+        append_label_value(extra, value);
+        extra += '"';
+    }
+    add_part(std::move(set), extra);
+}
+
+void Exposition::add_part(std::shared_ptr<const MetricSet> set, const std::string& extra_labels) {
+    const auto& attached = set->attached();
+    parts_.push_back({std::move(set), extra_labels});
+    for (const auto& shared : attached) add_part(shared, extra_labels);
 }
 
 std::string Exposition::serialize() const {
     std::string out;
-    std::size_t series = 0;
+    std::size_t bytes = 0;
     for (const auto& part : parts_)
-        for (const auto& family : part.set->families()) series += family.metric.size();
-    out.reserve(series * 96 + 4096);
+        for (const auto& family : part.set->family_list())
+            bytes +=
+                family.label_text.size() + (family.series.size() + family.points.size()) *
+                                               (family.name.size() + 32 + part.extra_labels.size());
+    out.reserve(bytes + 4096);
     for (std::size_t i = 0; i < parts_.size(); ++i) {
-        for (const auto& family : parts_[i].set->families()) {
+        for (const auto& family : parts_[i].set->family_list()) {
             bool written_before = false;
             for (std::size_t j = 0; j < i && !written_before; ++j)
                 written_before = parts_[j].set->find(family.name) != nullptr;
@@ -169,7 +169,7 @@ std::string Exposition::serialize() const {
             out += "# HELP ";
             out += family.name;
             out += ' ';
-            append_escaped(out, family.help, false);
+            append_help(out, family.help);
             out += "\n# TYPE ";
             out += family.name;
             out += ' ';

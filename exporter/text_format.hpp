@@ -16,14 +16,15 @@ namespace stackwatch::exporter {
 // label to each of its series (target="name" when several targets share a kind).
 class Exposition {
   public:
-    void add(std::shared_ptr<const MetricSet> set, Labels extra_labels = {});
+    void add(std::shared_ptr<const MetricSet> set, const Labels& extra_labels = {});
     std::string serialize() const;
 
   private:
     struct Part {
         std::shared_ptr<const MetricSet> set;
-        Labels extra_labels;
+        std::string extra_labels;  // rendered, each with a leading comma: ,target="a"
     };
+    void add_part(std::shared_ptr<const MetricSet> set, const std::string& extra_labels);
     std::vector<Part> parts_;
 };
 

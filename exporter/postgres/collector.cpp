@@ -41,14 +41,13 @@ std::optional<Statement> CachedCollector::statement(Session& session) {
 
 void CachedCollector::collect(Session& session, Deadline deadline, MetricSet& out) {
     if (stale(session)) {
-        MetricSet fresh;
-        inner_->collect(session, deadline, fresh);
+        auto fresh = std::make_shared<MetricSet>();
+        inner_->collect(session, deadline, *fresh);
         cached_ = std::move(fresh);
         read_at_ = std::chrono::steady_clock::now();
         generation_ = session.generation();
     }
-    MetricSet copy = cached_;
-    out.merge(std::move(copy));
+    out.attach(cached_);
 }
 
 }  // namespace stackwatch::exporter::postgres

@@ -87,7 +87,7 @@ class CachedCollector : public Collector {
     bool stale(const Session& session) const;
     std::unique_ptr<Collector> inner_;
     std::chrono::milliseconds ttl_;
-    MetricSet cached_;
+    std::shared_ptr<const MetricSet> cached_;
     std::chrono::steady_clock::time_point read_at_;
     std::uint64_t generation_ = 0;
 };

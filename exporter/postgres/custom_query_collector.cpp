@@ -74,14 +74,13 @@ class CustomQueryCollector : public Collector {
         auto now = std::chrono::steady_clock::now();
         if (!fresh(session)) {
             auto result = session.run(statement_name(), query_.sql, deadline, query_.timeout);
-            MetricSet metrics;
-            for (const auto& row : result) add_row(row, metrics);
+            auto metrics = std::make_shared<MetricSet>();
+            for (const auto& row : result) add_row(row, *metrics);
             cached_ = std::move(metrics);
             cached_at_ = now;
             cached_generation_ = session.generation();
         }
-        MetricSet copy = cached_;
-        out.merge(std::move(copy));
+        out.attach(cached_);
     }
 
   private:
@@ -177,7 +176,7 @@ class CustomQueryCollector : public Collector {
     CustomQuery query_;
     std::map<std::string, const ColumnSpec*, std::less<>> specs_;
     std::set<std::string> histogram_parts_;
-    MetricSet cached_;
+    std::shared_ptr<const MetricSet> cached_;
     std::chrono::steady_clock::time_point cached_at_;
     std::uint64_t cached_generation_ = 0;
 };

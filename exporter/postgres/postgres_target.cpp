@@ -97,23 +97,12 @@ bool PostgresTarget::run_collector(NamedCollector& collector, Deadline deadline,
 
 void PostgresTarget::merge_new_families(const std::string& collector, MetricSet&& part,
                                         MetricSet& out) {
-    bool clash = std::any_of(part.families().begin(), part.families().end(),
-                             [&](const auto& family) { return out.contains(family.name); });
-    if (!clash) {
-        out.merge(std::move(part));
-        return;
-    }
-    std::vector<prometheus::MetricFamily> fresh;
-    for (const auto& family : part.families()) {
-        if (!out.contains(family.name)) {
-            fresh.push_back(family);
-        } else if (reported_duplicates_.insert(family.name).second) {
-            log::warn(
-                "metric family already reported by another collector; keeping the first",
-                {{"target", options_.name}, {"collector", collector}, {"family", family.name}});
+    for (const auto& name : out.merge_new(std::move(part))) {
+        if (reported_duplicates_.insert(name).second) {
+            log::warn("metric family already reported by another collector; keeping the first",
+                      {{"target", options_.name}, {"collector", collector}, {"family", name}});
         }
     }
-    out.merge(std::move(fresh));
 }
 
 void PostgresTarget::collect(MetricSet& result, Deadline deadline, LatencyObserver& latency) {

@@ -1,11 +1,11 @@
-#include <boost/test/unit_test.hpp>
+#include "exporter/collection.hpp"
 
 #include <atomic>
+#include <boost/test/unit_test.hpp>
 #include <condition_variable>
 #include <future>
 #include <thread>
 
-#include "exporter/collection.hpp"
 #include "exporter/exporter_app.hpp"
 
 using namespace stackwatch::exporter;
@@ -16,8 +16,9 @@ namespace {
 // A target whose collect blocks until the test opens the gate: it lets the test see how many
 // collections run at once and what a scrape does when a target overruns its deadline.
 class GatedTarget : public Target {
-public:
-    explicit GatedTarget(std::string name, std::string kind = "redis") : name_(std::move(name)), kind_(std::move(kind)) {}
+  public:
+    explicit GatedTarget(std::string name, std::string kind = "redis")
+        : name_(std::move(name)), kind_(std::move(kind)) {}
     const std::string& name() const override { return name_; }
     std::string kind() const override { return kind_; }
     void collect(MetricSet& out, Deadline, LatencyObserver&) override {
@@ -41,7 +42,7 @@ public:
     }
     std::atomic<int> in_flight{0}, max_in_flight{0}, collections{0};
 
-private:
+  private:
     std::string name_, kind_;
     std::mutex mutex;
     std::condition_variable cv;
@@ -61,7 +62,8 @@ BOOST_AUTO_TEST_CASE(concurrent_scrapes_share_one_collection_per_target) {
             return collection.collect_all(Deadline::in(30s)).serialize();
         }));
     // Every scrape is waiting on the single collection in flight.
-    for (int i = 0; i < 2000 && target->collections.load() == 0; ++i) std::this_thread::sleep_for(1ms);
+    for (int i = 0; i < 2000 && target->collections.load() == 0; ++i)
+        std::this_thread::sleep_for(1ms);
     target->release();
     for (auto& s : scrapes) BOOST_TEST(s.get().find("redis_up 1") != std::string::npos);
     BOOST_TEST(target->max_in_flight.load() == 1);
@@ -103,11 +105,13 @@ BOOST_AUTO_TEST_CASE(scrape_deadline_follows_prometheus_header) {
     auto before = std::chrono::steady_clock::now();
     request.headers["x-prometheus-scrape-timeout-seconds"] = "3";
     auto d = scrape_deadline(request, 10s, 500ms);
-    BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(d.at - before).count() >= 2500);
+    BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(d.at - before).count() >=
+               2500);
     BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(d.at - before).count() < 2600);
     request.headers["x-prometheus-scrape-timeout-seconds"] = "garbage";
     d = scrape_deadline(request, 10s, 500ms);
-    BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(d.at - before).count() >= 9500);
+    BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(d.at - before).count() >=
+               9500);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

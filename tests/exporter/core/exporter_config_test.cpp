@@ -1,10 +1,9 @@
-#include <boost/test/unit_test.hpp>
+#include "exporter/exporter_config.hpp"
 
+#include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-
-#include "exporter/exporter_config.hpp"
 
 using namespace stackwatch;
 using namespace stackwatch::exporter;
@@ -13,9 +12,9 @@ namespace {
 
 struct CleanEnv {
     static void clear() {
-        for (const char* name : {"DATA_SOURCE_NAME", "DATA_SOURCE_URI", "DATA_SOURCE_USER", "DATA_SOURCE_PASS",
-                                 "DATA_SOURCE_PASS_FILE", "REDIS_ADDR", "REDIS_USER", "REDIS_PASSWORD",
-                                 "REDIS_PASSWORD_FILE"})
+        for (const char* name : {"DATA_SOURCE_NAME", "DATA_SOURCE_URI", "DATA_SOURCE_USER",
+                                 "DATA_SOURCE_PASS", "DATA_SOURCE_PASS_FILE", "REDIS_ADDR",
+                                 "REDIS_USER", "REDIS_PASSWORD", "REDIS_PASSWORD_FILE"})
             unsetenv(name);
     }
     CleanEnv() { clear(); }
@@ -23,7 +22,8 @@ struct CleanEnv {
 };
 
 std::string write_file(const std::string& name, const std::string& text) {
-    auto path = std::filesystem::temp_directory_path() / ("stackwatch-cfg-" + std::to_string(getpid()) + "-" + name);
+    auto path = std::filesystem::temp_directory_path() /
+                ("stackwatch-cfg-" + std::to_string(getpid()) + "-" + name);
     std::ofstream(path) << text;
     return path.string();
 }
@@ -42,7 +42,8 @@ std::string load_error(ExporterConfig& config) {
 BOOST_FIXTURE_TEST_SUITE(exporter_config, CleanEnv)
 
 BOOST_AUTO_TEST_CASE(environment_as_the_peers_read_it) {
-    setenv("DATA_SOURCE_NAME", "postgresql://app:pw@db1:5432/app,host=db2 port=5433 user=x password=y", 1);
+    setenv("DATA_SOURCE_NAME",
+           "postgresql://app:pw@db1:5432/app,host=db2 port=5433 user=x password=y", 1);
     setenv("REDIS_ADDR", "redis://cache:6379", 1);
     setenv("REDIS_USER", "default", 1);
     setenv("REDIS_PASSWORD", "rpw", 1);
@@ -63,19 +64,21 @@ BOOST_AUTO_TEST_CASE(yaml_targets_with_auth_modules) {
                            "auth_modules:\n"
                            "  primary:\n"
                            "    type: userpass\n"
-                           "    userpass: {username: monitor, password_file: " + secret + "}\n"
-                           "    options: {sslmode: disable}\n"
-                           "postgres:\n"
-                           "  - name: main\n"
-                           "    dsn: postgresql://db:5432/postgres\n"
-                           "    auth_module: primary\n"
-                           "    statement_timeout: 2s\n"
-                           "redis:\n"
-                           "  - name: sessions\n"
-                           "    address: redis://127.0.0.1:6380\n"
-                           "    password: p\n"
-                           "processes:\n"
-                           "  - {name: postgres, pidfile: /var/run/pg.pid}\n");
+                           "    userpass: {username: monitor, password_file: " +
+                               secret +
+                               "}\n"
+                               "    options: {sslmode: disable}\n"
+                               "postgres:\n"
+                               "  - name: main\n"
+                               "    dsn: postgresql://db:5432/postgres\n"
+                               "    auth_module: primary\n"
+                               "    statement_timeout: 2s\n"
+                               "redis:\n"
+                               "  - name: sessions\n"
+                               "    address: redis://127.0.0.1:6380\n"
+                               "    password: p\n"
+                               "processes:\n"
+                               "  - {name: postgres, pidfile: /var/run/pg.pid}\n");
     ExporterConfig config;
     config.config_file = file;
     load_targets(config);
@@ -98,9 +101,12 @@ BOOST_AUTO_TEST_CASE(bad_configs_name_file_line_and_key) {
     std::vector<Case> cases = {
         {"postgres:\n  - name: a\n    dns: x\n", ":3:5: postgres[0].dns: unknown field"},
         {"postgres:\n  - name: a\n", ":2:5: postgres[0].dsn: is required"},
-        {"postgres:\n  - dsn: x\n    auth_module: nope\n", ":3:18: postgres[0].auth_module: no auth module named \"nope\""},
-        {"redis:\n  - address: redis://a:1\n    name: x\n  - address: redis://b:1\n    name: x\n", "two targets are named \"x\""},
-        {"postgres:\n  - dsn: x\n    statement_timeout: soon\n", "postgres[0].statement_timeout: not a valid duration"},
+        {"postgres:\n  - dsn: x\n    auth_module: nope\n",
+         ":3:18: postgres[0].auth_module: no auth module named \"nope\""},
+        {"redis:\n  - address: redis://a:1\n    name: x\n  - address: redis://b:1\n    name: x\n",
+         "two targets are named \"x\""},
+        {"postgres:\n  - dsn: x\n    statement_timeout: soon\n",
+         "postgres[0].statement_timeout: not a valid duration"},
         {"targets: []\n", ":1:1: targets: unknown field"},
         {"redis: {address: x}\n", "redis: must be a list"},
     };
@@ -110,7 +116,8 @@ BOOST_AUTO_TEST_CASE(bad_configs_name_file_line_and_key) {
         config.config_file = file;
         std::string message = load_error(config);
         BOOST_TEST(message.find(file) == 0u, message);
-        BOOST_TEST(message.find(c.expected) != std::string::npos, "expected '" << c.expected << "' in: " << message);
+        BOOST_TEST(message.find(c.expected) != std::string::npos,
+                   "expected '" << c.expected << "' in: " << message);
         std::filesystem::remove(file);
     }
 }

@@ -1,5 +1,4 @@
 #include <boost/test/unit_test.hpp>
-
 #include <filesystem>
 #include <fstream>
 
@@ -16,7 +15,9 @@ struct CgroupDir {
     fs::path root = fs::temp_directory_path() / ("stackwatch-cgroup-" + std::to_string(getpid()));
     CgroupDir() { fs::create_directories(root / "memory"); }
     ~CgroupDir() { fs::remove_all(root); }
-    void write(const std::string& file, const std::string& text) const { std::ofstream(root / file) << text; }
+    void write(const std::string& file, const std::string& text) const {
+        std::ofstream(root / file) << text;
+    }
 };
 
 std::string config_error(const std::string& yaml) {
@@ -86,12 +87,21 @@ BOOST_AUTO_TEST_CASE(disk_free_ratio) {
 }
 
 BOOST_AUTO_TEST_CASE(config_errors_name_line_and_key) {
-    BOOST_TEST(config_error("health:\n  disk:\n    - {path: /, min_free_ratio: 2}\n").find("exporter.yml:3:33: health.disk[0].min_free_ratio: must be between 0 and 1") == 0u,
-               config_error("health:\n  disk:\n    - {path: /, min_free_ratio: 2}\n"));
-    BOOST_TEST(config_error("health:\n  external:\n    - {url: ftp://x}\n").find("health.external[0].url: must start with http://") != std::string::npos);
-    BOOST_TEST(config_error("health:\n  cache: often\n").find("health.cache: not a valid duration") != std::string::npos);
-    BOOST_TEST(config_error("health:\n  treshold: {}\n").find("health.treshold: unknown field") != std::string::npos);
-    auto ok = parse_health_config(ConfigNode::load_string("health:\n  cache: 2s\n  optional_targets: [cache]\n", "e.yml")["health"]);
+    BOOST_TEST(
+        config_error("health:\n  disk:\n    - {path: /, min_free_ratio: 2}\n")
+                .find(
+                    "exporter.yml:3:33: health.disk[0].min_free_ratio: must be between 0 and 1") ==
+            0u,
+        config_error("health:\n  disk:\n    - {path: /, min_free_ratio: 2}\n"));
+    BOOST_TEST(config_error("health:\n  external:\n    - {url: ftp://x}\n")
+                   .find("health.external[0].url: must start with http://") != std::string::npos);
+    BOOST_TEST(
+        config_error("health:\n  cache: often\n").find("health.cache: not a valid duration") !=
+        std::string::npos);
+    BOOST_TEST(config_error("health:\n  treshold: {}\n").find("health.treshold: unknown field") !=
+               std::string::npos);
+    auto ok = parse_health_config(ConfigNode::load_string(
+        "health:\n  cache: 2s\n  optional_targets: [cache]\n", "e.yml")["health"]);
     BOOST_TEST(ok.cache_for.count() == 2000);
     BOOST_TEST(ok.optional_targets.count("cache") == 1u);
 }

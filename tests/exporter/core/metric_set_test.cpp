@@ -1,6 +1,7 @@
-#include <boost/test/unit_test.hpp>
-
 #include "exporter/metric_set.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <cmath>
 
 using stackwatch::exporter::MetricSet;
 
@@ -13,9 +14,11 @@ BOOST_AUTO_TEST_CASE(one_family_per_name_with_help_and_type) {
     set.counter("pg_stat_database_xact_commit", "Commits.", 42, {{"datname", "app"}});
     std::string text = set.serialize();
     BOOST_TEST(text.find("# HELP pg_up Whether PostgreSQL answers.\n# TYPE pg_up gauge\n"
-                         "pg_up{target=\"a\"} 1\npg_up{target=\"b\"} 0\n") != std::string::npos, text);
+                         "pg_up{target=\"a\"} 1\npg_up{target=\"b\"} 0\n") != std::string::npos,
+               text);
     BOOST_TEST(text.find("# TYPE pg_stat_database_xact_commit counter\n"
-                         "pg_stat_database_xact_commit{datname=\"app\"} 42\n") != std::string::npos, text);
+                         "pg_stat_database_xact_commit{datname=\"app\"} 42\n") != std::string::npos,
+               text);
 }
 
 BOOST_AUTO_TEST_CASE(a_name_cannot_change_type) {
@@ -31,10 +34,42 @@ BOOST_AUTO_TEST_CASE(merge_joins_families) {
     b.histogram("lat", "h", {{0.1, 2}, {1, 3}}, 1.5, 4);
     a.merge(std::move(b));
     std::string text = a.serialize();
-    BOOST_TEST(text.find("redis_up 1\nredis_up{target=\"cache-2\"} 0\n") != std::string::npos, text);
+    BOOST_TEST(text.find("redis_up 1\nredis_up{target=\"cache-2\"} 0\n") != std::string::npos,
+               text);
     BOOST_TEST(text.find("lat_bucket{le=\"0.1\"} 2\n") != std::string::npos, text);
     BOOST_TEST(text.find("lat_bucket{le=\"+Inf\"} 4\n") != std::string::npos, text);
     BOOST_TEST(text.find("lat_count 4\n") != std::string::npos, text);
+}
+
+BOOST_AUTO_TEST_CASE(families_reads_back_what_was_added) {
+    MetricSet set;
+    set.gauge("g", "gauge", 2.5, {{"path", "C:\\x \"q\"\nnext"}, {"empty", ""}});
+    set.histogram("h", "hist", {{0.1, 2}, {1, 3}}, 1.5, 4, {{"k", "v"}});
+    set.summary("s", "sum", {{0.5, 7}}, 9, 3);
+    const auto& families = set.families();
+    BOOST_TEST_REQUIRE(families.size() == 3u);
+    const auto& gauge = families[0].metric.at(0);
+    BOOST_TEST(gauge.gauge.value == 2.5);
+    BOOST_TEST_REQUIRE(gauge.label.size() == 2u);
+    BOOST_TEST(gauge.label[0].name == "path");
+    BOOST_TEST(gauge.label[0].value == "C:\\x \"q\"\nnext");
+    BOOST_TEST(gauge.label[1].value == "");
+    const auto& histogram = families[1].metric.at(0).histogram;
+    BOOST_TEST(histogram.sample_count == 4u);
+    BOOST_TEST_REQUIRE(histogram.bucket.size() == 3u);
+    BOOST_TEST(histogram.bucket[1].cumulative_count == 3u);
+    BOOST_TEST(std::isinf(histogram.bucket[2].upper_bound));
+    BOOST_TEST(families[2].metric.at(0).summary.quantile.at(0).value == 7);
+}
+
+BOOST_AUTO_TEST_CASE(merge_new_keeps_the_families_already_there) {
+    MetricSet out, part;
+    out.gauge("a", "first", 1);
+    part.gauge("a", "second", 2);
+    part.gauge("b", "new", 3, {{"l", "x"}});
+    BOOST_TEST(out.merge_new(std::move(part)) == std::vector<std::string>{"a"});
+    BOOST_TEST(out.serialize() ==
+               "# HELP a first\n# TYPE a gauge\na 1\n# HELP b new\n# TYPE b gauge\nb{l=\"x\"} 3\n");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -90,4 +90,34 @@ BOOST_AUTO_TEST_CASE(a_family_of_another_type_in_a_later_set_is_left_out) {
                "# HELP x g\n# TYPE x gauge\nx 1\n# HELP y g\n# TYPE y gauge\ny 3\n");
 }
 
+BOOST_AUTO_TEST_CASE(an_attached_set_is_written_with_its_parent_and_its_labels) {
+    auto cached = set_with([](MetricSet& s) {
+        s.gauge("pg_settings_x", "cached", 5);
+        s.gauge("pg_up", "up", 7, {{"from", "cache"}});
+    });
+    MetricSet collected;
+    collected.gauge("pg_up", "up", 1);
+    collected.attach(cached);
+    auto parent = std::make_shared<MetricSet>();
+    parent->merge(std::move(collected));
+    BOOST_TEST(parent->contains("pg_settings_x"));
+    BOOST_TEST(parent->families().size() == 2u);
+    Exposition exposition;
+    exposition.add(parent, {{"target", "a"}});
+    BOOST_TEST(exposition.serialize() ==
+                   "# HELP pg_up up\n# TYPE pg_up gauge\npg_up{target=\"a\"} 1\n"
+                   "pg_up{from=\"cache\",target=\"a\"} 7\n"
+                   "# HELP pg_settings_x cached\n# TYPE pg_settings_x "
+                   "gauge\npg_settings_x{target=\"a\"} 5\n",
+               exposition.serialize());
+    // A family the receiving set already has is left out of an attached set, which is then copied.
+    MetricSet out;
+    out.gauge("pg_settings_x", "first", 1);
+    MetricSet part;
+    part.attach(cached);
+    BOOST_TEST(out.merge_new(std::move(part)) == std::vector<std::string>{"pg_settings_x"});
+    BOOST_TEST(out.attached().empty());
+    BOOST_TEST(out.contains("pg_up"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
