@@ -39,12 +39,18 @@ PostgresTarget::~PostgresTarget() = default;
 
 std::string PostgresTarget::probe(Deadline deadline, LatencyObserver& latency) {
     // A connection that broke since the last scrape is only noticed when used; one retry on a
-    // fresh connection tells a restarted server from a down one.
+    // fresh connection tells a restarted server from a down one. SELECT 1 leads the pipeline
+    // that carries every collector's statement, so the probe costs no round trip of its own.
     for (int attempt = 0; attempt < 2; ++attempt) {
         bool reused = session_.connected();
         try {
             session_.ensure_connected(deadline);
+            std::vector<Statement> statements = {{"stackwatch_ping", "SELECT 1", std::nullopt}};
+            for (auto& collector : collectors_)
+                if (auto statement = collector.collector->statement(session_))
+                    statements.push_back(std::move(*statement));
             auto start = Clock::now();
+            session_.prefetch(statements, deadline);
             session_.run("stackwatch_ping", "SELECT 1", deadline);
             latency.probe(options_.name, "postgres", seconds_since(start));
             return "";
@@ -54,20 +60,6 @@ std::string PostgresTarget::probe(Deadline deadline, LatencyObserver& latency) {
         }
     }
     return "unreachable";
-}
-
-void PostgresTarget::prefetch(Deadline deadline) {
-    std::vector<Statement> statements;
-    for (auto& collector : collectors_)
-        if (auto statement = collector.collector->statement(session_))
-            statements.push_back(std::move(*statement));
-    try {
-        session_.prefetch(statements, deadline);
-    } catch (const std::exception& e) {
-        // Each collector then finds out for itself and reports its own failure.
-        log::debug("PostgreSQL pipeline not sent",
-                   {{"target", options_.name}, {"error", redact(e.what())}});
-    }
 }
 
 bool PostgresTarget::run_collector(NamedCollector& collector, Deadline deadline,
@@ -115,7 +107,6 @@ void PostgresTarget::collect(MetricSet& result, Deadline deadline, LatencyObserv
     bool up = error.empty();
     bool failed = !up;
     if (up) {
-        prefetch(deadline);
         for (auto& collector : collectors_)
             failed = !run_collector(collector, deadline, latency, out) || failed;
         session_.finish();

@@ -32,10 +32,9 @@ class PostgresTarget : public Target {
     nlohmann::json health(Deadline deadline, LatencyObserver& latency) override;
 
   private:
-    // Connects when needed and round-trips SELECT 1; empty on success, else the redacted error.
+    // Connects when needed and sends SELECT 1 and every collector's statement in one pipeline;
+    // empty when SELECT 1 was answered, else the redacted error.
     std::string probe(Deadline deadline, LatencyObserver& latency);
-    // Sends every collector's statement in one pipeline ahead of the collectors.
-    void prefetch(Deadline deadline);
     bool run_collector(NamedCollector& collector, Deadline deadline, LatencyObserver& latency,
                        MetricSet& out);
     // A custom query may name a family a collector already reported (postgres_exporter's sample
