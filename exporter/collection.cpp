@@ -107,10 +107,11 @@ Collection::Collection(std::vector<std::shared_ptr<Target>> targets,
     }
 }
 
-Exposition Collection::collect_all(Deadline deadline) {
+Exposition Collection::collect_all(Deadline deadline, const std::function<void()>& meanwhile) {
     std::vector<std::shared_future<TargetSlot::Result>> pending;
     pending.reserve(slots_.size());
     for (auto& slot : slots_) pending.push_back(slot->start(deadline));
+    if (meanwhile) meanwhile();
     Exposition all;
     for (std::size_t i = 0; i < slots_.size(); ++i)
         all.add(answer(*slots_[i], pending[i], deadline), extra_labels_[i]);

@@ -6,6 +6,7 @@
 // scrapes write out without copying.
 
 #include <condition_variable>
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -64,8 +65,9 @@ class Collection {
     Collection(std::vector<std::shared_ptr<Target>> targets,
                std::shared_ptr<LatencyHistograms> latency, CollectionOptions options = {});
 
-    // Every target, in parallel, each bounded by the deadline.
-    Exposition collect_all(Deadline deadline);
+    // Every target, in parallel, each bounded by the deadline; `meanwhile` runs on the calling
+    // thread while they collect.
+    Exposition collect_all(Deadline deadline, const std::function<void()>& meanwhile = {});
     // One target by name; nullopt when no target has that name.
     std::optional<Exposition> collect_one(const std::string& name, Deadline deadline);
     // Per-target health JSON, in parallel.

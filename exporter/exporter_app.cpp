@@ -88,19 +88,18 @@ http::Response ExporterApp::landing_page() const {
     return http::Response::text(body, 200, "text/html; charset=utf-8");
 }
 
-void ExporterApp::add_self_metrics(MetricSet& out) {
-    out.gauge("stackwatch_exporter_build_info",
-              "A metric with a constant 1 labelled by the exporter's version.", 1,
-              {{"version", kVersion}});
-    collection_->latency().collect_into(out);
-    process::collect_self_process(out);
-    for (const auto& source : sources_) source(out);
-}
-
 std::string ExporterApp::metrics_text(Deadline deadline) {
-    Exposition all = collection_->collect_all(deadline);
     auto self = std::make_shared<MetricSet>();
-    add_self_metrics(*self);
+    // What does not depend on this scrape's collections is read while they run; the latency
+    // histograms wait for them, so a scrape's own round trips are in its answer.
+    Exposition all = collection_->collect_all(deadline, [&] {
+        self->gauge("stackwatch_exporter_build_info",
+                    "A metric with a constant 1 labelled by the exporter's version.", 1,
+                    {{"version", kVersion}});
+        process::collect_self_process(*self);
+        for (const auto& source : sources_) source(*self);
+    });
+    collection_->latency().collect_into(*self);
     all.add(std::move(self));
     return all.serialize();
 }

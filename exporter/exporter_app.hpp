@@ -33,7 +33,6 @@ private:
     http::Response landing_page() const;
     http::Response metrics(const http::Request& request);
     http::Response probe(const http::Request& request);
-    void add_self_metrics(MetricSet& out);
 
     const ExporterConfig& config_;
     std::shared_ptr<Collection> collection_;
