@@ -18,18 +18,21 @@ Deadline scrape_deadline(const http::Request& request, std::chrono::milliseconds
                          std::chrono::milliseconds offset);
 
 class ExporterApp {
-public:
+  public:
     ExporterApp(const ExporterConfig& config, std::shared_ptr<Collection> collection);
     // Registers /, the telemetry path and /probe. `metrics_auth` guards the metrics endpoints
     // (basic auth from the web config), null for none.
-    void register_routes(http::Server& server, std::shared_ptr<const http::Authenticator> metrics_auth);
+    void register_routes(http::Server& server,
+                         std::shared_ptr<const http::Authenticator> metrics_auth);
 
     // Another source of the exporter's own metrics (e.g. the health checks), added to /metrics.
-    void add_metrics_source(std::function<void(MetricSet&)> source) { sources_.push_back(std::move(source)); }
+    void add_metrics_source(std::function<void(MetricSet&)> source) {
+        sources_.push_back(std::move(source));
+    }
     std::string metrics_text(Deadline deadline);
     Collection& collection() { return *collection_; }
 
-private:
+  private:
     http::Response landing_page() const;
     http::Response metrics(const http::Request& request);
     http::Response probe(const http::Request& request);

@@ -5,7 +5,7 @@ namespace stackwatch::exporter {
 const prometheus::Histogram::BucketBoundaries& LatencyHistograms::buckets() {
     static const prometheus::Histogram::BucketBoundaries kBuckets = {
         0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-        0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,     10};
+        0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
     return kBuckets;
 }
 
@@ -28,22 +28,49 @@ LatencyHistograms::LatencyHistograms()
                           .Help("Time the exporter took to answer one scrape, per endpoint.")
                           .Register(*registry_)) {}
 
+prometheus::Histogram& LatencyHistograms::histogram(
+    prometheus::Family<prometheus::Histogram>& family, SeriesCache<prometheus::Histogram>& cache,
+    const char* first_label, const std::string& first, const char* second_label,
+    const std::string& second) {
+    auto key = std::pair<std::string_view, std::string_view>(first, second);
+    auto it = cache.find(key);
+    if (it == cache.end()) {
+        prometheus::Labels labels = {{first_label, first}};
+        if (second_label) labels.emplace(second_label, second);
+        it = cache.emplace(std::pair(first, second), &family.Add(labels, buckets())).first;
+    }
+    return *it->second;
+}
+
 void LatencyHistograms::probe(const std::string& target, const std::string& kind, double seconds) {
-    probe_seconds_.Add({{"target", target}, {"kind", kind}}, buckets()).Observe(seconds);
-    static const prometheus::Summary::Quantiles kQuantiles = {{0.5, 0.01}, {0.9, 0.01}, {0.99, 0.001}};
-    probe_window_.Add({{"target", target}, {"kind", kind}}, kQuantiles, std::chrono::minutes(10), 5)
-        .Observe(seconds);
+    static const prometheus::Summary::Quantiles kQuantiles = {
+        {0.5, 0.01}, {0.9, 0.01}, {0.99, 0.001}};
+    std::lock_guard lock(cache_mutex_);
+    histogram(probe_seconds_, probe_series_, "target", target, "kind", kind).Observe(seconds);
+    auto key = std::pair<std::string_view, std::string_view>(target, kind);
+    auto window = window_series_.find(key);
+    if (window == window_series_.end()) {
+        auto& summary = probe_window_.Add({{"target", target}, {"kind", kind}}, kQuantiles,
+                                          std::chrono::minutes(10), 5);
+        window = window_series_.emplace(std::pair(target, kind), &summary).first;
+    }
+    window->second->Observe(seconds);
 }
 
 void LatencyHistograms::collector(const std::string& target, const std::string& collector,
                                   double seconds) {
-    collector_seconds_.Add({{"target", target}, {"collector", collector}}, buckets()).Observe(seconds);
+    std::lock_guard lock(cache_mutex_);
+    histogram(collector_seconds_, collector_series_, "target", target, "collector", collector)
+        .Observe(seconds);
 }
 
 void LatencyHistograms::scrape(const std::string& endpoint, double seconds) {
-    scrape_seconds_.Add({{"endpoint", endpoint}}, buckets()).Observe(seconds);
+    std::lock_guard lock(cache_mutex_);
+    histogram(scrape_seconds_, scrape_series_, "endpoint", endpoint, nullptr, {}).Observe(seconds);
 }
 
-void LatencyHistograms::collect_into(MetricSet& out) const { out.merge(registry_->Collect()); }
+void LatencyHistograms::collect_into(MetricSet& out) const {
+    out.merge(registry_->Collect());
+}
 
 }  // namespace stackwatch::exporter

@@ -8,7 +8,13 @@
 #include <prometheus/registry.h>
 #include <prometheus/summary.h>
 
+#include <map>
 #include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
 
 #include "exporter/metric_set.hpp"
 #include "exporter/target.hpp"
@@ -16,10 +22,11 @@
 namespace stackwatch::exporter {
 
 class LatencyHistograms : public LatencyObserver {
-public:
+  public:
     LatencyHistograms();
     void probe(const std::string& target, const std::string& kind, double seconds) override;
-    void collector(const std::string& target, const std::string& collector, double seconds) override;
+    void collector(const std::string& target, const std::string& collector,
+                   double seconds) override;
     // Observations of one scrape as a whole, per endpoint.
     void scrape(const std::string& endpoint, double seconds);
     void collect_into(MetricSet& out) const;
@@ -27,7 +34,28 @@ public:
     // 100 µs to 10 s, roughly three buckets a decade.
     static const prometheus::Histogram::BucketBoundaries& buckets();
 
-private:
+  private:
+    // prometheus-cpp's Family::Add builds a metric (for a summary, its whole time window) and a
+    // label map before it finds the one it already has, so each series is looked up here once.
+    struct PairLess {
+        using is_transparent = void;
+        template <typename A, typename B>
+        bool operator()(const A& a, const B& b) const {
+            return std::tie(a.first, a.second) < std::tie(b.first, b.second);
+        }
+    };
+    template <typename Metric>
+    using SeriesCache = std::map<std::pair<std::string, std::string>, Metric*, PairLess>;
+    prometheus::Histogram& histogram(prometheus::Family<prometheus::Histogram>& family,
+                                     SeriesCache<prometheus::Histogram>& cache,
+                                     const char* first_label, const std::string& first,
+                                     const char* second_label, const std::string& second);
+
+    std::mutex cache_mutex_;
+    SeriesCache<prometheus::Histogram> probe_series_;
+    SeriesCache<prometheus::Summary> window_series_;
+    SeriesCache<prometheus::Histogram> collector_series_;
+    SeriesCache<prometheus::Histogram> scrape_series_;
     std::shared_ptr<prometheus::Registry> registry_;
     prometheus::Family<prometheus::Histogram>& probe_seconds_;
     prometheus::Family<prometheus::Summary>& probe_window_;

@@ -11,7 +11,8 @@ namespace {
 
 using prometheus::MetricType;
 
-void append_labels(std::string& out, const Labels& labels) {
+template <typename LabelRange>
+void append_labels(std::string& out, const LabelRange& labels) {
     bool first = true;
     for (const auto& [name, value] : labels) {
         if (!first) out += ',';
@@ -127,8 +128,9 @@ MetricSet::Family& MetricSet::family(std::string_view name, std::string_view hel
     return family;
 }
 
+template <typename LabelRange>
 MetricSet::Series& MetricSet::add(std::string_view name, std::string_view help, MetricType type,
-                                  const Labels& labels) {
+                                  const LabelRange& labels) {
     changed();
     auto& f = family(name, help, type);
     auto& series = f.series.emplace_back();

@@ -12,6 +12,7 @@
 #include <prometheus/metric_family.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -23,6 +24,8 @@
 namespace stackwatch::exporter {
 
 using Labels = std::vector<std::pair<std::string, std::string>>;
+// Labels written in place, {{"datname", name}}, copied straight into the set's label text.
+using LabelList = std::initializer_list<std::pair<std::string_view, std::string_view>>;
 
 class MetricSet {
   public:
@@ -98,8 +101,9 @@ class MetricSet {
     const std::vector<prometheus::MetricFamily>& families() const;
 
   private:
+    template <typename LabelRange>
     Series& add(std::string_view name, std::string_view help, prometheus::MetricType type,
-                const Labels& labels);
+                const LabelRange& labels);
     Family& family(std::string_view name, std::string_view help, prometheus::MetricType type);
     void append(Family&& from, Family& to);
     void changed() { decoded_.reset(); }
