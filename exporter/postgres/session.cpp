@@ -178,6 +178,14 @@ Result Session::run(const std::string& name, const std::string& sql, Deadline de
     }
     Answer answer = std::move(it->second);
     answers_.erase(it);
+    if (answer.skipped) {
+        finish();
+        if (!conn_) throw pqxx::broken_connection("not connected");
+        send({{name, sql, timeout}}, deadline);
+        finish();
+        answer = std::move(answers_.at(name));
+        answers_.erase(name);
+    }
     if (!answer.error.empty()) {
         if (!conn_) throw pqxx::broken_connection(answer.error);
         throw std::runtime_error(answer.error);
@@ -193,12 +201,15 @@ void Session::send(const std::vector<Statement>& statements, Deadline deadline) 
         auto want = statement_time(deadline, statement.timeout);  // throws when time is up
         // Re-setting costs a statement, so a timeout up to twice as strict as needed is kept.
         if (!server_timeout || *server_timeout > want || *server_timeout < want / 2) {
+            // In a group of its own: a failure in the group would roll the setting back.
+            if (!steps.empty()) steps.back().sync = true;
             steps.push_back({std::nullopt, false, want});
             server_timeout = want;
         }
         bool prepare = !prepared_.count(statement.name) && preparing.insert(statement.name).second;
-        steps.push_back({statement, prepare, {}});
+        steps.push_back({statement, prepare, {}, false});
     }
+    if (!steps.empty()) steps.back().sync = true;
     steps_ = std::move(steps);
     next_step_ = 0;
 
@@ -221,7 +232,7 @@ void Session::send(const std::vector<Statement>& statements, Deadline deadline) 
         }
         // A pipeline of a few dozen small messages fits the socket buffers, so sending in
         // blocking mode cannot wait on a server that is itself waiting for us to read.
-        sent = sent && PQpipelineSync(conn) == 1;
+        if (step.sync) sent = sent && PQpipelineSync(conn) == 1;
     }
     if (!sent) lose(error_text(nullptr, conn));
 }
@@ -231,7 +242,7 @@ void Session::receive_next() {
     const Step& step = steps_[next_step_++];
     Answer answer;
     bool prepared = false;
-    // Each query's results end with a null; the group ends with the sync's result.
+    // Each query's results end with a null; a group ends with the sync's result.
     for (int query = step.prepare ? 2 : 1; query > 0; --query) {
         bool failed = false;
         while (PGresult* raw = PQgetResult(conn)) {
@@ -241,21 +252,32 @@ void Session::receive_next() {
                 if (query == 1) answer.result = std::move(result);
             } else {
                 failed = true;
-                if (answer.error.empty())
-                    answer.error = status == PGRES_PIPELINE_ABORTED
-                                       ? "not run: an earlier step failed"
-                                       : error_text(raw, conn);
+                if (status == PGRES_PIPELINE_ABORTED) {
+                    if (answer.error.empty()) {
+                        answer.skipped = true;
+                        answer.error = "not run: an earlier statement failed";
+                    }
+                } else if (answer.error.empty() || answer.skipped) {
+                    answer.skipped = false;
+                    answer.error = error_text(raw, conn);
+                }
             }
         }
         if (PQstatus(conn) == CONNECTION_BAD) break;
         // The statement stays prepared even when its execution fails.
         if (query == 2 && !failed) prepared = true;
     }
-    Result sync(PQgetResult(conn));
-    if (PQstatus(conn) == CONNECTION_BAD || !sync.raw() ||
-        PQresultStatus(sync.raw()) != PGRES_PIPELINE_SYNC) {
+    if (PQstatus(conn) == CONNECTION_BAD) {
         --next_step_;
         return lose(answer.error.empty() ? error_text(nullptr, conn) : answer.error);
+    }
+    if (step.sync) {
+        Result sync(PQgetResult(conn));
+        if (PQstatus(conn) == CONNECTION_BAD || !sync.raw() ||
+            PQresultStatus(sync.raw()) != PGRES_PIPELINE_SYNC) {
+            --next_step_;
+            return lose(answer.error.empty() ? error_text(nullptr, conn) : answer.error);
+        }
     }
     if (!step.statement) {
         statement_timeout_ = answer.error.empty() ? std::optional(step.timeout) : std::nullopt;

@@ -65,7 +65,9 @@ class Session {
     const ServerFacts& facts() const { return facts_; }
 
     // Sends every statement in one pipeline; run() then reads each answer as it arrives, so a
-    // collector works on its rows while the server runs the next statements. Answers not taken
+    // collector works on its rows while the server runs the next statements. They share one
+    // sync, since a sync per statement costs the server a commit and a flush each: when one
+    // fails, run() sends each statement its failure skipped again on its own. Answers not taken
     // are dropped by the next prefetch.
     void prefetch(const std::vector<Statement>& statements, Deadline deadline);
     // The statement's answer: from the pipeline when it was sent there, or else it runs now.
@@ -80,13 +82,15 @@ class Session {
     struct Answer {
         Result result;
         std::string error;
+        bool skipped = false;  // not run because an earlier statement of its group failed
     };
-    // One sync group of the pipeline: a statement (prepared first when new) or, without one, a
-    // change of statement_timeout.
+    // One step of the pipeline: a statement (prepared first when new) or, without one, a change
+    // of statement_timeout. `sync` ends a group: a failure skips the rest of its group only.
     struct Step {
         std::optional<Statement> statement;
         bool prepare = false;
         std::chrono::milliseconds timeout{};
+        bool sync = true;
     };
 
     void send(const std::vector<Statement>& statements, Deadline deadline);

@@ -20,10 +20,11 @@ std::string first_value(const exporter::postgres::Result& result) {
     return result.at(0)[0].c_str();
 }
 
-void require_error(Session& session, const std::string& name, const std::string& expected) {
+void require_error(Session& session, const Statement& statement, const std::string& expected) {
     try {
-        session.run(name, "unused", Deadline::in(std::chrono::seconds(5)));
-        BOOST_ERROR(name << " should have failed");
+        session.run(statement.name, statement.sql, Deadline::in(std::chrono::seconds(5)),
+                    statement.timeout);
+        BOOST_ERROR(statement.name << " should have failed");
     } catch (const std::runtime_error& e) {
         BOOST_TEST(std::string(e.what()).find(expected) != std::string::npos, e.what());
     }
@@ -44,10 +45,11 @@ BOOST_AUTO_TEST_CASE(each_statement_gets_its_own_answer_and_failures_stay_alone)
     for (int round = 0; round < 2; ++round) {
         BOOST_TEST_CONTEXT("round " << round) {
             session.prefetch(statements, deadline);
-            BOOST_TEST(first_value(session.run("t_first", "unused", deadline)) == "one");
-            require_error(session, "t_divides", "division by zero");
-            require_error(session, "t_typo", "syntax error");
-            BOOST_TEST(first_value(session.run("t_last", "unused", deadline)) == "three");
+            BOOST_TEST(first_value(session.run("t_first", "SELECT 'one'", deadline)) == "one");
+            require_error(session, statements[1], "division by zero");
+            require_error(session, statements[2], "syntax error");
+            // Skipped in the pipeline after the failures, then run on its own.
+            BOOST_TEST(first_value(session.run("t_last", "SELECT 'three'", deadline)) == "three");
             session.finish();
         }
     }
@@ -61,19 +63,18 @@ BOOST_AUTO_TEST_CASE(a_statement_outside_the_pipeline_runs_after_it) {
     session.ensure_connected(deadline);
     session.prefetch({{"t_a", "SELECT 'a'", {}}, {"t_b", "SELECT 'b'", {}}}, deadline);
     BOOST_TEST(first_value(session.run("t_alone", "SELECT 'alone'", deadline)) == "alone");
-    BOOST_TEST(first_value(session.run("t_b", "unused", deadline)) == "b");
-    BOOST_TEST(first_value(session.run("t_a", "unused", deadline)) == "a");
+    BOOST_TEST(first_value(session.run("t_b", "SELECT 'b'", deadline)) == "b");
+    BOOST_TEST(first_value(session.run("t_a", "SELECT 'a'", deadline)) == "a");
 }
 
 BOOST_AUTO_TEST_CASE(a_statement_timeout_cancels_only_that_statement) {
     Session session(test_options());
     auto deadline = Deadline::in(std::chrono::seconds(10));
     session.ensure_connected(deadline);
-    session.prefetch({{"t_slow", "SELECT pg_sleep(20)", std::chrono::milliseconds(200)},
-                      {"t_after", "SELECT 'after'", {}}},
-                     deadline);
-    require_error(session, "t_slow", "statement timeout");
-    BOOST_TEST(first_value(session.run("t_after", "unused", deadline)) == "after");
+    Statement slow{"t_slow", "SELECT pg_sleep(20)", std::chrono::milliseconds(200)};
+    session.prefetch({slow, {"t_after", "SELECT 'after'", {}}}, deadline);
+    require_error(session, slow, "statement timeout");
+    BOOST_TEST(first_value(session.run("t_after", "SELECT 'after'", deadline)) == "after");
     BOOST_TEST(session.connected());
 }
 
