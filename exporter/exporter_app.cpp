@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "common/html.hpp"
 #include "common/version.hpp"
 #include "exporter/process/self_process.hpp"
 
@@ -9,29 +10,6 @@ namespace stackwatch::exporter {
 namespace {
 
 constexpr const char* kTextFormat = "text/plain; version=0.0.4; charset=utf-8";
-
-std::string html_escape(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '&':
-                out += "&amp;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
 
 }  // namespace
 

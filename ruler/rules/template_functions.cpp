@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "common/config.hpp"
+#include "common/html.hpp"
 #include "ruler/rules/go_format.hpp"
 
 namespace stackwatch::rules::tmpl {
@@ -383,32 +384,6 @@ std::string go_sprint(const Args& args) {
     for (std::size_t i = 0; i < args.size(); ++i) {
         if (i > 0 && !args[i].get<std::string>() && !args[i - 1].get<std::string>()) out += ' ';
         out += to_fmt(args[i]);
-    }
-    return out;
-}
-
-std::string html_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '&':
-                out += "&amp;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            case '"':
-                out += "&#34;";
-                break;
-            default:
-                out += c;
-        }
     }
     return out;
 }
