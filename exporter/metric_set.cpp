@@ -24,6 +24,10 @@ void append_labels(std::string& out, const LabelRange& labels) {
     }
 }
 
+void append_labels(std::string& out, const RenderedLabels& labels) {
+    out += labels.text();
+}
+
 std::uint32_t offset(std::size_t size) {
     if (size > std::numeric_limits<std::uint32_t>::max())
         throw std::length_error("a metric family grew past 4 GiB");
@@ -63,6 +67,10 @@ void append_label_value(std::string& out, std::string_view text) {
         start = special + 1;
     }
     out.append(text.substr(start));
+}
+
+RenderedLabels::RenderedLabels(const Labels& labels) {
+    append_labels(text_, labels);
 }
 
 MetricSet::MetricSet(const MetricSet& other)
@@ -141,20 +149,12 @@ MetricSet::Series& MetricSet::add(std::string_view name, std::string_view help, 
     return series;
 }
 
-void MetricSet::gauge(std::string_view name, std::string_view help, double value,
-                      const Labels& labels) {
-    add(name, help, MetricType::Gauge, labels).value = value;
-}
-
-void MetricSet::counter(std::string_view name, std::string_view help, double value,
-                        const Labels& labels) {
-    add(name, help, MetricType::Counter, labels).value = value;
-}
-
-void MetricSet::untyped(std::string_view name, std::string_view help, double value,
-                        const Labels& labels) {
-    add(name, help, MetricType::Untyped, labels).value = value;
-}
+template MetricSet::Series& MetricSet::add(std::string_view, std::string_view, MetricType,
+                                           const LabelList&);
+template MetricSet::Series& MetricSet::add(std::string_view, std::string_view, MetricType,
+                                           const Labels&);
+template MetricSet::Series& MetricSet::add(std::string_view, std::string_view, MetricType,
+                                           const RenderedLabels&);
 
 void MetricSet::histogram(std::string_view name, std::string_view help,
                           const std::vector<Bucket>& buckets, double sum, std::uint64_t count,

@@ -27,6 +27,16 @@ using Labels = std::vector<std::pair<std::string, std::string>>;
 // Labels written in place, {{"datname", name}}, copied straight into the set's label text.
 using LabelList = std::initializer_list<std::pair<std::string_view, std::string_view>>;
 
+// Labels escaped once for several samples, e.g. one row's labels on each of its columns.
+class RenderedLabels {
+  public:
+    explicit RenderedLabels(const Labels& labels);
+    std::string_view text() const { return text_; }
+
+  private:
+    std::string text_;
+};
+
 class MetricSet {
   public:
     struct Bucket {
@@ -64,12 +74,23 @@ class MetricSet {
     MetricSet(MetricSet&& other) noexcept;
     MetricSet& operator=(MetricSet&& other) noexcept;
 
+    // Labels as a braced list, {{"datname", name}}, as a Labels vector, or rendered once for
+    // several samples.
+    template <typename LabelsLike = LabelList>
     void gauge(std::string_view name, std::string_view help, double value,
-               const Labels& labels = {});
+               const LabelsLike& labels = {}) {
+        add(name, help, prometheus::MetricType::Gauge, labels).value = value;
+    }
+    template <typename LabelsLike = LabelList>
     void counter(std::string_view name, std::string_view help, double value,
-                 const Labels& labels = {});
+                 const LabelsLike& labels = {}) {
+        add(name, help, prometheus::MetricType::Counter, labels).value = value;
+    }
+    template <typename LabelsLike = LabelList>
     void untyped(std::string_view name, std::string_view help, double value,
-                 const Labels& labels = {});
+                 const LabelsLike& labels = {}) {
+        add(name, help, prometheus::MetricType::Untyped, labels).value = value;
+    }
     // Buckets in ascending order without +Inf; the +Inf bucket is added from count.
     void histogram(std::string_view name, std::string_view help, const std::vector<Bucket>& buckets,
                    double sum, std::uint64_t count, const Labels& labels = {});

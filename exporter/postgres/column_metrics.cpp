@@ -4,6 +4,24 @@
 #include <limits>
 
 namespace stackwatch::exporter::postgres {
+namespace {
+
+void add_metric(MetricSet& out, Kind kind, std::string_view name, std::string_view help,
+                double value, const RenderedLabels& labels) {
+    switch (kind) {
+        case Kind::gauge:
+            out.gauge(name, help, value, labels);
+            break;
+        case Kind::counter:
+            out.counter(name, help, value, labels);
+            break;
+        case Kind::untyped:
+            out.untyped(name, help, value, labels);
+            break;
+    }
+}
+
+}  // namespace
 
 bool available(const ColumnMetric& column, int version_num) {
     return version_num >= column.min_version &&
@@ -24,23 +42,9 @@ std::string select_list(std::span<const ColumnMetric> columns, int version_num) 
     return sql;
 }
 
-void add_metric(MetricSet& out, Kind kind, std::string_view name, std::string_view help,
-                double value, const Labels& labels) {
-    switch (kind) {
-        case Kind::gauge:
-            out.gauge(name, help, value, labels);
-            break;
-        case Kind::counter:
-            out.counter(name, help, value, labels);
-            break;
-        case Kind::untyped:
-            out.untyped(name, help, value, labels);
-            break;
-    }
-}
-
 void add_row(MetricSet& out, const Row& row, std::span<const ColumnMetric> columns, int version_num,
              const Labels& labels) {
+    RenderedLabels rendered(labels);
     for (const auto& column : columns) {
         if (!available(column, version_num)) continue;
         auto field = row[column.column];
@@ -48,7 +52,7 @@ void add_row(MetricSet& out, const Row& row, std::span<const ColumnMetric> colum
         double value = field.is_null() && column.when_null == WhenNull::nan
                            ? std::numeric_limits<double>::quiet_NaN()
                            : as_double(field) * column.scale;
-        add_metric(out, column.kind, column.name, column.help, value, labels);
+        add_metric(out, column.kind, column.name, column.help, value, rendered);
     }
 }
 

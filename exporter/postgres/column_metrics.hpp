@@ -30,8 +30,6 @@ struct ColumnMetric {
 bool available(const ColumnMetric& column, int version_num);
 // "expression AS column, ..." for the columns this server version has.
 std::string select_list(std::span<const ColumnMetric> columns, int version_num);
-void add_metric(MetricSet& out, Kind kind, std::string_view name, std::string_view help,
-                double value, const Labels& labels = {});
 // One metric per available column of the row.
 void add_row(MetricSet& out, const Row& row, std::span<const ColumnMetric> columns, int version_num,
              const Labels& labels = {});
