@@ -2,8 +2,8 @@
 // The one reused connection to a PostgreSQL server and what every collector needs from it:
 // statements prepared once per connection, each bounded by the scrape's deadline, and the facts
 // about the server that only change across a reconnect. A scrape's statements travel together in
-// libpq's pipeline mode: one round trip instead of one per collector, and each statement with
-// its own sync, so one that fails fails alone.
+// libpq's pipeline mode: one round trip instead of one per collector, and one that fails still
+// fails alone (see prefetch).
 
 #include <chrono>
 #include <cstdint>
