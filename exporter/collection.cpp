@@ -54,12 +54,6 @@ std::shared_future<TargetSlot::Result> TargetSlot::start(Deadline deadline) {
     return in_flight_;
 }
 
-TargetSlot::Result TargetSlot::collect(Deadline deadline) {
-    auto result = start(deadline);
-    if (result.wait_until(deadline.at) != std::future_status::ready) return nullptr;
-    return result.get();
-}
-
 void TargetSlot::work() {
     std::unique_lock lock(state_mutex_);
     while (true) {

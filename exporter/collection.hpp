@@ -32,9 +32,6 @@ class TargetSlot {
     // The collection that will answer a scrape with this deadline: the one in flight, or a new
     // one. Never blocks on the target.
     std::shared_future<Result> start(Deadline deadline);
-    // The collection's result, or null when it did not finish before the deadline (it keeps
-    // running and the next scrape joins it).
-    Result collect(Deadline deadline);
     // Health runs under the same exclusion as collect: never a second connection per target.
     nlohmann::json health(Deadline deadline);
 

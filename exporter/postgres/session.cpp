@@ -168,8 +168,9 @@ void Session::prefetch(const std::vector<Statement>& statements, Deadline deadli
 Result Session::run(const std::string& name, const std::string& sql, Deadline deadline,
                     std::optional<milliseconds> timeout) {
     while (!answers_.count(name) && next_step_ < steps_.size()) receive_next();
+    // Not in the pipeline, or skipped there after an earlier failure: it runs on its own.
     auto it = answers_.find(name);
-    if (it == answers_.end()) {
+    if (it == answers_.end() || it->second.skipped) {
         finish();
         if (!conn_) throw pqxx::broken_connection("not connected");
         send({{name, sql, timeout}}, deadline);
@@ -178,14 +179,6 @@ Result Session::run(const std::string& name, const std::string& sql, Deadline de
     }
     Answer answer = std::move(it->second);
     answers_.erase(it);
-    if (answer.skipped) {
-        finish();
-        if (!conn_) throw pqxx::broken_connection("not connected");
-        send({{name, sql, timeout}}, deadline);
-        finish();
-        answer = std::move(answers_.at(name));
-        answers_.erase(name);
-    }
     if (!answer.error.empty()) {
         if (!conn_) throw pqxx::broken_connection(answer.error);
         throw std::runtime_error(answer.error);
