@@ -57,18 +57,6 @@ std::vector<prometheus::ClientMetric::Label> decode_labels(std::string_view text
 
 }  // namespace
 
-void append_label_value(std::string& out, std::string_view text) {
-    std::size_t start = 0;
-    for (auto special = text.find_first_of("\\\"\n"); special != std::string_view::npos;
-         special = text.find_first_of("\\\"\n", start)) {
-        out.append(text.substr(start, special - start));
-        out += '\\';
-        out += text[special] == '\n' ? 'n' : text[special];
-        start = special + 1;
-    }
-    out.append(text.substr(start));
-}
-
 RenderedLabels::RenderedLabels(const Labels& labels) {
     append_labels(text_, labels);
 }

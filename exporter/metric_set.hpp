@@ -145,7 +145,4 @@ class MetricSet {
     mutable std::shared_ptr<const std::vector<prometheus::MetricFamily>> decoded_;
 };
 
-// Appends `text` escaped as a label value (backslash, double quote, newline).
-void append_label_value(std::string& out, std::string_view text);
-
 }  // namespace stackwatch::exporter

@@ -16,12 +16,14 @@ void append_uint(std::string& out, std::uint64_t value) {
     out.append(buffer, end);
 }
 
-void append_help(std::string& out, std::string_view text) {
+// Each of `specials` becomes a backslash and itself, a newline a backslash and 'n'.
+void append_escaped(std::string& out, std::string_view text, std::string_view specials) {
     std::size_t start = 0;
-    for (auto special = text.find_first_of("\\\n"); special != std::string_view::npos;
-         special = text.find_first_of("\\\n", start)) {
+    for (auto special = text.find_first_of(specials); special != std::string_view::npos;
+         special = text.find_first_of(specials, start)) {
         out.append(text.substr(start, special - start));
-        out += text[special] == '\n' ? "\\n" : "\\\\";
+        out += '\\';
+        out += text[special] == '\n' ? 'n' : text[special];
         start = special + 1;
     }
     out.append(text.substr(start));
@@ -120,6 +122,14 @@ void write_samples(std::string& out, const Family& family, std::string_view extr
 }
 
 }  // namespace
+
+void append_label_value(std::string& out, std::string_view text) {
+    append_escaped(out, text, "\\\"\n");
+}
+
+void append_help(std::string& out, std::string_view text) {
+    append_escaped(out, text, "\\\n");
+}
 
 void append_float(std::string& out, double value) {
     if (std::isnan(value)) {

@@ -28,6 +28,11 @@ class Exposition {
     std::vector<Part> parts_;
 };
 
+// Text escaped as the format wants it: a label value escapes backslash, double quote and newline,
+// a HELP text only backslash and newline.
+void append_label_value(std::string& out, std::string_view text);
+void append_help(std::string& out, std::string_view text);
+
 // A sample value as the text format spells it: the shortest text that reads back as the same
 // double, or +Inf, -Inf, NaN.
 void append_float(std::string& out, double value);
