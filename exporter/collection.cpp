@@ -122,18 +122,4 @@ std::optional<Exposition> Collection::collect_one(const std::string& name, Deadl
     return std::nullopt;
 }
 
-std::vector<std::pair<std::shared_ptr<Target>, nlohmann::json>> Collection::health_all(
-    Deadline deadline) {
-    std::vector<std::future<nlohmann::json>> pending;
-    for (auto& slot : slots_)
-        pending.push_back(
-            std::async(std::launch::async, [slot, deadline] { return slot->health(deadline); }));
-    std::vector<std::pair<std::shared_ptr<Target>, nlohmann::json>> out;
-    for (std::size_t i = 0; i < slots_.size(); ++i) {
-        std::shared_ptr<Target> target(slots_[i], &slots_[i]->target());
-        out.emplace_back(target, pending[i].get());
-    }
-    return out;
-}
-
 }  // namespace stackwatch::exporter

@@ -67,8 +67,6 @@ class Collection {
     Exposition collect_all(Deadline deadline, const std::function<void()>& meanwhile = {});
     // One target by name; nullopt when no target has that name.
     std::optional<Exposition> collect_one(const std::string& name, Deadline deadline);
-    // Per-target health JSON, in parallel.
-    std::vector<std::pair<std::shared_ptr<Target>, nlohmann::json>> health_all(Deadline deadline);
 
     const std::vector<std::shared_ptr<TargetSlot>>& slots() const { return slots_; }
     LatencyHistograms& latency() { return *latency_; }

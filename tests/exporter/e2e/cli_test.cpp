@@ -1,7 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
 #include <fstream>
-#include <nlohmann/json.hpp>
 
 #include "tests/exporter/e2e/exporter_fixture.hpp"
 #include "tests/support/process.hpp"

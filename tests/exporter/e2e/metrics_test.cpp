@@ -1,6 +1,5 @@
 #include <boost/test/unit_test.hpp>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include <hiredis/hiredis.h>
