@@ -13,14 +13,16 @@ promql::Timestamp now_ms() {
 
 const prometheus::Histogram::BucketBoundaries& duration_buckets() {
     static const prometheus::Histogram::BucketBoundaries kBuckets = {
-        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+        0.1,    0.25,    0.5,    1,     2.5,    5,     10,   30,    60};
     return kBuckets;
 }
 
 }  // namespace
 
-RuleManager::RuleManager(std::shared_ptr<datasource::Datasource> data, std::shared_ptr<rules::SampleAppender> out,
-                         const promql::Queryable& local, std::shared_ptr<AlertStateStore> state,
+RuleManager::RuleManager(std::shared_ptr<datasource::Datasource> data,
+                         std::shared_ptr<rules::SampleAppender> out, const promql::Queryable& local,
+                         std::shared_ptr<AlertStateStore> state,
                          std::shared_ptr<prometheus::Registry> registry)
     : data_(std::move(data)),
       out_(std::move(out)),
@@ -33,7 +35,8 @@ RuleManager::RuleManager(std::shared_ptr<datasource::Datasource> data, std::shar
                           .Register(*registry_)),
       missed_(prometheus::BuildCounter()
                   .Name("prometheus_rule_group_iterations_missed_total")
-                  .Help("The total number of rule group evaluations missed due to slow rule group evaluation.")
+                  .Help("The total number of rule group evaluations missed due to slow rule group "
+                        "evaluation.")
                   .Register(*registry_)),
       evaluations_(prometheus::BuildCounter()
                        .Name("prometheus_rule_evaluations_total")
@@ -48,7 +51,9 @@ RuleManager::RuleManager(std::shared_ptr<datasource::Datasource> data, std::shar
                            .Help("The timestamp of the last rule group evaluation in seconds.")
                            .Register(*registry_)) {}
 
-RuleManager::~RuleManager() { stop(); }
+RuleManager::~RuleManager() {
+    stop();
+}
 
 std::vector<std::string> RuleManager::load(const std::vector<std::string>& files,
                                            const rules::GroupOptions& options) {
@@ -124,24 +129,28 @@ void RuleManager::run(rules::Group& group, bool restore) {
             // Alerts active now get their progress back at once, those over data still being
             // scraped when they first become active within the outage tolerance.
             group.restore_for_state(t, local_);
-            group.restore_new_alerts(t + std::chrono::milliseconds(std::chrono::hours(1)).count(), local_);
+            group.restore_new_alerts(t + std::chrono::milliseconds(std::chrono::hours(1)).count(),
+                                     local_);
             restore = false;
         }
-        if (state_) {
+        // A group of recording rules alone changes no alert's for-state.
+        if (state_ && !group.alerting_rules().empty()) {
             try {
                 state_->save(local_, t);
             } catch (const std::exception& e) {
                 log::error("cannot save alert state", {{"error", e.what()}});
             }
         }
-        duration.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        duration.Observe(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         last.Set(static_cast<double>(t) / 1000.0);
         for (const auto& rule : group.rules()) {
             evaluations.Increment();
             if (rule->health() == rules::RuleHealth::err) failures.Increment();
         }
         std::int64_t missed_now = group.missed_iterations();
-        if (missed_now > missed_before) missed.Increment(static_cast<double>(missed_now - missed_before));
+        if (missed_now > missed_before)
+            missed.Increment(static_cast<double>(missed_now - missed_before));
         missed_before = missed_now;
     }
 }

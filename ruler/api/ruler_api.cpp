@@ -6,18 +6,13 @@
 #include <sstream>
 
 #include "ruler/promql/engine.hpp"
+#include "ruler/rules/rule.hpp"
 
 namespace stackwatch::ruler {
 namespace {
 
 nlohmann::json sample_pair(promql::Timestamp t, double v) {
     return nlohmann::json::array({static_cast<double>(t) / 1000.0, promql::format_float(v)});
-}
-
-nlohmann::json labels_object(const promql::Labels& labels) {
-    nlohmann::json out = nlohmann::json::object();
-    for (const auto& label : labels) out[label.name] = label.value;
-    return out;
 }
 
 nlohmann::json value_json(const promql::Value& value) {
@@ -27,18 +22,23 @@ nlohmann::json value_json(const promql::Value& value) {
             if constexpr (std::is_same_v<T, promql::Scalar>) {
                 return {{"resultType", "scalar"}, {"result", sample_pair(v.t, v.v)}};
             } else if constexpr (std::is_same_v<T, promql::String>) {
-                return {{"resultType", "string"},
-                        {"result", nlohmann::json::array({static_cast<double>(v.t) / 1000.0, v.v})}};
+                return {
+                    {"resultType", "string"},
+                    {"result", nlohmann::json::array({static_cast<double>(v.t) / 1000.0, v.v})}};
             } else if constexpr (std::is_same_v<T, promql::Vector>) {
                 nlohmann::json result = nlohmann::json::array();
-                for (const auto& s : v) result.push_back({{"metric", labels_object(s.labels)}, {"value", sample_pair(s.t, s.v)}});
+                for (const auto& s : v)
+                    result.push_back({{"metric", rules::labels_json(s.labels)},
+                                      {"value", sample_pair(s.t, s.v)}});
                 return {{"resultType", "vector"}, {"result", result}};
             } else {
                 nlohmann::json result = nlohmann::json::array();
                 for (const auto& series : v) {
                     nlohmann::json values = nlohmann::json::array();
-                    for (const auto& sample : series.samples) values.push_back(sample_pair(sample.t, sample.v));
-                    result.push_back({{"metric", labels_object(series.labels)}, {"values", values}});
+                    for (const auto& sample : series.samples)
+                        values.push_back(sample_pair(sample.t, sample.v));
+                    result.push_back(
+                        {{"metric", rules::labels_json(series.labels)}, {"values", values}});
                 }
                 return {{"resultType", "matrix"}, {"result", result}};
             }
@@ -51,7 +51,8 @@ std::optional<promql::Timestamp> parse_time(const std::string& text) {
     try {
         size_t used = 0;
         double seconds = std::stod(text, &used);
-        if (used == text.size() && std::isfinite(seconds)) return static_cast<promql::Timestamp>(std::llround(seconds * 1000));
+        if (used == text.size() && std::isfinite(seconds))
+            return static_cast<promql::Timestamp>(std::llround(seconds * 1000));
     } catch (const std::exception&) {
     }
     return std::nullopt;
@@ -64,15 +65,26 @@ http::Response api_success(const nlohmann::json& data) {
 }
 
 http::Response api_error(int status, const std::string& type, const std::string& message) {
-    return http::Response::json({{"status", "error"}, {"errorType", type}, {"error", message}}, status);
+    return http::Response::json({{"status", "error"}, {"errorType", type}, {"error", message}},
+                                status);
 }
 
-void register_api(http::Server& server, ApiDeps deps, std::shared_ptr<const http::Authenticator> token) {
+void register_api(http::Server& server, ApiDeps deps,
+                  std::shared_ptr<const http::Authenticator> token) {
     auto shared = std::make_shared<ApiDeps>(std::move(deps));
     http::RouteOptions guarded{.auth = token};
-    server.route("GET", "/api/v1/rules", [shared](const http::Request&) { return api_success(shared->rules.rules_json()); }, guarded);
-    server.route("GET", "/api/v1/alerts", [shared](const http::Request&) { return api_success(shared->rules.alerts_json()); }, guarded);
-    server.route("GET", "/api/v1/targets", [shared](const http::Request&) { return api_success(shared->scrapes.targets_json()); }, guarded);
+    server.route(
+        "GET", "/api/v1/rules",
+        [shared](const http::Request&) { return api_success(shared->rules.rules_json()); },
+        guarded);
+    server.route(
+        "GET", "/api/v1/alerts",
+        [shared](const http::Request&) { return api_success(shared->rules.alerts_json()); },
+        guarded);
+    server.route(
+        "GET", "/api/v1/targets",
+        [shared](const http::Request&) { return api_success(shared->scrapes.targets_json()); },
+        guarded);
     auto query = [shared](const http::Request& request) {
         auto params = http::parse_query(request.query_string);
         if (request.method == "POST") {
@@ -80,14 +92,17 @@ void register_api(http::Server& server, ApiDeps deps, std::shared_ptr<const http
             params.insert(params.end(), form.begin(), form.end());
         }
         std::string expr;
-        std::optional<promql::Timestamp> t = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                 std::chrono::system_clock::now().time_since_epoch()).count();
+        std::optional<promql::Timestamp> t =
+            std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                .count();
         for (const auto& [key, value] : params) {
             if (key == "query") expr = value;
             if (key == "time") t = parse_time(value);
         }
         if (expr.empty()) return api_error(400, "bad_data", "missing parameter 'query'");
-        if (!t) return api_error(400, "bad_data", "invalid parameter 'time': expected Unix seconds");
+        if (!t)
+            return api_error(400, "bad_data", "invalid parameter 'time': expected Unix seconds");
         try {
             return api_success(value_json(shared->data.query(expr, *t)));
         } catch (const promql::ParseError& e) {
@@ -98,15 +113,22 @@ void register_api(http::Server& server, ApiDeps deps, std::shared_ptr<const http
     };
     server.route("GET", "/api/v1/query", query, guarded);
     server.route("POST", "/api/v1/query", query, guarded);
-    server.route("POST", "/-/reload", [shared](const http::Request&) {
-        auto errors = shared->reload();
-        if (errors.empty()) return http::Response::json({{"status", "success"}});
-        nlohmann::json body = {{"status", "error"}, {"error", "reload failed; the previous configuration stays active"},
-                               {"errors", errors}};
-        return http::Response::json(body, 400);
-    }, guarded);
-    server.route("GET", "/-/healthy", [](const http::Request&) { return http::Response::text("Healthy.\n"); });
-    server.route("GET", "/-/ready", [](const http::Request&) { return http::Response::text("Ready.\n"); });
+    server.route(
+        "POST", "/-/reload",
+        [shared](const http::Request&) {
+            auto errors = shared->reload();
+            if (errors.empty()) return http::Response::json({{"status", "success"}});
+            nlohmann::json body = {
+                {"status", "error"},
+                {"error", "reload failed; the previous configuration stays active"},
+                {"errors", errors}};
+            return http::Response::json(body, 400);
+        },
+        guarded);
+    server.route("GET", "/-/healthy",
+                 [](const http::Request&) { return http::Response::text("Healthy.\n"); });
+    server.route("GET", "/-/ready",
+                 [](const http::Request&) { return http::Response::text("Ready.\n"); });
     server.route("GET", "/metrics", [shared](const http::Request&) {
         std::ostringstream out;
         prometheus::TextSerializer().Serialize(out, shared->registry->Collect());

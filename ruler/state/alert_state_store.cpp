@@ -4,19 +4,16 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "ruler/rules/rule.hpp"
+
 namespace stackwatch::ruler {
 namespace {
-
-std::string labels_to_json(const promql::Labels& labels) {
-    nlohmann::json j = nlohmann::json::object();
-    for (const auto& l : labels) j[l.name] = l.value;
-    return j.dump();
-}
 
 promql::Labels labels_from_json(const std::string& text) {
     std::vector<promql::Label> labels;
     auto object = nlohmann::json::parse(text);
-    for (const auto& [name, value] : object.items()) labels.push_back({name, value.get<std::string>()});
+    for (const auto& [name, value] : object.items())
+        labels.push_back({name, value.get<std::string>()});
     return promql::Labels(std::move(labels));
 }
 
@@ -42,10 +39,14 @@ AlertStateStore::AlertStateStore(const std::string& path) : path_(path) {
     }
     exec("PRAGMA journal_mode=WAL");
     exec("PRAGMA synchronous=NORMAL");
-    exec("CREATE TABLE IF NOT EXISTS for_state (labels TEXT PRIMARY KEY, t INTEGER NOT NULL, v REAL NOT NULL)");
+    exec(
+        "CREATE TABLE IF NOT EXISTS for_state (labels TEXT PRIMARY KEY, t INTEGER NOT NULL, v REAL "
+        "NOT NULL)");
 }
 
-AlertStateStore::~AlertStateStore() { sqlite3_close(db_); }
+AlertStateStore::~AlertStateStore() {
+    sqlite3_close(db_);
+}
 
 void AlertStateStore::exec(const char* sql) const {
     char* error = nullptr;
@@ -57,17 +58,21 @@ void AlertStateStore::exec(const char* sql) const {
 }
 
 void AlertStateStore::save(const promql::Queryable& data, promql::Timestamp t) {
-    auto series = data.select({promql::Matcher(promql::MatchType::equal, std::string(promql::kMetricName), "ALERTS_FOR_STATE")},
-                              t, t);
+    auto series =
+        data.select({promql::Matcher(promql::MatchType::equal, std::string(promql::kMetricName),
+                                     "ALERTS_FOR_STATE")},
+                    t, t);
+    if (series.empty()) return;
     std::lock_guard lock(mutex_);
-    Statement upsert(db_, "INSERT INTO for_state (labels, t, v) VALUES (?, ?, ?) "
-                          "ON CONFLICT(labels) DO UPDATE SET t = excluded.t, v = excluded.v");
+    Statement upsert(db_,
+                     "INSERT INTO for_state (labels, t, v) VALUES (?, ?, ?) "
+                     "ON CONFLICT(labels) DO UPDATE SET t = excluded.t, v = excluded.v");
     Statement forget(db_, "DELETE FROM for_state WHERE labels = ?");
     exec("BEGIN");
     for (const auto& s : series) {
         if (s.samples.empty()) continue;
         const auto& last = s.samples.back();
-        std::string key = labels_to_json(s.labels);
+        std::string key = rules::labels_json(s.labels).dump();
         sqlite3_stmt* stmt = promql::is_stale_marker(last.v) ? forget.stmt : upsert.stmt;
         sqlite3_bind_text(stmt, 1, key.c_str(), -1, SQLITE_TRANSIENT);
         if (stmt == upsert.stmt) {
@@ -85,9 +90,10 @@ std::size_t AlertStateStore::load_into(storage::MemoryStore& store) const {
     Statement all(db_, "SELECT labels, t, v FROM for_state");
     std::size_t loaded = 0;
     while (sqlite3_step(all.stmt) == SQLITE_ROW) {
-        auto labels = labels_from_json(reinterpret_cast<const char*>(sqlite3_column_text(all.stmt, 0)));
-        if (store.append(labels, sqlite3_column_int64(all.stmt, 1), sqlite3_column_double(all.stmt, 2)) ==
-            storage::AppendResult::ok)
+        auto labels =
+            labels_from_json(reinterpret_cast<const char*>(sqlite3_column_text(all.stmt, 0)));
+        if (store.append(labels, sqlite3_column_int64(all.stmt, 1),
+                         sqlite3_column_double(all.stmt, 2)) == storage::AppendResult::ok)
             ++loaded;
     }
     return loaded;
