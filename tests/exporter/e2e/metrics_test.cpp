@@ -1,14 +1,13 @@
-#include <boost/test/unit_test.hpp>
-
-#include <nlohmann/json.hpp>
-
 #include <hiredis/hiredis.h>
 #include <sys/wait.h>
 
+#include <boost/test/unit_test.hpp>
 #include <future>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "tests/exporter/e2e/exporter_fixture.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/process.hpp"
 
 using namespace stackwatch;
@@ -16,7 +15,8 @@ using namespace stackwatch::test;
 
 namespace {
 
-std::set<std::string> family_types(const std::string& text, std::map<std::string, std::string>* types = nullptr) {
+std::set<std::string> family_types(const std::string& text,
+                                   std::map<std::string, std::string>* types = nullptr) {
     std::set<std::string> names;
     std::istringstream in(text);
     for (std::string line; std::getline(in, line);) {
@@ -35,7 +35,8 @@ std::set<std::string> family_types(const std::string& text, std::map<std::string
 RunResult promtool_check(const std::filesystem::path& file) {
     auto dir = make_temp_dir("stackwatch-promtool");
     auto log = dir / "out.log";
-    pid_t pid = spawn({"sh", "-c", "exec promtool check metrics < '" + file.string() + "'"}, {.log_file = log});
+    pid_t pid = spawn({"sh", "-c", "exec promtool check metrics < '" + file.string() + "'"},
+                      {.log_file = log});
     int status = 0;
     waitpid(pid, &status, 0);
     RunResult result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_tail(log, 100000)};
@@ -73,14 +74,26 @@ BOOST_AUTO_TEST_CASE(every_family_from_every_target_in_one_scrape) {
     BOOST_TEST(r.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8");
     std::map<std::string, std::string> types;
     auto families = family_types(r.body, &types);
-    for (const char* name : {"pg_up", "pg_static", "pg_stat_database_xact_commit", "pg_stat_bgwriter_buffers_alloc_total",
-                             "pg_settings_max_connections", "pg_locks_count", "pg_stat_activity_count",
-                             "pg_database_size_bytes", "pg_postmaster_start_time_seconds",
-                             "pg_exporter_scrapes_total", "pg_scrape_collector_success",
-                             "redis_up", "redis_memory_used_bytes", "redis_connected_clients",
-                             "redis_commands_total", "redis_exporter_scrapes_total",
-                             "namedprocess_namegroup_num_procs", "process_resident_memory_bytes",
-                             "stackwatch_probe_duration_seconds", "stackwatch_collector_duration_seconds",
+    for (const char* name : {"pg_up",
+                             "pg_static",
+                             "pg_stat_database_xact_commit",
+                             "pg_stat_bgwriter_buffers_alloc_total",
+                             "pg_settings_max_connections",
+                             "pg_locks_count",
+                             "pg_stat_activity_count",
+                             "pg_database_size_bytes",
+                             "pg_postmaster_start_time_seconds",
+                             "pg_exporter_scrapes_total",
+                             "pg_scrape_collector_success",
+                             "redis_up",
+                             "redis_memory_used_bytes",
+                             "redis_connected_clients",
+                             "redis_commands_total",
+                             "redis_exporter_scrapes_total",
+                             "namedprocess_namegroup_num_procs",
+                             "process_resident_memory_bytes",
+                             "stackwatch_probe_duration_seconds",
+                             "stackwatch_collector_duration_seconds",
                              "stackwatch_exporter_build_info"}) {
         BOOST_TEST(families.count(name) == 1u, "missing family " << name);
     }
@@ -88,10 +101,18 @@ BOOST_AUTO_TEST_CASE(every_family_from_every_target_in_one_scrape) {
     BOOST_TEST(types["pg_stat_database_xact_commit"] == "counter");
     BOOST_TEST(sample_value(r.body, "pg_up") == 1.0);
     BOOST_TEST(sample_value(r.body, "redis_up") == 1.0);
-    BOOST_TEST(sample_value(r.body, "namedprocess_namegroup_num_procs{groupname=\"postgres\"}") > 1.0);
+    BOOST_TEST(sample_value(r.body, "namedprocess_namegroup_num_procs{groupname=\"postgres\"}") >
+               1.0);
     // Each probe round-trip landed in the histogram, per target.
-    BOOST_TEST(sample_value(r.body, "stackwatch_probe_duration_seconds_count{kind=\"postgres\",target=\"main-db\"}") >= 1.0);
-    BOOST_TEST(sample_value(r.body, "stackwatch_probe_duration_seconds_count{kind=\"redis\",target=\"cache\"}") >= 1.0);
+    BOOST_TEST(
+        sample_value(
+            r.body,
+            "stackwatch_probe_duration_seconds_count{kind=\"postgres\",target=\"main-db\"}") >=
+        1.0);
+    BOOST_TEST(
+        sample_value(r.body,
+                     "stackwatch_probe_duration_seconds_count{kind=\"redis\",target=\"cache\"}") >=
+        1.0);
     // Passwords never appear, not even in labels.
     BOOST_TEST(r.body.find(shared_postgres().password()) == std::string::npos);
     BOOST_TEST(r.body.find(shared_redis().password()) == std::string::npos);
@@ -110,8 +131,8 @@ BOOST_AUTO_TEST_CASE(promtool_finds_no_errors_in_real_output) {
     std::istringstream findings(check.output);
     for (std::string line; std::getline(findings, line);) {
         if (line.empty()) continue;
-        bool compatibility_name =
-            line.starts_with("pg_") || line.starts_with("redis_") || line.starts_with("namedprocess_");
+        bool compatibility_name = line.starts_with("pg_") || line.starts_with("redis_") ||
+                                  line.starts_with("namedprocess_");
         BOOST_TEST(compatibility_name, "lint finding outside the compatibility names: " << line);
     }
     // No duplicate series: every sample line (name and labels) is unique.
@@ -129,7 +150,8 @@ BOOST_AUTO_TEST_CASE(values_move_with_activity) {
     auto commits = [&] {
         auto body = fx.get("/metrics").body;
         return sample_value(body, "pg_stat_database_xact_commit{datid=\"" +
-                                      shared_postgres().query_value("SELECT oid FROM pg_database WHERE datname='postgres'") +
+                                      shared_postgres().query_value(
+                                          "SELECT oid FROM pg_database WHERE datname='postgres'") +
                                       "\",datname=\"postgres\"}");
     };
     double before = commits();
@@ -137,11 +159,9 @@ BOOST_AUTO_TEST_CASE(values_move_with_activity) {
     const int n = 25;
     for (int i = 0; i < n; ++i) shared_postgres().query_value("SELECT " + std::to_string(i));
     // Statistics reach pg_stat_database when a backend reports them; new connections flush on exit.
-    double after = commits();
-    for (int i = 0; i < 200 && !(after >= before + n); ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        after = commits();
-    }
+    double after = before;
+    eventually([&] { return (after = commits()) >= before + n; }, std::chrono::seconds(10),
+               std::chrono::milliseconds(50));
     BOOST_TEST(after >= before + n);
 }
 
@@ -153,7 +173,8 @@ BOOST_AUTO_TEST_CASE(probe_one_target_by_name) {
     BOOST_TEST(r.body.find("pg_up") == std::string::npos);
     auto missing = fx.get("/probe?target=nope");
     BOOST_TEST(missing.status == 404);
-    BOOST_TEST(nlohmann::json::parse(missing.body)["error"].get<std::string>().find("nope") != std::string::npos);
+    BOOST_TEST(nlohmann::json::parse(missing.body)["error"].get<std::string>().find("nope") !=
+               std::string::npos);
     BOOST_TEST(fx.get("/probe").status == 400);
 }
 
@@ -171,14 +192,17 @@ BOOST_AUTO_TEST_CASE(concurrent_scrapes_hold_one_connection_per_target) {
     ExporterFixture fx;
     std::vector<std::future<int>> scrapes;
     for (int i = 0; i < 64; ++i)
-        scrapes.push_back(std::async(std::launch::async, [&] { return fx.get("/metrics").status; }));
+        scrapes.push_back(
+            std::async(std::launch::async, [&] { return fx.get("/metrics").status; }));
     for (auto& s : scrapes) BOOST_TEST(s.get() == 200);
     auto backends = shared_postgres().query_value(
         "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'stackwatch-exporter'");
     BOOST_TEST(backends == "1");
     auto clients = shared_redis().command({"CLIENT", "LIST"});
     size_t named = 0;
-    for (size_t pos = 0; (pos = clients.find("name=stackwatch-exporter", pos)) != std::string::npos; ++pos) ++named;
+    for (size_t pos = 0; (pos = clients.find("name=stackwatch-exporter", pos)) != std::string::npos;
+         ++pos)
+        ++named;
     BOOST_TEST(named == 1u, clients);
 }
 
@@ -194,7 +218,8 @@ BOOST_AUTO_TEST_CASE(a_down_target_answers_fast_and_recovers) {
     BOOST_TEST(sample_value(down.body, "pg_up") == 0.0);
     BOOST_TEST(sample_value(down.body, "redis_up") == 1.0);
     BOOST_TEST_MESSAGE("scrape with PostgreSQL down took "
-                       << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
+                       << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                       << " ms");
     BOOST_TEST(sample_value(fx.get("/metrics").body, "pg_up") == 1.0);
 
     shared_redis().stop();
@@ -209,7 +234,9 @@ BOOST_AUTO_TEST_CASE(a_slow_target_does_not_hold_the_scrape_past_its_deadline) {
     ExporterFixture fx;
     BOOST_REQUIRE(sample_value(fx.get("/metrics").body, "redis_up") == 1.0);
     // DEBUG SLEEP blocks the whole Redis server; the scrape must still answer within its budget.
-    auto sleeper = std::async(std::launch::async, [] { return shared_redis().command({"DEBUG", "SLEEP", "4"}); });
+    auto sleeper = std::async(std::launch::async, [] {
+        return shared_redis().command({"DEBUG", "SLEEP", "4"});
+    });
     BOOST_REQUIRE(wait_until_redis_blocked());
     auto started = std::chrono::steady_clock::now();
     auto r = fx.get("/metrics", {{"X-Prometheus-Scrape-Timeout-Seconds", "2"}});

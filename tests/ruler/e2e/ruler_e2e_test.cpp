@@ -1,7 +1,6 @@
-#include <boost/test/unit_test.hpp>
-
 #include <signal.h>
 
+#include <boost/test/unit_test.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -25,8 +24,9 @@ struct RulerFixture {
     std::unique_ptr<Program> exporter;
 
     RulerFixture() {
-        exporter = std::make_unique<Program>(std::vector<std::string>{"stackwatch-exporter"},
-                                             std::vector<std::string>{"DATA_SOURCE_NAME=" + shared_postgres().uri()});
+        exporter = std::make_unique<Program>(
+            std::vector<std::string>{"stackwatch-exporter"},
+            std::vector<std::string>{"DATA_SOURCE_NAME=" + shared_postgres().uri()});
         exporter->wait_until_serving("/health/live");
     }
     ~RulerFixture() {
@@ -39,15 +39,20 @@ struct RulerFixture {
         return dir / name;
     }
     // The ruler's own flags: its config and a state file in the test's dir.
-    std::vector<std::string> ruler_args(const std::filesystem::path& config, const std::string& state = "state.db") const {
-        return {"stackwatch-ruler", "--config.file=" + config.string(), "--storage.state-path=" + (dir / state).string()};
+    std::vector<std::string> ruler_args(const std::filesystem::path& config,
+                                        const std::string& state = "state.db") const {
+        return {"stackwatch-ruler", "--config.file=" + config.string(),
+                "--storage.state-path=" + (dir / state).string()};
     }
     std::filesystem::path ruler_config(const std::string& datasource = "") const {
-        return write("ruler.yml", "global: {scrape_interval: 1s, evaluation_interval: 1s, external_labels: {site: test}}\n"
-                                  "rule_files: ['rules/*.yml']\n"
-                                  "scrape_configs:\n"
-                                  "  - job_name: stackwatch\n"
-                                  "    static_configs: [{targets: ['" + exporter_address() + "']}]\n" + datasource);
+        return write("ruler.yml",
+                     "global: {scrape_interval: 1s, evaluation_interval: 1s, external_labels: "
+                     "{site: test}}\n"
+                     "rule_files: ['rules/*.yml']\n"
+                     "scrape_configs:\n"
+                     "  - job_name: stackwatch\n"
+                     "    static_configs: [{targets: ['" +
+                         exporter_address() + "']}]\n" + datasource);
     }
 };
 
@@ -59,14 +64,17 @@ const char* kRateRule =
     "      - record: db:xact_commit:rate5s\n"
     "        expr: rate(pg_stat_database_xact_commit{datname=\"postgres\"}[5s])\n"
     "      - alert: PostgresCommitting\n"
-    "        expr: sum by (job, instance, datname) (rate(pg_stat_database_xact_commit{datname=\"postgres\"}[5s])) > 0\n"
+    "        expr: sum by (job, instance, datname) "
+    "(rate(pg_stat_database_xact_commit{datname=\"postgres\"}[5s])) > 0\n"
     "        labels: {severity: info}\n"
     "        annotations:\n"
-    "          summary: '{{ $labels.datname }} commits {{ $value | humanize }}/s on {{ $externalLabels.site }}'\n";
+    "          summary: '{{ $labels.datname }} commits {{ $value | humanize }}/s on {{ "
+    "$externalLabels.site }}'\n";
 
 // Keeps PostgreSQL committing while `predicate` is polled, up to a bound.
 template <typename Predicate>
-bool with_activity_until(Predicate predicate, std::chrono::seconds bound = std::chrono::seconds(60)) {
+bool with_activity_until(Predicate predicate,
+                         std::chrono::seconds bound = std::chrono::seconds(60)) {
     auto deadline = std::chrono::steady_clock::now() + bound;
     while (std::chrono::steady_clock::now() < deadline) {
         for (int i = 0; i < 5; ++i) shared_postgres().query_value("SELECT 1");
@@ -97,10 +105,12 @@ BOOST_AUTO_TEST_CASE(scraping_the_exporter_fires_a_rate_alert) {
     Program ruler(fx.ruler_args(fx.ruler_config()));
     ruler.wait_until_serving("/-/healthy");
     nlohmann::json firing;
-    BOOST_REQUIRE_MESSAGE(with_activity_until([&] { return !(firing = firing_alerts(ruler)).empty(); }),
-                          "no alert fired:\n" << http::get(ruler.url("/api/v1/rules")).body << "\n"
-                                               << http::get(ruler.url("/api/v1/targets")).body << "\n"
-                                               << ruler.output());
+    BOOST_REQUIRE_MESSAGE(with_activity_until(
+                              [&] { return !(firing = firing_alerts(ruler)).empty(); }),
+                          "no alert fired:\n"
+                              << http::get(ruler.url("/api/v1/rules")).body << "\n"
+                              << http::get(ruler.url("/api/v1/targets")).body << "\n"
+                              << ruler.output());
     auto alert = firing[0];
     BOOST_TEST(alert["labels"]["alertname"] == "PostgresCommitting");
     BOOST_TEST(alert["labels"]["datname"] == "postgres");
@@ -120,7 +130,8 @@ BOOST_AUTO_TEST_CASE(scraping_the_exporter_fires_a_rate_alert) {
     auto targets = nlohmann::json::parse(http::get(ruler.url("/api/v1/targets")).body);
     BOOST_TEST(targets["data"]["activeTargets"][0]["health"] == "up");
     // The recorded series is queryable at once, from the same store the rules read.
-    auto recorded = nlohmann::json::parse(http::get(ruler.url("/api/v1/query?query=db:xact_commit:rate5s")).body);
+    auto recorded = nlohmann::json::parse(
+        http::get(ruler.url("/api/v1/query?query=db:xact_commit:rate5s")).body);
     BOOST_TEST(recorded["data"]["resultType"] == "vector");
     BOOST_TEST(!recorded["data"]["result"].empty());
     auto metrics = http::get(ruler.url("/metrics")).body;
@@ -136,19 +147,26 @@ BOOST_AUTO_TEST_CASE(a_real_prometheus_as_the_datasource_gives_the_same_alert) {
     fx.write("rules/activity.yml", kRateRule);
     Program embedded(fx.ruler_args(fx.ruler_config()));
     PrometheusServer prometheus(fx.exporter_address(), "stackwatch");
-    auto remote_config = fx.write("remote.yml", "global: {evaluation_interval: 1s, external_labels: {site: test}}\n"
-                                                "rule_files: ['rules/*.yml']\n"
-                                                "datasource:\n  type: remote\n  url: " + prometheus.url() + "\n  timeout: 5s\n");
+    auto remote_config =
+        fx.write("remote.yml",
+                 "global: {evaluation_interval: 1s, external_labels: {site: test}}\n"
+                 "rule_files: ['rules/*.yml']\n"
+                 "datasource:\n  type: remote\n  url: " +
+                     prometheus.url() + "\n  timeout: 5s\n");
     Program remote(fx.ruler_args(remote_config, "remote-state.db"));
     embedded.wait_until_serving("/-/healthy");
     remote.wait_until_serving("/-/healthy");
     nlohmann::json from_store, from_prometheus;
-    BOOST_REQUIRE_MESSAGE(with_activity_until([&] {
-                              from_store = firing_alerts(embedded);
-                              from_prometheus = firing_alerts(remote);
-                              return !from_store.empty() && !from_prometheus.empty();
-                          }, std::chrono::seconds(90)),
-                          "embedded:\n" << embedded.output() << "\nremote:\n" << remote.output());
+    BOOST_REQUIRE_MESSAGE(with_activity_until(
+                              [&] {
+                                  from_store = firing_alerts(embedded);
+                                  from_prometheus = firing_alerts(remote);
+                                  return !from_store.empty() && !from_prometheus.empty();
+                              },
+                              std::chrono::seconds(90)),
+                          "embedded:\n"
+                              << embedded.output() << "\nremote:\n"
+                              << remote.output());
     BOOST_TEST(from_store[0]["labels"] == from_prometheus[0]["labels"],
                from_store[0]["labels"].dump() << " vs " << from_prometheus[0]["labels"].dump());
     auto rules = nlohmann::json::parse(http::get(remote.url("/api/v1/rules")).body);
@@ -164,27 +182,33 @@ BOOST_AUTO_TEST_CASE(a_bad_rule_file_on_reload_keeps_the_running_rules) {
     nlohmann::json firing;
     BOOST_REQUIRE(with_activity_until([&] { return !(firing = firing_alerts(ruler)).empty(); }));
     auto active_at = firing[0]["activeAt"];
-    fx.write("rules/broken.yml", "groups:\n  - name: broken\n    rules:\n      - alert: X\n        expr: rate(up[5m]\n");
+    fx.write(
+        "rules/broken.yml",
+        "groups:\n  - name: broken\n    rules:\n      - alert: X\n        expr: rate(up[5m]\n");
     http::ClientRequest reload;
     reload.method = "POST";
     reload.url = ruler.url("/-/reload");
     auto r = http::perform(reload);
     BOOST_TEST(r.status == 400);
     auto body = nlohmann::json::parse(r.body);
-    BOOST_TEST(body["errors"][0].get<std::string>().find("broken.yml") != std::string::npos, r.body);
-    auto groups = nlohmann::json::parse(http::get(ruler.url("/api/v1/rules")).body)["data"]["groups"];
+    BOOST_TEST(body["errors"][0].get<std::string>().find("broken.yml") != std::string::npos,
+               r.body);
+    auto groups =
+        nlohmann::json::parse(http::get(ruler.url("/api/v1/rules")).body)["data"]["groups"];
     BOOST_REQUIRE_EQUAL(groups.size(), 1u);
     BOOST_TEST(groups[0]["name"] == "activity");
 
     // SIGHUP with the file fixed loads both groups.
-    fx.write("rules/broken.yml", "groups:\n  - name: fixed\n    rules:\n      - record: up:sum\n        expr: sum(up)\n");
+    fx.write(
+        "rules/broken.yml",
+        "groups:\n  - name: fixed\n    rules:\n      - record: up:sum\n        expr: sum(up)\n");
     kill(ruler.pid(), SIGHUP);
-    bool reloaded = false;
-    for (int i = 0; i < 200 && !reloaded; ++i) {
-        auto now = nlohmann::json::parse(http::get(ruler.url("/api/v1/rules")).body)["data"]["groups"];
-        reloaded = now.size() == 2;
-        if (!reloaded) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    bool reloaded = eventually(
+        [&] {
+            auto now = nlohmann::json::parse(http::get(ruler.url("/api/v1/rules")).body);
+            return now["data"]["groups"].size() == 2;
+        },
+        std::chrono::seconds(10), std::chrono::milliseconds(50));
     BOOST_TEST(reloaded, ruler.output());
     // The firing alert kept its state across both reloads.
     BOOST_REQUIRE(with_activity_until([&] { return !(firing = firing_alerts(ruler)).empty(); }));
@@ -199,9 +223,10 @@ constexpr std::chrono::milliseconds kRestartBound{30000}, kPollStep{50};
 BOOST_AUTO_TEST_CASE(pending_alerts_keep_their_for_progress_across_a_restart) {
     RulerFixture fx;
     std::filesystem::create_directories(fx.dir / "rules");
-    fx.write("rules/slow.yml", "groups:\n  - name: slow\n    interval: 1s\n    rules:\n"
-                               "      - alert: ExporterUpForAnHour\n        expr: up{job=\"stackwatch\"} == 1\n"
-                               "        for: 1h\n");
+    fx.write("rules/slow.yml",
+             "groups:\n  - name: slow\n    interval: 1s\n    rules:\n"
+             "      - alert: ExporterUpForAnHour\n        expr: up{job=\"stackwatch\"} == 1\n"
+             "        for: 1h\n");
     auto config = fx.ruler_config();
     auto pending_since = [](const Program& ruler) -> std::optional<std::string> {
         auto r = http::get(ruler.url("/api/v1/alerts"));
@@ -215,18 +240,21 @@ BOOST_AUTO_TEST_CASE(pending_alerts_keep_their_for_progress_across_a_restart) {
     {
         Program ruler(fx.ruler_args(config));
         ruler.wait_until_serving("/-/healthy");
-        BOOST_REQUIRE(eventually([&] {
-            auto since = pending_since(ruler);
-            if (since) first_active_at = *since;
-            return since.has_value();
-        }, kRestartBound, kPollStep));
+        BOOST_REQUIRE(eventually(
+            [&] {
+                auto since = pending_since(ruler);
+                if (since) first_active_at = *since;
+                return since.has_value();
+            },
+            kRestartBound, kPollStep));
         // Let the alert be pending for a few evaluations, so its progress is worth keeping.
         auto stored = [&] {
             auto r = http::get(ruler.url("/api/v1/query?query=ALERTS_FOR_STATE"));
             return r.status == 200 && r.body.find("ExporterUpForAnHour") != std::string::npos;
         };
         BOOST_REQUIRE(eventually(stored, kRestartBound, kPollStep));
-        std::this_thread::sleep_for(std::chrono::seconds(6));  // the progress itself is the thing under test
+        std::this_thread::sleep_for(
+            std::chrono::seconds(6));  // the progress itself is the thing under test
         BOOST_TEST(ruler.stop() == 0);
     }
     auto restarted_at = std::chrono::system_clock::now();
@@ -236,7 +264,10 @@ BOOST_AUTO_TEST_CASE(pending_alerts_keep_their_for_progress_across_a_restart) {
     // been pending before (the outage itself does not count towards `for`).
     std::string restored;
     auto started_text = [&] {
-        auto secs = std::chrono::duration_cast<std::chrono::seconds>(restarted_at.time_since_epoch()).count() - 1;
+        auto secs =
+            std::chrono::duration_cast<std::chrono::seconds>(restarted_at.time_since_epoch())
+                .count() -
+            1;
         std::time_t t = secs;
         std::tm tm{};
         gmtime_r(&t, &tm);
@@ -244,14 +275,17 @@ BOOST_AUTO_TEST_CASE(pending_alerts_keep_their_for_progress_across_a_restart) {
         std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
         return std::string(buf);
     }();
-    bool restored_early = eventually([&] {
-        auto since = pending_since(ruler);
-        if (!since) return false;
-        restored = *since;
-        return restored < started_text;  // RFC 3339 in UTC orders as text
-    }, kRestartBound, kPollStep);
+    bool restored_early = eventually(
+        [&] {
+            auto since = pending_since(ruler);
+            if (!since) return false;
+            restored = *since;
+            return restored < started_text;  // RFC 3339 in UTC orders as text
+        },
+        kRestartBound, kPollStep);
     BOOST_TEST(restored_early, "activeAt " << restored << " is not before " << started_text
-                                            << " (first run: " << first_active_at << ")\n" << ruler.output());
+                                           << " (first run: " << first_active_at << ")\n"
+                                           << ruler.output());
 }
 
 BOOST_AUTO_TEST_CASE(command_line_errors_and_checks) {
@@ -264,11 +298,15 @@ BOOST_AUTO_TEST_CASE(command_line_errors_and_checks) {
     BOOST_TEST(unknown.exit_code == 2);
     auto dir = make_temp_dir("stackwatch-ruler-cli");
     std::ofstream(dir / "ruler.yml") << "global:\n  evaluation_interval: soon\n";
-    auto config = run_program({"stackwatch-ruler", "--config.file=" + (dir / "ruler.yml").string()});
+    auto config =
+        run_program({"stackwatch-ruler", "--config.file=" + (dir / "ruler.yml").string()});
     BOOST_TEST(config.exit_code == 1);
-    BOOST_TEST(config.output.find("ruler.yml:2:24: global.evaluation_interval: not a valid duration") != std::string::npos,
-               config.output);
-    std::ofstream(dir / "ok.yml") << "groups:\n  - name: g\n    rules:\n      - record: a:b\n        expr: sum(up)\n";
+    BOOST_TEST(
+        config.output.find("ruler.yml:2:24: global.evaluation_interval: not a valid duration") !=
+            std::string::npos,
+        config.output);
+    std::ofstream(dir / "ok.yml")
+        << "groups:\n  - name: g\n    rules:\n      - record: a:b\n        expr: sum(up)\n";
     auto check = run_program({"stackwatch-ruler", "check", "rules", (dir / "ok.yml").string()});
     BOOST_TEST(check.exit_code == 0);
     BOOST_TEST(check.output.find("SUCCESS: 1 rules found") != std::string::npos, check.output);
