@@ -33,8 +33,8 @@ class Exposition {
 void append_label_value(std::string& out, std::string_view text);
 void append_help(std::string& out, std::string_view text);
 
-// A sample value as the text format spells it: the shortest text that reads back as the same
-// double, or +Inf, -Inf, NaN.
+// A sample value as the text format spells it: an integral value as an integer, any other the
+// shortest text that reads back as the same double, or +Inf, -Inf, NaN.
 void append_float(std::string& out, double value);
 
 }  // namespace stackwatch::exporter

@@ -28,13 +28,15 @@ BOOST_AUTO_TEST_SUITE(text_format)
 
 BOOST_AUTO_TEST_CASE(values_are_the_shortest_text_that_reads_back_exactly) {
     BOOST_TEST(float_text(42) == "42");
+    BOOST_TEST(float_text(1e6) == "1000000");
+    BOOST_TEST(float_text(-9007199254740991.0) == "-9007199254740991");
     BOOST_TEST(float_text(0.1) == "0.1");
     BOOST_TEST(float_text(-2.5) == "-2.5");
     BOOST_TEST(float_text(0.005547152) == "0.005547152");
     BOOST_TEST(float_text(std::numeric_limits<double>::infinity()) == "+Inf");
     BOOST_TEST(float_text(-std::numeric_limits<double>::infinity()) == "-Inf");
     BOOST_TEST(float_text(std::nan("")) == "NaN");
-    for (double value : {1e-300, 123456789.123456789, 1.0 / 3, 9007199254740993.0, 1e21})
+    for (double value : {1e-300, 123456789.123456789, 1.0 / 3, 9007199254740992.0, 1e21, -0.0})
         BOOST_TEST(std::stod(float_text(value)) == value);
 }
 
