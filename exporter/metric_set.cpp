@@ -1,6 +1,7 @@
 #include "exporter/metric_set.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <limits>
 #include <stdexcept>
 
@@ -63,14 +64,14 @@ RenderedLabels::RenderedLabels(const Labels& labels) {
 
 MetricSet::MetricSet(const MetricSet& other)
     : families_(other.families_),
-      index_(other.index_),
+      slots_(other.slots_),
       last_(other.last_),
       attached_(other.attached_) {}
 
 MetricSet& MetricSet::operator=(const MetricSet& other) {
     if (this != &other) {
         families_ = other.families_;
-        index_ = other.index_;
+        slots_ = other.slots_;
         last_ = other.last_;
         attached_ = other.attached_;
         changed();
@@ -80,13 +81,13 @@ MetricSet& MetricSet::operator=(const MetricSet& other) {
 
 MetricSet::MetricSet(MetricSet&& other) noexcept
     : families_(std::move(other.families_)),
-      index_(std::move(other.index_)),
+      slots_(std::move(other.slots_)),
       last_(other.last_),
       attached_(std::move(other.attached_)) {}
 
 MetricSet& MetricSet::operator=(MetricSet&& other) noexcept {
     families_ = std::move(other.families_);
-    index_ = std::move(other.index_);
+    slots_ = std::move(other.slots_);
     last_ = other.last_;
     attached_ = std::move(other.attached_);
     changed();
@@ -105,17 +106,53 @@ bool MetricSet::contains(std::string_view name) const {
     return false;
 }
 
+bool MetricSet::contains(const Family& family) const {
+    if (find(family)) return true;
+    for (const auto& set : attached_)
+        if (set->contains(family)) return true;
+    return false;
+}
+
+std::size_t MetricSet::position(std::string_view name, std::size_t hash) const {
+    if (slots_.empty()) return npos;
+    auto mask = slots_.size() - 1;
+    for (auto i = hash & mask;; i = (i + 1) & mask) {
+        if (slots_[i] == 0) return npos;
+        const auto& family = families_[slots_[i] - 1];
+        if (family.name_hash == hash && family.name == name) return slots_[i] - 1;
+    }
+}
+
+void MetricSet::index_last() {
+    // At most half full, so a probe meets an empty slot soon.
+    if (families_.size() * 2 > slots_.size()) return reindex();
+    auto mask = slots_.size() - 1;
+    auto i = families_.back().name_hash & mask;
+    while (slots_[i] != 0) i = (i + 1) & mask;
+    slots_[i] = offset(families_.size());
+}
+
+void MetricSet::reindex() {
+    slots_.assign(std::max<std::size_t>(64, std::bit_ceil(families_.size() * 2)), 0);
+    auto mask = slots_.size() - 1;
+    for (std::size_t at = 0; at < families_.size(); ++at) {
+        auto i = families_[at].name_hash & mask;
+        while (slots_[i] != 0) i = (i + 1) & mask;
+        slots_[i] = offset(at + 1);
+    }
+}
+
 MetricSet::Family& MetricSet::family(std::string_view name, std::string_view help,
                                      MetricType type) {
-    std::size_t at;
-    if (last_ < families_.size() && families_[last_].name == name) {
-        at = last_;
-    } else if (auto it = index_.find(name); it != index_.end()) {
-        at = it->second;
-    } else {
-        at = families_.size();
-        index_.emplace(std::string(name), at);
-        families_.push_back({std::string(name), std::string(help), type, {}, {}, {}});
+    std::size_t at = last_;
+    if (at >= families_.size() || families_[at].name != name) {
+        auto hash = std::hash<std::string_view>{}(name);
+        at = position(name, hash);
+        if (at == npos) {
+            at = families_.size();
+            families_.push_back({std::string(name), std::string(help), type, {}, {}, {}, hash});
+            index_last();
+        }
     }
     last_ = at;
     auto& family = families_[at];
@@ -169,8 +206,13 @@ void MetricSet::summary(std::string_view name, std::string_view help,
 }
 
 const MetricSet::Family* MetricSet::find(std::string_view name) const {
-    auto it = index_.find(name);
-    return it == index_.end() ? nullptr : &families_[it->second];
+    auto at = position(name, std::hash<std::string_view>{}(name));
+    return at == npos ? nullptr : &families_[at];
+}
+
+const MetricSet::Family* MetricSet::find(const Family& family) const {
+    auto at = position(family.name, family.name_hash);
+    return at == npos ? nullptr : &families_[at];
 }
 
 void MetricSet::append(Family&& from, Family& to) {
@@ -193,21 +235,21 @@ void MetricSet::merge(MetricSet&& other) {
     changed();
     if (families_.empty()) {
         families_ = std::move(other.families_);
-        index_ = std::move(other.index_);
+        slots_ = std::move(other.slots_);
         last_ = 0;
     } else {
         for (auto& family : other.families_) {
-            if (auto it = index_.find(family.name); it != index_.end()) {
-                append(std::move(family), families_[it->second]);
+            if (auto at = position(family.name, family.name_hash); at != npos) {
+                append(std::move(family), families_[at]);
             } else {
-                index_.emplace(family.name, families_.size());
                 families_.push_back(std::move(family));
+                index_last();
             }
         }
     }
     for (auto& set : other.attached_) attached_.push_back(std::move(set));
     other.families_.clear();
-    other.index_.clear();
+    other.slots_.clear();
     other.attached_.clear();
     other.changed();
 }
@@ -216,16 +258,16 @@ std::vector<std::string> MetricSet::merge_new(MetricSet&& other) {
     changed();
     std::vector<std::string> left_out;
     for (auto& family : other.families_) {
-        if (contains(family.name)) {
+        if (contains(family)) {
             left_out.push_back(family.name);
         } else {
-            index_.emplace(family.name, families_.size());
             families_.push_back(std::move(family));
+            index_last();
         }
     }
     for (auto& set : other.attached_) {
         bool clash = std::any_of(set->families_.begin(), set->families_.end(),
-                                 [&](const Family& family) { return contains(family.name); });
+                                 [&](const Family& family) { return contains(family); });
         if (!clash) {
             attached_.push_back(std::move(set));
             continue;
@@ -234,7 +276,7 @@ std::vector<std::string> MetricSet::merge_new(MetricSet&& other) {
         left_out.insert(left_out.end(), names.begin(), names.end());
     }
     other.families_.clear();
-    other.index_.clear();
+    other.slots_.clear();
     other.attached_.clear();
     other.changed();
     return left_out;

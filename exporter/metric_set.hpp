@@ -17,7 +17,6 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -61,6 +60,7 @@ class MetricSet {
         // (quantile, value).
         std::vector<std::pair<double, double>> points;
         std::vector<Series> series;
+        std::size_t name_hash = 0;  // lets other sets look the name up without hashing it again
 
         std::string_view labels(const Series& s) const {
             return std::string_view(label_text)
@@ -113,7 +113,9 @@ class MetricSet {
     // This set's own families; attached sets keep theirs.
     const std::vector<Family>& family_list() const { return families_; }
     const Family* find(std::string_view name) const;
-    // Whether this set or an attached one has the family.
+    // This set's family of the same name as `family` (of another set).
+    const Family* find(const Family& family) const;
+    // Whether this set or an attached one has a family of that name.
     bool contains(std::string_view name) const;
     std::string serialize() const;  // Prometheus text format 0.0.4
 
@@ -129,15 +131,17 @@ class MetricSet {
     void append(Family&& from, Family& to);
     void changed() { decoded_.reset(); }
 
-    // Looked up by string_view, so adding a sample to a known family allocates no key.
-    struct NameHash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view name) const {
-            return std::hash<std::string_view>{}(name);
-        }
-    };
+    // families_ by name: open addressing over positions, keyed by the families' stored hashes.
+    // A scrape builds and frees sets of ~500 families and looks each name up in the other sets;
+    // a node-based map allocated a node and a key per family and hashed every lookup.
+    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+    std::size_t position(std::string_view name, std::size_t hash) const;
+    bool contains(const Family& family) const;
+    void index_last();  // indexes families_.back()
+    void reindex();
+
     std::vector<Family> families_;
-    std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> index_;
+    std::vector<std::uint32_t> slots_;  // a position + 1, 0 for none; a power of two in size
     std::size_t last_ = 0;  // the family added to last: collectors add a family's series in a row
     std::vector<std::shared_ptr<const MetricSet>> attached_;
 

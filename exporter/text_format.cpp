@@ -192,7 +192,7 @@ std::string Exposition::serialize() const {
         for (const auto& family : parts_[i].set->family_list()) {
             bool written_before = false;
             for (std::size_t j = 0; j < i && !written_before; ++j)
-                written_before = parts_[j].set->find(family.name) != nullptr;
+                written_before = parts_[j].set->find(family) != nullptr;
             if (written_before) continue;
             out += "# HELP ";
             out += family.name;
@@ -207,7 +207,7 @@ std::string Exposition::serialize() const {
             // A family of the same name but another type elsewhere would make the exposition
             // unparsable; the first one seen wins.
             for (std::size_t j = i + 1; j < parts_.size(); ++j)
-                if (const auto* same = parts_[j].set->find(family.name);
+                if (const auto* same = parts_[j].set->find(family);
                     same && same->type == family.type)
                     write_samples(out, *same, parts_[j].extra_labels);
         }

@@ -41,6 +41,35 @@ BOOST_AUTO_TEST_CASE(merge_joins_families) {
     BOOST_TEST(text.find("lat_count 4\n") != std::string::npos, text);
 }
 
+BOOST_AUTO_TEST_CASE(thousands_of_families_are_found_by_name_as_sets_grow_and_merge) {
+    // Past several regrowths of the name index, added in an order that interleaves families.
+    MetricSet a, b;
+    for (int round = 0; round < 2; ++round)
+        for (int i = 0; i < 3000; ++i)
+            (i % 2 ? a : b).gauge("m" + std::to_string(i % 1500), "h", round);
+    BOOST_TEST(a.family_list().size() == 750u);
+    BOOST_TEST(b.family_list().size() == 750u);
+    for (const auto* name : {"m1", "m1499", "m0", "m1498"}) {
+        const auto* mine = (name[std::string_view(name).size() - 1] - '0') % 2 ? &a : &b;
+        BOOST_REQUIRE_MESSAGE(mine->find(name), name);
+        BOOST_TEST(mine->find(name)->series.size() == 4u);
+        BOOST_TEST(mine->find(name)->name == name);
+    }
+    BOOST_TEST(!a.find("m0"));
+    BOOST_TEST(!a.find("m1500"));
+    MetricSet c;
+    c.gauge("m1", "h", 7);
+    c.gauge("new", "h", 8);
+    a.merge(std::move(c));
+    a.merge(std::move(b));
+    BOOST_TEST(a.family_list().size() == 1501u);
+    BOOST_TEST(a.find("m1")->series.size() == 5u);
+    BOOST_TEST(a.find("m0")->series.size() == 4u);
+    BOOST_TEST(a.find("new")->series.size() == 1u);
+    BOOST_TEST(a.contains("m1498"));
+    BOOST_TEST(!a.contains("m1500"));
+}
+
 BOOST_AUTO_TEST_CASE(families_reads_back_what_was_added) {
     MetricSet set;
     set.gauge("g", "gauge", 2.5, {{"path", "C:\\x \"q\"\nnext"}, {"empty", ""}});
