@@ -54,7 +54,9 @@ const char* type_name(MetricType type) {
     }
 }
 
-// Writes the series of one family, each label set followed by the part's own labels.
+// Writes the series of one family, each label set followed by the part's own labels. The text
+// before a bucket's or quantile's value differs only in the bound across a series, so it is put
+// together once per series; the bounds repeat from series to series and are formatted once.
 class SeriesWriter {
   public:
     SeriesWriter(std::string& out, const Family& family, std::string_view extra)
@@ -64,19 +66,14 @@ class SeriesWriter {
         auto labels = family_.labels(series);
         switch (family_.type) {
             case MetricType::Summary:
-                for (auto i = series.points_begin; i < series.points_end; ++i) {
-                    start("", labels, "quantile", family_.points[i].first);
-                    append_float(out_, family_.points[i].second);
-                    out_ += '\n';
-                }
+                points(series, labels, "", "quantile",
+                       [this](double value) { append_float(out_, value); });
                 sum_and_count(series, labels);
                 break;
             case MetricType::Histogram:
-                for (auto i = series.points_begin; i < series.points_end; ++i) {
-                    start("_bucket", labels, "le", family_.points[i].first);
-                    append_uint(out_, static_cast<std::uint64_t>(family_.points[i].second));
-                    out_ += '\n';
-                }
+                points(series, labels, "_bucket", "le", [this](double cumulative_count) {
+                    append_uint(out_, static_cast<std::uint64_t>(cumulative_count));
+                });
                 sum_and_count(series, labels);
                 break;
             default:
@@ -87,6 +84,22 @@ class SeriesWriter {
     }
 
   private:
+    // name+suffix{labels,extra,bound_label="bound"} value, for each point of the series.
+    template <typename WriteValue>
+    void points(const Series& series, std::string_view labels, const char* suffix,
+                const char* bound_label, WriteValue write_value) {
+        head_.assign(family_.name).append(suffix).append(1, '{');
+        if (append_labels(head_, labels)) head_ += ',';
+        head_.append(bound_label).append("=\"");
+        for (auto i = series.points_begin; i < series.points_end; ++i) {
+            out_ += head_;
+            out_ += bound_text(family_.points[i].first);
+            out_ += "\"} ";
+            write_value(family_.points[i].second);
+            out_ += '\n';
+        }
+    }
+
     void sum_and_count(const Series& series, std::string_view labels) {
         start("_sum", labels);
         append_float(out_, series.value);
@@ -96,34 +109,42 @@ class SeriesWriter {
         out_ += '\n';
     }
 
-    // name+suffix{labels,extra,last="value"} and the space before the sample value.
-    void start(const char* suffix, std::string_view labels, const char* last_label = nullptr,
-               double last_value = 0) {
+    // name+suffix{labels,extra} and the space before the sample value.
+    void start(const char* suffix, std::string_view labels) {
         out_ += family_.name;
         out_ += suffix;
-        if (!labels.empty() || !extra_.empty() || last_label) {
+        if (!labels.empty() || !extra_.empty()) {
             out_ += '{';
-            out_ += labels;
-            bool any = !labels.empty();
-            if (!extra_.empty()) {
-                out_.append(extra_.substr(any ? 0 : 1));  // extra_ starts with a comma
-                any = true;
-            }
-            if (last_label) {
-                if (any) out_ += ',';
-                out_ += last_label;
-                out_ += "=\"";
-                append_float(out_, last_value);
-                out_ += '"';
-            }
+            append_labels(out_, labels);
             out_ += '}';
         }
         out_ += ' ';
     }
 
+    // The series' labels and the part's, comma-separated; whether there were any.
+    bool append_labels(std::string& to, std::string_view labels) const {
+        to += labels;
+        if (extra_.empty()) return !labels.empty();
+        to.append(extra_.substr(labels.empty() ? 1 : 0));  // extra_ starts with a comma
+        return true;
+    }
+
+    std::string_view bound_text(double bound) {
+        for (const auto& [value, text] : bounds_)
+            if (value == bound || (std::isnan(value) && std::isnan(bound))) return text;
+        std::string text;
+        append_float(text, bound);
+        // A family's series share a handful of bounds; past that, a lookup would cost more.
+        if (bounds_.size() >= 64) return scratch_ = std::move(text);
+        return bounds_.emplace_back(bound, std::move(text)).second;
+    }
+
     std::string& out_;
     const Family& family_;
     std::string_view extra_;
+    std::string head_;
+    std::vector<std::pair<double, std::string>> bounds_;
+    std::string scratch_;
 };
 
 void write_samples(std::string& out, const Family& family, std::string_view extra) {
@@ -182,11 +203,19 @@ void Exposition::add_part(std::shared_ptr<const MetricSet> set, const std::strin
 std::string Exposition::serialize() const {
     std::string out;
     std::size_t bytes = 0;
-    for (const auto& part : parts_)
-        for (const auto& family : part.set->family_list())
-            bytes +=
-                family.label_text.size() + (family.series.size() + family.points.size()) *
-                                               (family.name.size() + 32 + part.extra_labels.size());
+    // A little over the size, so the string never grows (each growth copies all written so far).
+    for (const auto& part : parts_) {
+        for (const auto& family : part.set->family_list()) {
+            auto series = family.series.size();
+            if (series == 0) continue;
+            bool has_sum =
+                family.type == MetricType::Histogram || family.type == MetricType::Summary;
+            auto lines = series + family.points.size() + (has_sum ? 2 * series : 0);
+            auto line = family.name.size() + family.label_text.size() / series +
+                        part.extra_labels.size() + 48;
+            bytes += lines * line + family.help.size() + 2 * family.name.size() + 32;
+        }
+    }
     out.reserve(bytes + 4096);
     for (std::size_t i = 0; i < parts_.size(); ++i) {
         for (const auto& family : parts_[i].set->family_list()) {
