@@ -12,8 +12,8 @@ namespace {
 
 using prometheus::MetricType;
 
-template <typename LabelRange>
-void append_labels(std::string& out, const LabelRange& labels) {
+template <typename String, typename LabelRange>
+void append_labels(String& out, const LabelRange& labels) {
     bool first = true;
     for (const auto& [name, value] : labels) {
         if (!first) out += ',';
@@ -25,7 +25,8 @@ void append_labels(std::string& out, const LabelRange& labels) {
     }
 }
 
-void append_labels(std::string& out, const RenderedLabels& labels) {
+template <typename String>
+void append_labels(String& out, const RenderedLabels& labels) {
     out += labels.text();
 }
 
@@ -80,18 +81,36 @@ MetricSet& MetricSet::operator=(const MetricSet& other) {
 }
 
 MetricSet::MetricSet(MetricSet&& other) noexcept
-    : families_(std::move(other.families_)),
+    : arena_(std::move(other.arena_)),
+      adopted_(std::move(other.adopted_)),
+      families_(std::move(other.families_)),
       slots_(std::move(other.slots_)),
       last_(other.last_),
       attached_(std::move(other.attached_)) {}
 
 MetricSet& MetricSet::operator=(MetricSet&& other) noexcept {
+    // The families being replaced may live in the arenas being replaced: they go first.
     families_ = std::move(other.families_);
+    arena_ = std::move(other.arena_);
+    adopted_ = std::move(other.adopted_);
     slots_ = std::move(other.slots_);
     last_ = other.last_;
     attached_ = std::move(other.attached_);
     changed();
     return *this;
+}
+
+MetricSet MetricSet::sibling() {
+    memory();
+    MetricSet set;
+    set.arena_ = arena_;
+    return set;
+}
+
+std::pmr::memory_resource* MetricSet::memory() {
+    // A PostgreSQL target's set takes about 100 KiB; the arena grows from here as needed.
+    if (!arena_) arena_ = std::make_shared<std::pmr::monotonic_buffer_resource>(16 * 1024);
+    return arena_.get();
 }
 
 void MetricSet::attach(std::shared_ptr<const MetricSet> set) {
@@ -150,14 +169,19 @@ MetricSet::Family& MetricSet::family(std::string_view name, std::string_view hel
         at = position(name, hash);
         if (at == npos) {
             at = families_.size();
-            families_.push_back({std::string(name), std::string(help), type, {}, {}, {}, hash});
+            auto* memory = this->memory();
+            families_.push_back({std::pmr::string(name, memory), std::pmr::string(help, memory),
+                                 type, std::pmr::string(memory),
+                                 std::pmr::vector<std::pair<double, double>>(memory),
+                                 std::pmr::vector<Series>(memory), hash});
             index_last();
         }
     }
     last_ = at;
     auto& family = families_[at];
     if (family.type != type)
-        throw std::logic_error("metric " + family.name + " added with two different types");
+        throw std::logic_error("metric " + std::string(family.name) +
+                               " added with two different types");
     return family;
 }
 
@@ -217,7 +241,8 @@ const MetricSet::Family* MetricSet::find(const Family& family) const {
 
 void MetricSet::append(Family&& from, Family& to) {
     if (to.type != from.type)
-        throw std::logic_error("metric " + from.name + " merged with two different types");
+        throw std::logic_error("metric " + std::string(from.name) +
+                               " merged with two different types");
     auto label_shift = offset(to.label_text.size());
     auto point_shift = offset(to.points.size());
     to.label_text += from.label_text;
@@ -231,8 +256,15 @@ void MetricSet::append(Family&& from, Family& to) {
     }
 }
 
+void MetricSet::adopt_memory_of(MetricSet& other) {
+    if (other.arena_ && other.arena_ != arena_) adopted_.push_back(std::move(other.arena_));
+    for (auto& arena : other.adopted_) adopted_.push_back(std::move(arena));
+    other.adopted_.clear();
+}
+
 void MetricSet::merge(MetricSet&& other) {
     changed();
+    adopt_memory_of(other);
     if (families_.empty()) {
         families_ = std::move(other.families_);
         slots_ = std::move(other.slots_);
@@ -256,10 +288,11 @@ void MetricSet::merge(MetricSet&& other) {
 
 std::vector<std::string> MetricSet::merge_new(MetricSet&& other) {
     changed();
+    adopt_memory_of(other);
     std::vector<std::string> left_out;
     for (auto& family : other.families_) {
         if (contains(family)) {
-            left_out.push_back(family.name);
+            left_out.emplace_back(family.name);
         } else {
             families_.push_back(std::move(family));
             index_last();
@@ -327,8 +360,8 @@ const std::vector<prometheus::MetricFamily>& MetricSet::families() const {
     if (decoded_) return *decoded_;
     auto decoded = std::make_shared<std::vector<prometheus::MetricFamily>>();
     for (const auto& family : families_) {
-        auto& out = decoded->emplace_back(
-            prometheus::MetricFamily{family.name, family.help, family.type, {}});
+        auto& out = decoded->emplace_back(prometheus::MetricFamily{
+            std::string(family.name), std::string(family.help), family.type, {}});
         for (const auto& series : family.series) {
             auto& metric = out.metric.emplace_back();
             metric.label = decode_labels(family.labels(series));

@@ -21,7 +21,8 @@ void append_uint(std::string& out, std::uint64_t value) {
 // Backslash, newline (as \n) and, if asked, double quote get a backslash. Most texts have none of
 // them, which memchr finds out fastest; string_view::find_first_of runs memchr over the specials
 // for every character, which made escaping a seventh of a scrape's instructions.
-void append_escaped(std::string& out, std::string_view text, bool escape_quote) {
+template <typename String>
+void append_escaped(String& out, std::string_view text, bool escape_quote) {
     auto has = [&](char c) { return std::memchr(text.data(), c, text.size()) != nullptr; };
     if (!has('\\') && !has('\n') && !(escape_quote && has('"'))) {
         out.append(text);
@@ -154,9 +155,12 @@ void write_samples(std::string& out, const Family& family, std::string_view extr
 
 }  // namespace
 
-void append_label_value(std::string& out, std::string_view text) {
+template <typename String>
+void append_label_value(String& out, std::string_view text) {
     append_escaped(out, text, true);
 }
+template void append_label_value(std::string&, std::string_view);
+template void append_label_value(std::pmr::string&, std::string_view);
 
 void append_help(std::string& out, std::string_view text) {
     append_escaped(out, text, false);

@@ -4,6 +4,7 @@
 // was a fifth of the exporter's CPU, so the exposition is written here with std::to_chars.
 
 #include <memory>
+#include <memory_resource>
 #include <string>
 #include <vector>
 
@@ -30,7 +31,9 @@ class Exposition {
 
 // Text escaped as the format wants it: a label value escapes backslash, double quote and newline,
 // a HELP text only backslash and newline.
-void append_label_value(std::string& out, std::string_view text);
+// For std::string and std::pmr::string (a metric set's label text).
+template <typename String>
+void append_label_value(String& out, std::string_view text);
 void append_help(std::string& out, std::string_view text);
 
 // A sample value as the text format spells it: an integral value as an integer, any other the

@@ -67,7 +67,7 @@ bool PostgresTarget::run_collector(NamedCollector& collector, Deadline deadline,
     auto start = Clock::now();
     bool ok = true;
     try {
-        MetricSet part;
+        auto part = out.sibling();
         collector.collector->collect(session_, deadline, part);
         merge_new_families(collector.name, std::move(part), out);
     } catch (const std::exception& e) {
