@@ -163,8 +163,12 @@ void MetricSet::reindex() {
 
 MetricSet::Family& MetricSet::family(std::string_view name, std::string_view help,
                                      MetricType type) {
+    // Collectors add a family's series in a row, or add one series to each of several families
+    // per row of a query, in the same order every row: the family wanted is mostly the last
+    // one or the one created after it.
     std::size_t at = last_;
-    if (at >= families_.size() || families_[at].name != name) {
+    auto is_at = [&](std::size_t i) { return i < families_.size() && families_[i].name == name; };
+    if (!is_at(at) && !is_at(++at)) {
         auto hash = std::hash<std::string_view>{}(name);
         at = position(name, hash);
         if (at == npos) {

@@ -157,7 +157,7 @@ class MetricSet {
     std::vector<std::shared_ptr<std::pmr::monotonic_buffer_resource>> adopted_;
     std::vector<Family> families_;
     std::vector<std::uint32_t> slots_;  // a position + 1, 0 for none; a power of two in size
-    std::size_t last_ = 0;  // the family added to last: collectors add a family's series in a row
+    std::size_t last_ = 0;  // the family added to last
     std::vector<std::shared_ptr<const MetricSet>> attached_;
 
     mutable std::mutex decoded_mutex_;
