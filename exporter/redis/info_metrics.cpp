@@ -92,13 +92,19 @@ class InfoEmitter {
     }
 
   private:
-    void gauge(const std::string& suffix, std::string_view help, double value,
-               const Labels& labels = {}) {
-        out_.gauge(kPrefix + suffix, help, value, labels);
+    // The name is put together in a buffer kept across the ~200 fields of a scrape.
+    template <typename LabelsLike = LabelList>
+    void gauge(std::string_view suffix, std::string_view help, double value,
+               const LabelsLike& labels = {}) {
+        out_.gauge(prefixed(suffix), help, value, labels);
     }
-    void counter(const std::string& suffix, std::string_view help, double value,
-                 const Labels& labels = {}) {
-        out_.counter(kPrefix + suffix, help, value, labels);
+    template <typename LabelsLike = LabelList>
+    void counter(std::string_view suffix, std::string_view help, double value,
+                 const LabelsLike& labels = {}) {
+        out_.counter(prefixed(suffix), help, value, labels);
+    }
+    std::string_view prefixed(std::string_view suffix) {
+        return name_.assign(kPrefix).append(suffix);
     }
 
     void line(std::string_view section, std::string_view key, std::string_view value) {
@@ -121,16 +127,16 @@ class InfoEmitter {
         if (field == nullptr && !key.starts_with("cluster_") && !key.starts_with("db")) return;
         auto number = field_value(value);
         if (!number) return;
-        std::string name = field ? std::string(field->metric) : sanitize(key);
+        std::string_view name = field ? field->metric : std::string_view(unlisted_ = sanitize(key));
         if (name == "latest_fork_usec") {
             name = "latest_fork_seconds";
             *number /= 1e6;
         }
-        std::string help = name + " metric";
+        help_.assign(name).append(" metric");
         if (field && field->counter)
-            counter(name, help, *number);
+            counter(name, help_, *number);
         else
-            gauge(name, help, *number);
+            gauge(name, help_, *number);
     }
 
     void server(std::string_view key, std::string_view value) {
@@ -141,7 +147,7 @@ class InfoEmitter {
                   "Start time of the Redis instance since unix epoch in seconds.",
                   std::floor(input_.now_seconds) - *number);
         if (key == "hz" || key == "configured_hz")
-            gauge(std::string(key), std::string(key) + " metric", *number);
+            gauge(key, help_.assign(key).append(" metric"), *number);
     }
 
     bool replication(std::string_view key, std::string_view value) {
@@ -194,7 +200,7 @@ class InfoEmitter {
         auto calls = attribute(value, "calls");
         auto usec = attribute(value, "usec");
         if (!calls || !usec) return;
-        Labels labels{{"cmd", cmd}};
+        LabelList labels{{"cmd", cmd}};
         counter("commands_total", "Total number of calls per command", *calls, labels);
         counter("commands_duration_seconds_total",
                 "Total amount of time in seconds spent per command", *usec / 1e6, labels);
@@ -248,7 +254,7 @@ class InfoEmitter {
         if (!key.starts_with("errorstat_")) return;
         if (auto count = attribute(value, "count"))
             counter("errors_total", "Total number of errors per error type", *count,
-                    {{"err", std::string(key.substr(10))}});
+                    {{"err", key.substr(10)}});
     }
 
     // db0:keys=51,expires=1,avg_ttl=0
@@ -257,7 +263,7 @@ class InfoEmitter {
         auto keys = attribute(value, "keys");
         auto expires = attribute(value, "expires");
         if (!keys || !expires) return false;
-        Labels db{{"db", std::string(key)}};
+        LabelList db{{"db", key}};
         gauge("db_keys", "Total number of keys by DB", *keys, db);
         gauge("db_keys_expiring", "Total number of expiring keys by DB", *expires, db);
         if (auto cached = attribute(value, "cached_keys"))
@@ -308,6 +314,9 @@ class InfoEmitter {
     std::unordered_map<std::string, CommandStats> commands_;
     std::unordered_map<std::string, std::vector<std::pair<double, double>>> percentiles_;
     std::set<std::string> databases_seen_;
+    std::string name_;
+    std::string help_;
+    std::string unlisted_;
 };
 
 }  // namespace
