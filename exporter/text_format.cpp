@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 
 namespace stackwatch::exporter {
 namespace {
@@ -94,7 +95,7 @@ class SeriesWriter {
         head_.append(bound_label).append("=\"");
         for (auto i = series.points_begin; i < series.points_end; ++i) {
             out_ += head_;
-            out_ += bound_text(family_.points[i].first);
+            out_ += bound_text(i - series.points_begin, family_.points[i].first);
             out_ += "\"} ";
             write_value(family_.points[i].second);
             out_ += '\n';
@@ -130,14 +131,17 @@ class SeriesWriter {
         return true;
     }
 
-    std::string_view bound_text(double bound) {
-        for (const auto& [value, text] : bounds_)
-            if (value == bound || (std::isnan(value) && std::isnan(bound))) return text;
-        std::string text;
-        append_float(text, bound);
-        // A family's series share a handful of bounds; past that, a lookup would cost more.
-        if (bounds_.size() >= 64) return scratch_ = std::move(text);
-        return bounds_.emplace_back(bound, std::move(text)).second;
+    // The k-th bound of a series is mostly the k-th bound of the series before.
+    std::string_view bound_text(std::size_t k, double bound) {
+        if (k >= bounds_.size())
+            bounds_.resize(k + 1, {std::numeric_limits<double>::quiet_NaN(), {}});
+        auto& [value, text] = bounds_[k];
+        if (value != bound) {
+            value = bound;
+            text.clear();
+            append_float(text, bound);
+        }
+        return text;
     }
 
     std::string& out_;
@@ -145,7 +149,6 @@ class SeriesWriter {
     std::string_view extra_;
     std::string head_;
     std::vector<std::pair<double, std::string>> bounds_;
-    std::string scratch_;
 };
 
 void write_samples(std::string& out, const Family& family, std::string_view extra) {
