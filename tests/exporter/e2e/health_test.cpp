@@ -18,6 +18,14 @@ nlohmann::json get_json(const ExporterFixture& fx, const std::string& path, int 
     return nlohmann::json::parse(r.body);
 }
 
+// The exporter evaluates its health once as it starts (for the health metrics), and a request
+// joins an evaluation in flight. An outage staged while that first evaluation still runs (a
+// sanitizer build starts slowly) would go unseen by the next request, so tests that stage one
+// wait for it first.
+void wait_for_startup_evaluation(const ExporterFixture& fx) {
+    fx.get("/health/ready");
+}
+
 // A local dependency for the external checks: /ok answers 200, /fail 500, /hang never (until the
 // test ends and releases it).
 struct Dependency {
@@ -88,6 +96,7 @@ BOOST_AUTO_TEST_CASE(detailed_reports_every_dependency) {
 
 BOOST_AUTO_TEST_CASE(postgres_outage_makes_ready_fail_and_recovers) {
     ExporterFixture fx("health:\n  cache: 0s\n");
+    wait_for_startup_evaluation(fx);
     shared_postgres().stop();
     auto ready = fx.get("/health/ready");
     auto detailed = get_json(fx, "/health/detailed");
@@ -107,6 +116,7 @@ BOOST_AUTO_TEST_CASE(postgres_outage_makes_ready_fail_and_recovers) {
 
 BOOST_AUTO_TEST_CASE(redis_outage_makes_ready_fail_and_recovers) {
     ExporterFixture fx("health:\n  cache: 0s\n");
+    wait_for_startup_evaluation(fx);
     shared_redis().stop();
     auto ready = fx.get("/health/ready");
     auto detailed = get_json(fx, "/health/detailed");
@@ -121,6 +131,7 @@ BOOST_AUTO_TEST_CASE(redis_outage_makes_ready_fail_and_recovers) {
 
 BOOST_AUTO_TEST_CASE(optional_targets_do_not_gate_readiness) {
     ExporterFixture fx("health:\n  cache: 0s\n  optional_targets: [cache]\n");
+    wait_for_startup_evaluation(fx);
     shared_redis().stop();
     auto ready = fx.get("/health/ready");
     auto detailed = get_json(fx, "/health/detailed");
