@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "ruler/promql/engine.hpp"
+#include "ruler/promql/labels_json.hpp"
 #include "ruler/rules/rule.hpp"
 
 namespace stackwatch::ruler {
@@ -28,7 +29,7 @@ nlohmann::json value_json(const promql::Value& value) {
             } else if constexpr (std::is_same_v<T, promql::Vector>) {
                 nlohmann::json result = nlohmann::json::array();
                 for (const auto& s : v)
-                    result.push_back({{"metric", rules::labels_json(s.labels)},
+                    result.push_back({{"metric", promql::labels_json(s.labels)},
                                       {"value", sample_pair(s.t, s.v)}});
                 return {{"resultType", "vector"}, {"result", result}};
             } else {
@@ -38,7 +39,7 @@ nlohmann::json value_json(const promql::Value& value) {
                     for (const auto& sample : series.samples)
                         values.push_back(sample_pair(sample.t, sample.v));
                     result.push_back(
-                        {{"metric", rules::labels_json(series.labels)}, {"values", values}});
+                        {{"metric", promql::labels_json(series.labels)}, {"values", values}});
                 }
                 return {{"resultType", "matrix"}, {"result", result}};
             }

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "ruler/promql/labels_json.hpp"
 #include "ruler/rules/template.hpp"
 
 namespace stackwatch::rules {
@@ -236,7 +237,8 @@ void AlertingRule::restore_alert(Alert& alert, promql::Timestamp t, const promql
                                  std::chrono::milliseconds grace_period) const {
     promql::VectorSample wanted = for_state_sample(alert, t);
     std::vector<promql::Matcher> matchers;
-    for (const auto& l : wanted.labels) matchers.emplace_back(promql::MatchType::equal, l.name, l.value);
+    for (const auto& l : wanted.labels)
+        matchers.emplace_back(promql::MatchType::equal, l.name, l.value);
     const promql::Series* series = nullptr;
     auto found = data.select(matchers, t - outage_tolerance.count(), t);
     for (const auto& s : found)
@@ -262,7 +264,8 @@ void AlertingRule::restore_for_state(promql::Timestamp t, const promql::Queryabl
     std::lock_guard lock(alerts_mutex_);
     // Waiting out the grace period would delay it beyond its own `for`.
     if (hold_ >= grace_period)
-        for (auto& [labels, alert] : active_) restore_alert(alert, t, data, outage_tolerance, grace_period);
+        for (auto& [labels, alert] : active_)
+            restore_alert(alert, t, data, outage_tolerance, grace_period);
     restored_ = true;
 }
 
@@ -270,7 +273,8 @@ void AlertingRule::restore_new_alerts(promql::Timestamp until, const promql::Que
                                       std::chrono::milliseconds outage_tolerance,
                                       std::chrono::milliseconds grace_period) {
     std::lock_guard lock(alerts_mutex_);
-    if (hold_ >= grace_period) late_restore_ = LateRestore{until, &data, outage_tolerance, grace_period};
+    if (hold_ >= grace_period)
+        late_restore_ = LateRestore{until, &data, outage_tolerance, grace_period};
 }
 
 nlohmann::json AlertingRule::to_json() const {

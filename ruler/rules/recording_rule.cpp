@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "ruler/promql/labels_json.hpp"
+
 namespace stackwatch::rules {
 
 promql::Vector RecordingRule::eval(promql::Timestamp t, datasource::Datasource& data, int limit) {

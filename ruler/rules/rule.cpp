@@ -82,12 +82,6 @@ std::string error_message(const std::exception& e) {
     return e.what();
 }
 
-nlohmann::json labels_json(const promql::Labels& labels) {
-    nlohmann::json out = nlohmann::json::object();
-    for (const auto& l : labels) out[l.name] = l.value;
-    return out;
-}
-
 std::map<std::string, std::string> labels_map(const promql::Labels& labels) {
     std::map<std::string, std::string> out;
     for (const auto& l : labels) out[l.name] = l.value;

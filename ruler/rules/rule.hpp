@@ -72,7 +72,6 @@ promql::Vector query_vector(datasource::Datasource& data, const std::string& exp
 // An evaluation error's text as Prometheus prints it ("1:7: parse error: ..." for bad syntax).
 std::string error_message(const std::exception& e);
 
-nlohmann::json labels_json(const promql::Labels& labels);
 std::map<std::string, std::string> labels_map(const promql::Labels& labels);
 promql::Labels labels_from_map(const std::map<std::string, std::string>& map);
 // Go's time.Time JSON form (RFC 3339, nanoseconds trimmed); the zero time when unset.

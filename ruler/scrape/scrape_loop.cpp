@@ -1,12 +1,13 @@
 #include "ruler/scrape/scrape_loop.hpp"
 
 #include <algorithm>
-#include <ctime>
 
 #include "common/http_client.hpp"
 #include "common/logging.hpp"
 #include "common/redact.hpp"
+#include "common/time_format.hpp"
 #include "common/version.hpp"
+#include "ruler/promql/labels_json.hpp"
 
 namespace stackwatch::scrape {
 namespace {
@@ -33,23 +34,6 @@ promql::Timestamp to_millis(system_clock::time_point tp) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(tp.time_since_epoch()).count();
 }
 
-std::string rfc3339(system_clock::time_point tp) {
-    std::time_t seconds = system_clock::to_time_t(tp);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char date[32];
-    std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &utc);
-    char millis[8];
-    std::snprintf(millis, sizeof millis, ".%03lld", static_cast<long long>(to_millis(tp) % 1000));
-    return std::string(date) + millis + "Z";
-}
-
-nlohmann::json labels_json(const promql::Labels& labels) {
-    nlohmann::json out = nlohmann::json::object();
-    for (const auto& label : labels) out[label.name] = label.value;
-    return out;
-}
-
 }  // namespace
 
 nlohmann::json TargetStatus::to_json() const {
@@ -62,7 +46,7 @@ nlohmann::json TargetStatus::to_json() const {
         {"globalUrl", url},
         {"lastError", last_error},
         // Go's zero time.Time, which Prometheus shows for a target not scraped yet.
-        {"lastScrape", last_scrape ? rfc3339(*last_scrape) : "0001-01-01T00:00:00Z"},
+        {"lastScrape", last_scrape ? iso8601_utc_ms(*last_scrape) : "0001-01-01T00:00:00Z"},
         {"lastScrapeDuration", last_scrape_duration},
         {"health", health},
         {"scrapeInterval", format_duration(target.config->scrape_interval)},

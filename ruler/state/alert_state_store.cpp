@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "ruler/promql/labels_json.hpp"
 #include "ruler/rules/rule.hpp"
 
 namespace stackwatch::ruler {
@@ -72,7 +73,7 @@ void AlertStateStore::save(const promql::Queryable& data, promql::Timestamp t) {
     for (const auto& s : series) {
         if (s.samples.empty()) continue;
         const auto& last = s.samples.back();
-        std::string key = rules::labels_json(s.labels).dump();
+        std::string key = promql::labels_json(s.labels).dump();
         sqlite3_stmt* stmt = promql::is_stale_marker(last.v) ? forget.stmt : upsert.stmt;
         sqlite3_bind_text(stmt, 1, key.c_str(), -1, SQLITE_TRANSIENT);
         if (stmt == upsert.stmt) {

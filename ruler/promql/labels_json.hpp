@@ -1,0 +1,13 @@
+#pragma once
+// A label set as the Prometheus HTTP API writes it: {"name": "value", ...}, for the ruler's API,
+// its alert state and its scrape target list alike.
+
+#include <nlohmann/json.hpp>
+
+#include "ruler/promql/value.hpp"
+
+namespace stackwatch::promql {
+
+nlohmann::json labels_json(const Labels& labels);
+
+}  // namespace stackwatch::promql
