@@ -1,5 +1,4 @@
 #include <hiredis/hiredis.h>
-#include <sys/wait.h>
 
 #include <boost/test/unit_test.hpp>
 #include <future>
@@ -8,7 +7,7 @@
 
 #include "tests/exporter/e2e/exporter_fixture.hpp"
 #include "tests/support/eventually.hpp"
-#include "tests/support/process.hpp"
+#include "tests/support/promtool.hpp"
 
 using namespace stackwatch;
 using namespace stackwatch::test;
@@ -28,20 +27,6 @@ std::set<std::string> family_types(const std::string& text,
         if (types) (*types)[name] = type;
     }
     return names;
-}
-
-// promtool check metrics reads the exposition on stdin; it exits 1 on errors and 3 when there are
-// only lint findings.
-RunResult promtool_check(const std::filesystem::path& file) {
-    auto dir = make_temp_dir("stackwatch-promtool");
-    auto log = dir / "out.log";
-    pid_t pid = spawn({"sh", "-c", "exec promtool check metrics < '" + file.string() + "'"},
-                      {.log_file = log});
-    int status = 0;
-    waitpid(pid, &status, 0);
-    RunResult result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_tail(log, 100000)};
-    remove_dir(dir);
-    return result;
 }
 
 // True once the shared Redis stops answering within 100 ms: DEBUG SLEEP has begun.
@@ -123,18 +108,10 @@ BOOST_AUTO_TEST_CASE(promtool_finds_no_errors_in_real_output) {
     shared_postgres().query_value("SELECT count(*) FROM pg_class");
     auto r = fx.get("/metrics");
     BOOST_REQUIRE_EQUAL(r.status, 200);
-    auto file = fx.write("metrics.prom", r.body);
-    auto check = promtool_check(file);
-    BOOST_TEST((check.exit_code == 0 || check.exit_code == 3), check.output);
     // Lint findings are allowed only on the names kept for compatibility with postgres_exporter
     // redis_exporter and process-exporter (listed in docs/exporter.md); our own families are clean.
-    std::istringstream findings(check.output);
-    for (std::string line; std::getline(findings, line);) {
-        if (line.empty()) continue;
-        bool compatibility_name = line.starts_with("pg_") || line.starts_with("redis_") ||
-                                  line.starts_with("namedprocess_");
-        BOOST_TEST(compatibility_name, "lint finding outside the compatibility names: " << line);
-    }
+    for (const auto& problem : promtool_problems(r.body, {"pg_", "redis_", "namedprocess_"}))
+        BOOST_TEST(false, "promtool: " << problem);
     // No duplicate series: every sample line (name and labels) is unique.
     std::set<std::string> series;
     std::istringstream in(r.body);

@@ -2,9 +2,7 @@
 
 #include <unistd.h>
 
-#include <array>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -63,20 +61,6 @@ double value(const exporter::MetricSet& set, const std::string& name,
 
 double collector_success(const exporter::MetricSet& set, const std::string& collector) {
     return value(set, "pg_scrape_collector_success", {{"collector", collector}});
-}
-
-CommandResult run_command(const std::string& command, const std::string& input) {
-    std::string input_file = write_temp_file("stdin", input);
-    std::string full = command + " < " + input_file + " 2>&1";
-    FILE* pipe = ::popen(full.c_str(), "r");
-    if (!pipe) return {-1, "popen failed"};
-    std::string output;
-    std::array<char, 4096> buffer{};
-    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
-        output.append(buffer.data(), n);
-    int status = ::pclose(pipe);
-    std::filesystem::remove(input_file);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 
 namespace {

@@ -35,13 +35,6 @@ double value(const exporter::MetricSet& set, const std::string& name,
              const std::map<std::string, std::string>& labels = {});
 double collector_success(const exporter::MetricSet& set, const std::string& collector);
 
-struct CommandResult {
-    int status;
-    std::string output;  // stdout and stderr
-};
-// Runs a shell command with `input` on stdin.
-CommandResult run_command(const std::string& command, const std::string& input = "");
-
 // Writes `text` to a fresh file under the temp dir and returns its path.
 std::string write_temp_file(const std::string& name, const std::string& text);
 

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "tests/exporter/redis/metric_lookup.hpp"
+#include "tests/support/promtool.hpp"
 
 using stackwatch::exporter::MetricSet;
 using stackwatch::exporter::process::collect_self_process;
@@ -55,7 +56,7 @@ BOOST_AUTO_TEST_CASE(families_named_and_described_as_client_golang) {
         }
     }
     if (std::filesystem::exists(stackwatch::test::kPromtool))
-        BOOST_TEST(stackwatch::test::promtool_check(out.serialize()) == "");
+        BOOST_TEST(stackwatch::test::promtool_problems(out.serialize()).empty());
 }
 
 BOOST_AUTO_TEST_CASE(values_are_plausible) {

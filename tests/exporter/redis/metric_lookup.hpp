@@ -1,19 +1,9 @@
 #pragma once
-// Looking metrics up in a MetricSet, and linting its text with promtool, for the collector tests
-// (the process tests include it too).
+// Looking metrics up in a MetricSet, for the collector tests (the process tests include it too).
 
-#include <unistd.h>
-
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <optional>
-#include <set>
-#include <sstream>
-#include <stdexcept>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "exporter/metric_set.hpp"
 
@@ -84,36 +74,6 @@ inline const char* type_name(prometheus::MetricType type) {
         default:
             return "untyped";
     }
-}
-
-constexpr const char* kPromtool = "/usr/bin/promtool";
-
-// Output of `promtool check metrics` on the text (promtool reads stdin): one "name: problem" line
-// per lint finding, or parse errors. Empty when clean.
-inline std::string promtool_check(const std::string& text) {
-    auto file = std::filesystem::temp_directory_path() /
-                ("stackwatch-metrics-" + std::to_string(::getpid()) + ".txt");
-    std::ofstream(file) << text;
-    std::string command = std::string(kPromtool) + " check metrics < " + file.string() + " 2>&1";
-    std::string output;
-    if (FILE* pipe = ::popen(command.c_str(), "r")) {
-        char buffer[4096];
-        while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-        ::pclose(pipe);
-    }
-    std::filesystem::remove(file);
-    return output;
-}
-
-// promtool's findings, less those on names kept for compatibility with a peer exporter.
-inline std::vector<std::string> promtool_findings_except(const std::string& text,
-                                                         const std::set<std::string>& allowed) {
-    std::vector<std::string> findings;
-    std::istringstream lines(promtool_check(text));
-    for (std::string line; std::getline(lines, line);)
-        if (!line.empty() && !allowed.count(line.substr(0, line.find(' '))))
-            findings.push_back(line);
-    return findings;
 }
 
 }  // namespace stackwatch::test
