@@ -125,7 +125,8 @@ NamedProcesses::NamedProcesses(NamedProcessesOptions options)
 }
 
 NamedProcesses::Members NamedProcesses::sample(const Group& group,
-                                               const std::multimap<pid_t, pid_t>& children) const {
+                                               const std::multimap<pid_t, pid_t>& children,
+                                               ProcFs::Memory memory) const {
     Members members;
     const auto& pid_file = group.options.pid_file;
     auto pid = read_pid_file(pid_file);
@@ -134,8 +135,6 @@ NamedProcesses::Members NamedProcesses::sample(const Group& group,
         return members;
     }
     members.root = std::get<pid_t>(pid);
-    auto memory =
-        options_.proportional_memory ? ProcFs::Memory::with_proportional : ProcFs::Memory::basic;
     auto root = proc_.read(members.root, memory);
     if (!root) {
         members.problem = "process " + std::to_string(members.root) + " from " + pid_file.string() +
@@ -160,18 +159,12 @@ NamedProcesses::Members NamedProcesses::sample(const Group& group,
     return members;
 }
 
-std::vector<NamedProcesses::Members> NamedProcesses::sample_all() {
-    auto parents = proc_.parents();
-    if (parents.empty()) ++scrape_errors_;  // no /proc to read at all
+std::vector<NamedProcesses::Members> NamedProcesses::sample_all(
+    const std::vector<std::pair<pid_t, pid_t>>& parents, ProcFs::Memory memory) const {
     std::multimap<pid_t, pid_t> children;
     for (const auto& [pid, parent] : parents) children.emplace(parent, pid);
     std::vector<Members> all;
-    for (const auto& group : groups_) {
-        all.push_back(sample(group, children));
-        for (const auto& process : all.back().processes)
-            partial_errors_ += process.partial() || (options_.proportional_memory &&
-                                                     !process.proportional_resident_bytes);
-    }
+    for (const auto& group : groups_) all.push_back(sample(group, children, memory));
     return all;
 }
 
@@ -256,7 +249,15 @@ void NamedProcesses::emit(const Group& group, const Members& members, const Coun
 
 void NamedProcesses::collect(MetricSet& out, Deadline, LatencyObserver& latency) {
     auto start = std::chrono::steady_clock::now();
-    auto all = sample_all();
+    auto memory =
+        options_.proportional_memory ? ProcFs::Memory::with_proportional : ProcFs::Memory::basic;
+    auto parents = proc_.parents();
+    if (parents.empty()) ++scrape_errors_;  // no /proc to read at all
+    auto all = sample_all(parents, memory);
+    for (const auto& members : all)
+        for (const auto& process : members.processes)
+            partial_errors_ += process.partial() || (options_.proportional_memory &&
+                                                     !process.proportional_resident_bytes);
     for (std::size_t i = 0; i < groups_.size(); ++i) {
         note_problem(groups_[i], all[i].problem);
         emit(groups_[i], all[i], account(groups_[i], all[i]), out);
@@ -273,7 +274,9 @@ void NamedProcesses::collect(MetricSet& out, Deadline, LatencyObserver& latency)
 }
 
 nlohmann::json NamedProcesses::health(Deadline, LatencyObserver&) {
-    auto all = sample_all();
+    // Resident memory is all the check reports: no proportional memory (smaps_rollup walks each
+    // process' page tables), and no error counting, which is the scrapes' business.
+    auto all = sample_all(proc_.parents(), ProcFs::Memory::basic);
     nlohmann::json groups = nlohmann::json::object();
     std::size_t running = 0;
     for (std::size_t i = 0; i < groups_.size(); ++i) {
