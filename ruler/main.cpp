@@ -7,7 +7,6 @@
 #include "common/version.hpp"
 #include "ruler/api/ruler_api.hpp"
 #include "ruler/promql/test_script.hpp"
-#include "ruler/retention.hpp"
 #include "ruler/rule_manager.hpp"
 #include "ruler/rules/check_rules.hpp"
 #include "ruler/rules/unit_test.hpp"
@@ -110,14 +109,15 @@ int serve(const Flags& flags) {
                                              {"groups", rule_manager.group_count()},
                                              {"datasource", data->describe()}});
 
-    // The store keeps only what the rules can read: their largest range plus the lookback.
+    // The store keeps only what the rules can read: their largest range plus the engine's 5m
+    // lookback, and a minute for the for-state outage tolerance.
     std::atomic<bool> stopping{false};
     std::mutex truncate_mutex;
     std::condition_variable truncate_wake;
     std::thread truncator([&] {
         std::unique_lock lock(truncate_mutex);
         while (!truncate_wake.wait_for(lock, std::chrono::minutes(1), [&] { return stopping.load(); })) {
-            scrape_manager.truncate(required_window(rule_manager.expressions(), std::chrono::minutes(5)) +
+            scrape_manager.truncate(rule_manager.max_lookback() + std::chrono::minutes(5) +
                                     std::chrono::minutes(1));
         }
     });

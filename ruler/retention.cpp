@@ -36,8 +36,7 @@ std::chrono::milliseconds max_lookback(const promql::Expr& expr) {
     return std::chrono::milliseconds(ms);
 }
 
-std::chrono::milliseconds required_window(const std::vector<std::string>& expressions,
-                                          std::chrono::milliseconds lookback_delta) {
+std::chrono::milliseconds max_lookback(const std::vector<std::string>& expressions) {
     std::chrono::milliseconds most{0};
     for (const auto& text : expressions) {
         try {
@@ -45,7 +44,7 @@ std::chrono::milliseconds required_window(const std::vector<std::string>& expres
         } catch (const promql::ParseError&) {
         }
     }
-    return most + lookback_delta;
+    return most;
 }
 
 }  // namespace stackwatch::ruler

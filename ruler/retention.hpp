@@ -12,9 +12,7 @@ namespace stackwatch::ruler {
 // The largest range plus offset an expression reads, subqueries included (not the lookback).
 std::chrono::milliseconds max_lookback(const promql::Expr& expr);
 
-// For all rule expressions, plus the engine's lookback delta, plus the for-state outage tolerance
-// margin the caller adds. Unparseable expressions are skipped: loading reports them.
-std::chrono::milliseconds required_window(const std::vector<std::string>& expressions,
-                                          std::chrono::milliseconds lookback_delta);
+// The largest over all the expressions. Unparseable ones are skipped: loading reports them.
+std::chrono::milliseconds max_lookback(const std::vector<std::string>& expressions);
 
 }  // namespace stackwatch::ruler

@@ -1,6 +1,7 @@
 #include "ruler/rule_manager.hpp"
 
 #include "common/logging.hpp"
+#include "ruler/retention.hpp"
 
 namespace stackwatch::ruler {
 namespace {
@@ -59,6 +60,10 @@ std::vector<std::string> RuleManager::load(const std::vector<std::string>& files
                                            const rules::GroupOptions& options) {
     auto loaded = rules::load_groups(files, options);
     if (!loaded.errors.empty()) return loaded.errors;
+    std::vector<std::string> expressions;
+    for (const auto& group : loaded.groups)
+        for (const auto& rule : group->rules()) expressions.push_back(rule->expr());
+    auto lookback = ruler::max_lookback(expressions);
     std::vector<Running> previous;
     {
         std::lock_guard lock(mutex_);
@@ -74,6 +79,7 @@ std::vector<std::string> RuleManager::load(const std::vector<std::string>& files
             if (old.group->file() == group->file() && old.group->name() == group->name())
                 group->copy_state_from(*old.group);
     std::lock_guard lock(mutex_);
+    max_lookback_ = lookback;
     for (auto& group : loaded.groups) {
         Running entry{std::move(group), {}};
         rules::Group* raw = entry.group.get();
@@ -175,16 +181,9 @@ std::size_t RuleManager::group_count() const {
     return running_.size();
 }
 
-}  // namespace stackwatch::ruler
-
-namespace stackwatch::ruler {
-
-std::vector<std::string> RuleManager::expressions() const {
+std::chrono::milliseconds RuleManager::max_lookback() const {
     std::lock_guard lock(mutex_);
-    std::vector<std::string> out;
-    for (const auto& entry : running_)
-        for (const auto& rule : entry.group->rules()) out.push_back(rule->expr());
-    return out;
+    return max_lookback_;
 }
 
 }  // namespace stackwatch::ruler

@@ -9,6 +9,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -39,7 +40,8 @@ public:
     nlohmann::json rules_json() const;   // data of /api/v1/rules
     nlohmann::json alerts_json() const;  // data of /api/v1/alerts
     std::size_t group_count() const;
-    std::vector<std::string> expressions() const;  // of every running rule
+    // How far back the running rules read (ranges, offsets, subqueries), worked out at load.
+    std::chrono::milliseconds max_lookback() const;
 
 private:
     struct Running {
@@ -65,6 +67,7 @@ private:
     bool stopping_ = false;
     std::uint64_t generation_ = 0;  // bumped on reload so old group threads exit
     std::vector<Running> running_;
+    std::chrono::milliseconds max_lookback_{0};  // of running_
 };
 
 }  // namespace stackwatch::ruler
