@@ -24,6 +24,7 @@ struct RulerFixture {
     std::unique_ptr<Program> exporter;
 
     RulerFixture() {
+        std::filesystem::create_directories(dir / "rules");  // ruler_config() reads rules/*.yml
         exporter = std::make_unique<Program>(
             std::vector<std::string>{"stackwatch-exporter"},
             std::vector<std::string>{"DATA_SOURCE_NAME=" + shared_postgres().uri()});
@@ -100,7 +101,6 @@ BOOST_AUTO_TEST_SUITE(ruler_e2e)
 
 BOOST_AUTO_TEST_CASE(scraping_the_exporter_fires_a_rate_alert) {
     RulerFixture fx;
-    std::filesystem::create_directories(fx.dir / "rules");
     fx.write("rules/activity.yml", kRateRule);
     Program ruler(fx.ruler_args(fx.ruler_config()));
     ruler.wait_until_serving("/-/healthy");
@@ -143,7 +143,6 @@ BOOST_AUTO_TEST_CASE(scraping_the_exporter_fires_a_rate_alert) {
 
 BOOST_AUTO_TEST_CASE(a_real_prometheus_as_the_datasource_gives_the_same_alert) {
     RulerFixture fx;
-    std::filesystem::create_directories(fx.dir / "rules");
     fx.write("rules/activity.yml", kRateRule);
     Program embedded(fx.ruler_args(fx.ruler_config()));
     PrometheusServer prometheus(fx.exporter_address(), "stackwatch");
@@ -175,7 +174,6 @@ BOOST_AUTO_TEST_CASE(a_real_prometheus_as_the_datasource_gives_the_same_alert) {
 
 BOOST_AUTO_TEST_CASE(a_bad_rule_file_on_reload_keeps_the_running_rules) {
     RulerFixture fx;
-    std::filesystem::create_directories(fx.dir / "rules");
     fx.write("rules/activity.yml", kRateRule);
     Program ruler(fx.ruler_args(fx.ruler_config()));
     ruler.wait_until_serving("/-/healthy");
@@ -222,7 +220,6 @@ constexpr std::chrono::milliseconds kRestartBound{30000}, kPollStep{50};
 // after the first scrape, and is restored then.
 BOOST_AUTO_TEST_CASE(pending_alerts_keep_their_for_progress_across_a_restart) {
     RulerFixture fx;
-    std::filesystem::create_directories(fx.dir / "rules");
     fx.write("rules/slow.yml",
              "groups:\n  - name: slow\n    interval: 1s\n    rules:\n"
              "      - alert: ExporterUpForAnHour\n        expr: up{job=\"stackwatch\"} == 1\n"
