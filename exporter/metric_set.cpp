@@ -100,6 +100,20 @@ MetricSet& MetricSet::operator=(MetricSet&& other) noexcept {
     return *this;
 }
 
+void MetricSet::changed() {
+    decoded_.reset();
+    std::lock_guard lock(text_mutex_);
+    text_.clear();
+}
+
+const std::string& MetricSet::text(const std::string& extra_labels) const {
+    std::lock_guard lock(text_mutex_);
+    auto [it, added] = text_.try_emplace(extra_labels);
+    if (added)
+        for (const auto& family : families_) append_family(it->second, family, extra_labels);
+    return it->second;
+}
+
 MetricSet MetricSet::sibling() {
     memory();
     MetricSet set;

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <memory>
 #include <memory_resource>
 #include <mutex>
@@ -125,6 +126,10 @@ class MetricSet {
     // Whether this set or an attached one has a family of that name.
     bool contains(std::string_view name) const;
     std::string serialize() const;  // Prometheus text format 0.0.4
+    // This set's own families (not the attached ones) in the text format, each series with the
+    // rendered extra labels (",target=\"a\""). Kept once written: for a set shared unchanged
+    // between scrapes.
+    const std::string& text(const std::string& extra_labels) const;
 
     // The same families, attached ones included, in prometheus-cpp's model, for inspection
     // (tests, lookups by label). Built on first use after a change; not for the scrape path.
@@ -136,7 +141,7 @@ class MetricSet {
                 const LabelRange& labels);
     Family& family(std::string_view name, std::string_view help, prometheus::MetricType type);
     void append(Family&& from, Family& to);
-    void changed() { decoded_.reset(); }
+    void changed();
 
     // families_ by name: open addressing over positions, keyed by the families' stored hashes.
     // A scrape builds and frees sets of ~500 families and looks each name up in the other sets;
@@ -157,9 +162,11 @@ class MetricSet {
     std::vector<std::shared_ptr<std::pmr::monotonic_buffer_resource>> adopted_;
     std::vector<Family> families_;
     std::vector<std::uint32_t> slots_;  // a position + 1, 0 for none; a power of two in size
-    std::size_t last_ = 0;  // the family added to last
+    std::size_t last_ = 0;              // the family added to last
     std::vector<std::shared_ptr<const MetricSet>> attached_;
 
+    mutable std::mutex text_mutex_;
+    mutable std::map<std::string, std::string, std::less<>> text_;  // by extra labels
     mutable std::mutex decoded_mutex_;
     mutable std::shared_ptr<const std::vector<prometheus::MetricFamily>> decoded_;
 };

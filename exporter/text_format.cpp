@@ -198,13 +198,35 @@ void Exposition::add(std::shared_ptr<const MetricSet> set, const Labels& extra_l
         append_label_value(extra, value);
         extra += '"';
     }
-    add_part(std::move(set), extra);
+    add_part(std::move(set), extra, false);
 }
 
-void Exposition::add_part(std::shared_ptr<const MetricSet> set, const std::string& extra_labels) {
-    const auto& attached = set->attached();
-    parts_.push_back({std::move(set), extra_labels});
-    for (const auto& shared : attached) add_part(shared, extra_labels);
+void Exposition::add_part(std::shared_ptr<const MetricSet> set, const std::string& extra_labels,
+                          bool attached) {
+    const auto& attached_sets = set->attached();
+    parts_.push_back({std::move(set), extra_labels, attached});
+    for (const auto& shared : attached_sets) add_part(shared, extra_labels, true);
+}
+
+bool Exposition::shares_a_name(std::size_t part) const {
+    for (const auto& family : parts_[part].set->family_list())
+        for (std::size_t j = 0; j < parts_.size(); ++j)
+            if (j != part && parts_[j].set->find(family)) return true;
+    return false;
+}
+
+void append_family(std::string& out, const MetricSet::Family& family,
+                   std::string_view extra_labels) {
+    out += "# HELP ";
+    out += family.name;
+    out += ' ';
+    append_help(out, family.help);
+    out += "\n# TYPE ";
+    out += family.name;
+    out += ' ';
+    out += type_name(family.type);
+    out += '\n';
+    write_samples(out, family, extra_labels);
 }
 
 std::string Exposition::serialize() const {
@@ -225,21 +247,18 @@ std::string Exposition::serialize() const {
     }
     out.reserve(bytes + 4096);
     for (std::size_t i = 0; i < parts_.size(); ++i) {
+        // A cached collector's set (the ~300 pg_settings_* families) is written once, unless
+        // another set has one of its families and they must be written together.
+        if (parts_[i].attached && !shares_a_name(i)) {
+            out += parts_[i].set->text(parts_[i].extra_labels);
+            continue;
+        }
         for (const auto& family : parts_[i].set->family_list()) {
             bool written_before = false;
             for (std::size_t j = 0; j < i && !written_before; ++j)
                 written_before = parts_[j].set->find(family) != nullptr;
             if (written_before) continue;
-            out += "# HELP ";
-            out += family.name;
-            out += ' ';
-            append_help(out, family.help);
-            out += "\n# TYPE ";
-            out += family.name;
-            out += ' ';
-            out += type_name(family.type);
-            out += '\n';
-            write_samples(out, family, parts_[i].extra_labels);
+            append_family(out, family, parts_[i].extra_labels);
             // A family of the same name but another type elsewhere would make the exposition
             // unparsable; the first one seen wins.
             for (std::size_t j = i + 1; j < parts_.size(); ++j)

@@ -24,10 +24,17 @@ class Exposition {
     struct Part {
         std::shared_ptr<const MetricSet> set;
         std::string extra_labels;  // rendered, each with a leading comma: ,target="a"
+        bool attached;             // shared unchanged between scrapes: its text is kept
     };
-    void add_part(std::shared_ptr<const MetricSet> set, const std::string& extra_labels);
+    void add_part(std::shared_ptr<const MetricSet> set, const std::string& extra_labels,
+                  bool attached);
+    bool shares_a_name(std::size_t part) const;
     std::vector<Part> parts_;
 };
+
+// One family's HELP, TYPE and samples, each series with the rendered extra labels.
+void append_family(std::string& out, const MetricSet::Family& family,
+                   std::string_view extra_labels);
 
 // Text escaped as the format wants it: a label value escapes backslash, double quote and newline,
 // a HELP text only backslash and newline.

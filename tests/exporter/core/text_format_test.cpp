@@ -122,4 +122,32 @@ BOOST_AUTO_TEST_CASE(an_attached_set_is_written_with_its_parent_and_its_labels) 
     BOOST_TEST(out.contains("pg_up"));
 }
 
+BOOST_AUTO_TEST_CASE(an_attached_set_keeps_its_text_per_set_of_extra_labels) {
+    auto cached = set_with([](MetricSet& s) {
+        s.gauge("pg_settings_a", "cached a", 5);
+        s.histogram("pg_settings_h", "cached h", {{0.5, 1}}, 0.25, 2, {{"k", "v"}});
+    });
+    auto scrape = [&](const std::string& target) {
+        auto parent = std::make_shared<MetricSet>();
+        parent->gauge("pg_up", "up", 1);
+        parent->attach(cached);
+        Exposition exposition;
+        exposition.add(parent, {{"target", target}});
+        return exposition.serialize();
+    };
+    auto expected = [](const std::string& target) {
+        auto label = "target=\"" + target + "\"";
+        return "# HELP pg_up up\n# TYPE pg_up gauge\npg_up{" + label + "} 1\n" +
+               "# HELP pg_settings_a cached a\n# TYPE pg_settings_a gauge\npg_settings_a{" + label +
+               "} 5\n# HELP pg_settings_h cached h\n# TYPE pg_settings_h histogram\n" +
+               "pg_settings_h_bucket{k=\"v\"," + label + ",le=\"0.5\"} 1\n" +
+               "pg_settings_h_bucket{k=\"v\"," + label + ",le=\"+Inf\"} 2\n" +
+               "pg_settings_h_sum{k=\"v\"," + label + "} 0.25\n" + "pg_settings_h_count{k=\"v\"," +
+               label + "} 2\n";
+    };
+    BOOST_TEST(scrape("a") == expected("a"));
+    BOOST_TEST(scrape("b") == expected("b"));
+    BOOST_TEST(scrape("a") == expected("a"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
