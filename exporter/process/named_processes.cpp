@@ -126,7 +126,7 @@ NamedProcesses::NamedProcesses(NamedProcessesOptions options)
 
 NamedProcesses::Members NamedProcesses::sample(const Group& group,
                                                const std::multimap<pid_t, pid_t>& children,
-                                               ProcFs::Memory memory) const {
+                                               ProcessReads reads) const {
     Members members;
     const auto& pid_file = group.options.pid_file;
     auto pid = read_pid_file(pid_file);
@@ -135,7 +135,7 @@ NamedProcesses::Members NamedProcesses::sample(const Group& group,
         return members;
     }
     members.root = std::get<pid_t>(pid);
-    auto root = proc_.read(members.root, memory);
+    auto root = proc_.read(members.root, reads);
     if (!root) {
         members.problem = "process " + std::to_string(members.root) + " from " + pid_file.string() +
                           " is not running";
@@ -150,7 +150,7 @@ NamedProcesses::Members NamedProcesses::sample(const Group& group,
     while (!pending.empty()) {
         pid_t next = pending.back();
         pending.pop_back();
-        auto sample = next == members.root ? root : proc_.read(next, memory);
+        auto sample = next == members.root ? root : proc_.read(next, reads);
         if (!sample) continue;  // exited meanwhile
         members.processes.push_back(*sample);
         auto [first, last] = children.equal_range(next);
@@ -160,11 +160,11 @@ NamedProcesses::Members NamedProcesses::sample(const Group& group,
 }
 
 std::vector<NamedProcesses::Members> NamedProcesses::sample_all(
-    const std::vector<std::pair<pid_t, pid_t>>& parents, ProcFs::Memory memory) const {
+    const std::vector<std::pair<pid_t, pid_t>>& parents, ProcessReads reads) const {
     std::multimap<pid_t, pid_t> children;
     for (const auto& [pid, parent] : parents) children.emplace(parent, pid);
     std::vector<Members> all;
-    for (const auto& group : groups_) all.push_back(sample(group, children, memory));
+    for (const auto& group : groups_) all.push_back(sample(group, children, reads));
     return all;
 }
 
@@ -249,11 +249,9 @@ void NamedProcesses::emit(const Group& group, const Members& members, const Coun
 
 void NamedProcesses::collect(MetricSet& out, Deadline, LatencyObserver& latency) {
     auto start = std::chrono::steady_clock::now();
-    auto memory =
-        options_.proportional_memory ? ProcFs::Memory::with_proportional : ProcFs::Memory::basic;
     auto parents = proc_.parents();
     if (parents.empty()) ++scrape_errors_;  // no /proc to read at all
-    auto all = sample_all(parents, memory);
+    auto all = sample_all(parents, {.proportional_memory = options_.proportional_memory});
     for (const auto& members : all)
         for (const auto& process : members.processes)
             partial_errors_ += process.partial() || (options_.proportional_memory &&
@@ -276,7 +274,7 @@ void NamedProcesses::collect(MetricSet& out, Deadline, LatencyObserver& latency)
 nlohmann::json NamedProcesses::health(Deadline, LatencyObserver&) {
     // Resident memory is all the check reports: no proportional memory (smaps_rollup walks each
     // process' page tables), and no error counting, which is the scrapes' business.
-    auto all = sample_all(proc_.parents(), ProcFs::Memory::basic);
+    auto all = sample_all(proc_.parents(), {});
     nlohmann::json groups = nlohmann::json::object();
     std::size_t running = 0;
     for (std::size_t i = 0; i < groups_.size(); ++i) {

@@ -70,9 +70,9 @@ class NamedProcesses : public Target {
 
     // Every group's processes, from the (pid, parent) pairs of ProcFs::parents().
     std::vector<Members> sample_all(const std::vector<std::pair<pid_t, pid_t>>& parents,
-                                    ProcFs::Memory memory) const;
+                                    ProcessReads reads) const;
     Members sample(const Group& group, const std::multimap<pid_t, pid_t>& children,
-                   ProcFs::Memory memory) const;
+                   ProcessReads reads) const;
     Counters account(Group& group, const Members& members);
     void note_problem(Group& group, const std::string& problem);
     void emit(const Group& group, const Members& members, const Counters& totals,

@@ -113,7 +113,7 @@ ProcFs::ProcFs(std::filesystem::path root)
             boot_time_ = static_cast<double>(to_u64(std::string_view(*stat).substr(at + 7)));
 }
 
-std::optional<ProcessSample> ProcFs::read(pid_t pid, Memory memory) const {
+std::optional<ProcessSample> ProcFs::read(pid_t pid, ProcessReads reads) const {
     auto dir = root_ / std::to_string(pid);
     auto stat = read_file(dir / "stat");
     if (!stat) return std::nullopt;
@@ -133,18 +133,17 @@ std::optional<ProcessSample> ProcFs::read(pid_t pid, Memory memory) const {
     sample.virtual_bytes = to_u64(stat_field(fields, 23));
     sample.resident_bytes = to_u64(stat_field(fields, 24)) * page_size_;
 
-    if (auto status = read_file(dir / "status")) {
+    if (auto status = reads.status_and_io ? read_file(dir / "status") : std::nullopt) {
         sample.swapped_bytes = keyed_value(*status, "VmSwap").value_or(0) * 1024;
         sample.voluntary_switches = keyed_value(*status, "voluntary_ctxt_switches").value_or(0);
         sample.involuntary_switches =
             keyed_value(*status, "nonvoluntary_ctxt_switches").value_or(0);
     }
-    if (auto io = read_file(dir / "io")) {
+    if (auto io = reads.status_and_io ? read_file(dir / "io") : std::nullopt) {
         sample.read_bytes = keyed_value(*io, "read_bytes");
         sample.write_bytes = keyed_value(*io, "write_bytes");
     }
-    if (auto rollup =
-            memory == Memory::with_proportional ? read_file(dir / "smaps_rollup") : std::nullopt) {
+    if (auto rollup = reads.proportional_memory ? read_file(dir / "smaps_rollup") : std::nullopt) {
         auto kib = [&](std::string_view key) -> std::optional<std::uint64_t> {
             auto value = keyed_value(*rollup, key);
             return value ? std::optional(*value * 1024) : std::nullopt;

@@ -6,7 +6,8 @@ namespace stackwatch::exporter::process {
 
 std::optional<ProcessSample> read_self_process() {
     static const ProcFs proc;
-    return proc.read(::getpid());
+    // process_* and the health reports need neither swap, context switches nor I/O bytes.
+    return proc.read(::getpid(), {.status_and_io = false});
 }
 
 void collect_self_process(MetricSet& out) {

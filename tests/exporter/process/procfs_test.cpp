@@ -36,7 +36,7 @@ BOOST_AUTO_TEST_CASE(reads_this_process) {
 BOOST_AUTO_TEST_CASE(proportional_memory_only_on_request) {
     ProcFs proc;
     BOOST_TEST(!proc.read(::getpid())->proportional_resident_bytes.has_value());
-    auto with = proc.read(::getpid(), ProcFs::Memory::with_proportional);
+    auto with = proc.read(::getpid(), {.proportional_memory = true});
     BOOST_REQUIRE(with->proportional_resident_bytes.has_value());
     BOOST_TEST(*with->proportional_resident_bytes > 0u);
     BOOST_TEST(*with->proportional_resident_bytes <= with->resident_bytes + 4096 * 64);
