@@ -131,7 +131,14 @@ struct Expr {
                  ParenExpr, UnaryExpr, BinaryExpr, AggregateExpr, Call>
         node;
     int position = 0;  // byte offset of the expression's start in the query
+    int depth = 1;     // levels of the tree from here down; the parser bounds it (kMaxDepth)
 };
+
+// How deeply an expression may nest (parentheses, arguments, operator chains). Parsing and
+// evaluation recurse along the tree, so a query of a million "(" must be refused, not followed.
+// Prometheus has no limit; expressions people write nest a few dozen levels at most, and 200
+// keeps even a sanitizer build's frames within a thread's 8 MiB stack.
+inline constexpr int kMaxDepth = 200;
 
 ValueType type_of(const Expr& expr);
 

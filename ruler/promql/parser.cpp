@@ -115,7 +115,7 @@ bool is_label_name_token(const Token& t) {
 }
 
 class Parser {
-public:
+  public:
     explicit Parser(std::string_view input) : input_(input), tokens_(lex(input)) {}
 
     ExprPtr parse_query() {
@@ -125,7 +125,7 @@ public:
         return e;
     }
 
-private:
+  private:
     std::string_view input_;
     std::vector<Token> tokens_;
     std::size_t pos_ = 0;
@@ -158,12 +158,42 @@ private:
         fail_at(t.position, message);
     }
 
-    static ExprPtr make(int position, auto node) {
-        return std::make_shared<const Expr>(Expr{std::move(node), position});
+    template <typename Node>
+    ExprPtr make(int position, Node node) const {
+        int depth = 1;
+        auto below = [&](const ExprPtr& child) {
+            if (child) depth = std::max(depth, child->depth + 1);
+        };
+        if constexpr (requires { node.expr; }) below(node.expr);
+        if constexpr (requires { node.selector; }) below(node.selector);
+        if constexpr (requires { node.param; }) below(node.param);
+        if constexpr (requires { node.lhs; }) {
+            below(node.lhs);
+            below(node.rhs);
+        }
+        if constexpr (requires { node.args; })
+            for (const auto& arg : node.args) below(arg);
+        if (depth > kMaxDepth) fail_at(position, too_deep());
+        return std::make_shared<const Expr>(Expr{std::move(node), position, depth});
     }
+
+    static std::string too_deep() {
+        return "expression nests deeper than " + std::to_string(kMaxDepth) + " levels";
+    }
+
+    // Parentheses and arguments recurse before any node is made: counted on the way down.
+    int nesting_ = 0;
+    struct Nesting {
+        Parser& parser;
+        explicit Nesting(Parser& p) : parser(p) {
+            if (++parser.nesting_ > kMaxDepth) parser.fail(parser.peek(), too_deep());
+        }
+        ~Nesting() { --parser.nesting_; }
+    };
 
     // Binary operators from the loosest (1) to the tightest (6) binding; ^ is right-associative.
     ExprPtr parse_expr(int min_precedence) {
+        Nesting nesting(*this);
         ExprPtr lhs = parse_unary();
         while (true) {
             const Token& op_token = peek();

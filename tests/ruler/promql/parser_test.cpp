@@ -32,6 +32,32 @@ const BinaryExpr& binary(const ExprPtr& e) {
 
 BOOST_AUTO_TEST_SUITE(parser)
 
+BOOST_AUTO_TEST_CASE(nesting_is_bounded_so_no_query_can_exhaust_the_stack) {
+    auto nested = [](int levels, std::string_view open, std::string_view inner,
+                     std::string_view close) {
+        std::string query;
+        for (int i = 0; i < levels; ++i) query += open;
+        query += inner;
+        for (int i = 0; i < levels; ++i) query += close;
+        return query;
+    };
+    // Up to the limit, deep queries parse and evaluate.
+    BOOST_TEST(constant(nested(kMaxDepth - 1, "(", "7", ")")) == 7);
+    BOOST_TEST(constant(nested(kMaxDepth / 2 - 1, "-(", "7", ")")) == -7);
+    // Past it, and far past it, each shape is refused with a parse error, not followed down.
+    for (int levels : {kMaxDepth + 1, 1000000}) {
+        for (const auto& query :
+             {nested(levels, "(", "1", ")"), nested(levels, "abs(", "1", ")"),
+              nested(levels, "-", "vector(1)", ""), nested(levels, "1+", "1", ""),
+              nested(levels, "2^", "1", ""), nested(levels, "sum(", "up", ")")}) {
+            auto e = parse_error(query);
+            BOOST_TEST(e.detail() ==
+                           "expression nests deeper than " + std::to_string(kMaxDepth) + " levels",
+                       query.substr(0, 20) << ": " << e.detail());
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(multiplication_binds_tighter_than_addition) {
     auto e = parse("a + b * c");
     BOOST_TEST((binary(e).op == BinaryOp::add));
