@@ -24,6 +24,7 @@ void append_uint(std::string& out, std::uint64_t value) {
 // for every character, which made escaping a seventh of a scrape's instructions.
 template <typename String>
 void append_escaped(String& out, std::string_view text, bool escape_quote) {
+    if (text.empty()) return;  // memchr must not see the null data of an empty view
     auto has = [&](char c) { return std::memchr(text.data(), c, text.size()) != nullptr; };
     if (!has('\\') && !has('\n') && !(escape_quote && has('"'))) {
         out.append(text);
