@@ -101,8 +101,9 @@ MetricSet& MetricSet::operator=(MetricSet&& other) noexcept {
 }
 
 void MetricSet::changed() {
+    // Runs on every sample added, so it takes no lock: a set is changed only before it is shared
+    // (the caches are filled by readers after that).
     decoded_.reset();
-    std::lock_guard lock(text_mutex_);
     text_.clear();
 }
 
@@ -133,16 +134,13 @@ void MetricSet::attach(std::shared_ptr<const MetricSet> set) {
 }
 
 bool MetricSet::contains(std::string_view name) const {
-    if (find(name)) return true;
-    for (const auto& set : attached_)
-        if (set->contains(name)) return true;
-    return false;
+    return contains(name, std::hash<std::string_view>{}(name));
 }
 
-bool MetricSet::contains(const Family& family) const {
-    if (find(family)) return true;
+bool MetricSet::contains(std::string_view name, std::size_t hash) const {
+    if (position(name, hash) != npos) return true;
     for (const auto& set : attached_)
-        if (set->contains(family)) return true;
+        if (set->contains(name, hash)) return true;
     return false;
 }
 
@@ -158,21 +156,16 @@ std::size_t MetricSet::position(std::string_view name, std::size_t hash) const {
 
 void MetricSet::index_last() {
     // At most half full, so a probe meets an empty slot soon.
-    if (families_.size() * 2 > slots_.size()) return reindex();
-    auto mask = slots_.size() - 1;
-    auto i = families_.back().name_hash & mask;
-    while (slots_[i] != 0) i = (i + 1) & mask;
-    slots_[i] = offset(families_.size());
+    if (families_.size() * 2 <= slots_.size()) return place(families_.size() - 1);
+    slots_.assign(std::max<std::size_t>(64, std::bit_ceil(families_.size() * 2)), 0);
+    for (std::size_t at = 0; at < families_.size(); ++at) place(at);
 }
 
-void MetricSet::reindex() {
-    slots_.assign(std::max<std::size_t>(64, std::bit_ceil(families_.size() * 2)), 0);
+void MetricSet::place(std::size_t at) {
     auto mask = slots_.size() - 1;
-    for (std::size_t at = 0; at < families_.size(); ++at) {
-        auto i = families_[at].name_hash & mask;
-        while (slots_[i] != 0) i = (i + 1) & mask;
-        slots_[i] = offset(at + 1);
-    }
+    auto i = families_[at].name_hash & mask;
+    while (slots_[i] != 0) i = (i + 1) & mask;
+    slots_[i] = offset(at + 1);
 }
 
 MetricSet::Family& MetricSet::family(std::string_view name, std::string_view help,
@@ -309,7 +302,7 @@ std::vector<std::string> MetricSet::merge_new(MetricSet&& other) {
     adopt_memory_of(other);
     std::vector<std::string> left_out;
     for (auto& family : other.families_) {
-        if (contains(family)) {
+        if (contains(family.name, family.name_hash)) {
             left_out.emplace_back(family.name);
         } else {
             families_.push_back(std::move(family));
@@ -317,8 +310,9 @@ std::vector<std::string> MetricSet::merge_new(MetricSet&& other) {
         }
     }
     for (auto& set : other.attached_) {
-        bool clash = std::any_of(set->families_.begin(), set->families_.end(),
-                                 [&](const Family& family) { return contains(family); });
+        bool clash = std::any_of(
+            set->families_.begin(), set->families_.end(),
+            [&](const Family& family) { return contains(family.name, family.name_hash); });
         if (!clash) {
             attached_.push_back(std::move(set));
             continue;

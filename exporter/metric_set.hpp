@@ -148,9 +148,9 @@ class MetricSet {
     // a node-based map allocated a node and a key per family and hashed every lookup.
     static constexpr std::size_t npos = static_cast<std::size_t>(-1);
     std::size_t position(std::string_view name, std::size_t hash) const;
-    bool contains(const Family& family) const;
-    void index_last();  // indexes families_.back()
-    void reindex();
+    bool contains(std::string_view name, std::size_t hash) const;
+    void index_last();  // indexes families_.back(), growing the index when it is half full
+    void place(std::size_t at);
 
     std::pmr::memory_resource* memory();
     // Keeps the memory of a set whose families move in.
