@@ -192,13 +192,7 @@ void append_float(std::string& out, double value) {
 
 void Exposition::add(std::shared_ptr<const MetricSet> set, const Labels& extra_labels) {
     std::string extra;
-    for (const auto& [name, value] : extra_labels) {
-        extra += ',';
-        extra += name;
-        extra += "=\"";
-        append_label_value(extra, value);
-        extra += '"';
-    }
+    if (!extra_labels.empty()) extra.append(",").append(RenderedLabels(extra_labels).text());
     add_part(std::move(set), extra, false);
 }
 
