@@ -29,6 +29,24 @@ class Field {
     int column_;
 };
 
+// Walks positions 0..size() of a Row (its fields) or a Result (its rows).
+template <typename Container>
+class PositionIterator {
+  public:
+    PositionIterator(const Container* container, int position)
+        : container_(container), position_(position) {}
+    auto operator*() const { return (*container_)[position_]; }
+    PositionIterator& operator++() {
+        ++position_;
+        return *this;
+    }
+    bool operator!=(const PositionIterator& other) const { return position_ != other.position_; }
+
+  private:
+    const Container* container_;
+    int position_;
+};
+
 class Row {
   public:
     Row(const PGresult* result, int row) : result_(result), row_(row) {}
@@ -37,24 +55,8 @@ class Row {
     Field operator[](int column) const { return {result_, row_, column}; }
     int size() const { return PQnfields(result_); }
 
-    class iterator {
-      public:
-        iterator(const PGresult* result, int row, int column)
-            : result_(result), row_(row), column_(column) {}
-        Field operator*() const { return {result_, row_, column_}; }
-        iterator& operator++() {
-            ++column_;
-            return *this;
-        }
-        bool operator!=(const iterator& other) const { return column_ != other.column_; }
-
-      private:
-        const PGresult* result_;
-        int row_;
-        int column_;
-    };
-    iterator begin() const { return {result_, row_, 0}; }
-    iterator end() const { return {result_, row_, size()}; }
+    PositionIterator<Row> begin() const { return {this, 0}; }
+    PositionIterator<Row> end() const { return {this, size()}; }
 
   private:
     const PGresult* result_;
@@ -72,22 +74,8 @@ class Result {
     Row operator[](int row) const { return {result_.get(), row}; }
     const PGresult* raw() const { return result_.get(); }
 
-    class iterator {
-      public:
-        iterator(const PGresult* result, int row) : result_(result), row_(row) {}
-        Row operator*() const { return {result_, row_}; }
-        iterator& operator++() {
-            ++row_;
-            return *this;
-        }
-        bool operator!=(const iterator& other) const { return row_ != other.row_; }
-
-      private:
-        const PGresult* result_;
-        int row_;
-    };
-    iterator begin() const { return {result_.get(), 0}; }
-    iterator end() const { return {result_.get(), size()}; }
+    PositionIterator<Result> begin() const { return {this, 0}; }
+    PositionIterator<Result> end() const { return {this, size()}; }
 
   private:
     std::shared_ptr<PGresult> result_{nullptr, &PQclear};
