@@ -28,16 +28,15 @@ LatencyHistograms::LatencyHistograms()
                           .Help("Time the exporter took to answer one scrape, per endpoint.")
                           .Register(*registry_)) {}
 
-prometheus::Histogram& LatencyHistograms::histogram(
-    prometheus::Family<prometheus::Histogram>& family, SeriesCache<prometheus::Histogram>& cache,
-    const char* first_label, const std::string& first, const char* second_label,
-    const std::string& second) {
-    auto key = std::pair<std::string_view, std::string_view>(first, second);
-    auto it = cache.find(key);
+template <typename Metric, typename... AddArgs>
+Metric& LatencyHistograms::series(prometheus::Family<Metric>& family, SeriesCache<Metric>& cache,
+                                  const SeriesKey& key, const AddArgs&... add_args) {
+    auto it = cache.find(std::pair<std::string_view, std::string_view>(key.first, key.second));
     if (it == cache.end()) {
-        prometheus::Labels labels = {{first_label, first}};
-        if (second_label) labels.emplace(second_label, second);
-        it = cache.emplace(std::pair(first, second), &family.Add(labels, buckets())).first;
+        prometheus::Labels labels = {{key.first_label, key.first}};
+        if (key.second_label) labels.emplace(key.second_label, key.second);
+        it =
+            cache.emplace(std::pair(key.first, key.second), &family.Add(labels, add_args...)).first;
     }
     return *it->second;
 }
@@ -45,28 +44,26 @@ prometheus::Histogram& LatencyHistograms::histogram(
 void LatencyHistograms::probe(const std::string& target, const std::string& kind, double seconds) {
     static const prometheus::Summary::Quantiles kQuantiles = {
         {0.5, 0.01}, {0.9, 0.01}, {0.99, 0.001}};
+    SeriesKey key{"target", target, "kind", kind};
     std::lock_guard lock(cache_mutex_);
-    histogram(probe_seconds_, probe_series_, "target", target, "kind", kind).Observe(seconds);
-    auto key = std::pair<std::string_view, std::string_view>(target, kind);
-    auto window = window_series_.find(key);
-    if (window == window_series_.end()) {
-        auto& summary = probe_window_.Add({{"target", target}, {"kind", kind}}, kQuantiles,
-                                          std::chrono::minutes(10), 5);
-        window = window_series_.emplace(std::pair(target, kind), &summary).first;
-    }
-    window->second->Observe(seconds);
+    series(probe_seconds_, probe_series_, key, buckets()).Observe(seconds);
+    series(probe_window_, window_series_, key, kQuantiles, std::chrono::minutes(10), 5)
+        .Observe(seconds);
 }
 
 void LatencyHistograms::collector(const std::string& target, const std::string& collector,
                                   double seconds) {
     std::lock_guard lock(cache_mutex_);
-    histogram(collector_seconds_, collector_series_, "target", target, "collector", collector)
+    series(collector_seconds_, collector_series_, {"target", target, "collector", collector},
+           buckets())
         .Observe(seconds);
 }
 
 void LatencyHistograms::scrape(const std::string& endpoint, double seconds) {
+    static const std::string kNone;
     std::lock_guard lock(cache_mutex_);
-    histogram(scrape_seconds_, scrape_series_, "endpoint", endpoint, nullptr, {}).Observe(seconds);
+    series(scrape_seconds_, scrape_series_, {"endpoint", endpoint, nullptr, kNone}, buckets())
+        .Observe(seconds);
 }
 
 void LatencyHistograms::collect_into(MetricSet& out) const {

@@ -46,10 +46,16 @@ class LatencyHistograms : public LatencyObserver {
     };
     template <typename Metric>
     using SeriesCache = std::map<std::pair<std::string, std::string>, Metric*, PairLess>;
-    prometheus::Histogram& histogram(prometheus::Family<prometheus::Histogram>& family,
-                                     SeriesCache<prometheus::Histogram>& cache,
-                                     const char* first_label, const std::string& first,
-                                     const char* second_label, const std::string& second);
+    // A series' one or two labels (second_label null for one).
+    struct SeriesKey {
+        const char* first_label;
+        const std::string& first;
+        const char* second_label;
+        const std::string& second;
+    };
+    template <typename Metric, typename... AddArgs>
+    Metric& series(prometheus::Family<Metric>& family, SeriesCache<Metric>& cache,
+                   const SeriesKey& key, const AddArgs&... add_args);
 
     std::mutex cache_mutex_;
     SeriesCache<prometheus::Histogram> probe_series_;
