@@ -65,32 +65,20 @@ class CustomQueryCollector : public Collector {
     }
 
     std::optional<Statement> statement(Session& session) override {
-        if (!runs_here(session) || fresh(session)) return std::nullopt;
+        if (!runs_here(session)) return std::nullopt;
         return Statement{statement_name(), query_.sql, query_.timeout};
     }
 
     void collect(Session& session, Deadline deadline, MetricSet& out) override {
         if (!runs_here(session)) return;
-        auto now = std::chrono::steady_clock::now();
-        if (!fresh(session)) {
-            auto result = session.run(statement_name(), query_.sql, deadline, query_.timeout);
-            auto metrics = std::make_shared<MetricSet>();
-            for (const auto& row : result) add_row(row, *metrics);
-            cached_ = std::move(metrics);
-            cached_at_ = now;
-            cached_generation_ = session.generation();
-        }
-        out.attach(cached_);
+        auto result = session.run(statement_name(), query_.sql, deadline, query_.timeout);
+        for (const auto& row : result) add_row(row, out);
     }
 
   private:
     std::string statement_name() const { return "stackwatch_custom_" + query_.name; }
     bool runs_here(const Session& session) const {
         return query_.run_on_server.contains(session.facts().version_num);
-    }
-    bool fresh(const Session& session) const {
-        return query_.cache.count() > 0 && cached_generation_ == session.generation() &&
-               std::chrono::steady_clock::now() - cached_at_ < query_.cache;
     }
 
     void add_row(const Row& row, MetricSet& out) const {
@@ -176,15 +164,16 @@ class CustomQueryCollector : public Collector {
     CustomQuery query_;
     std::map<std::string, const ColumnSpec*, std::less<>> specs_;
     std::set<std::string> histogram_parts_;
-    std::shared_ptr<const MetricSet> cached_;
-    std::chrono::steady_clock::time_point cached_at_;
-    std::uint64_t cached_generation_ = 0;
 };
 
 }  // namespace
 
 std::unique_ptr<Collector> make_custom_query_collector(CustomQuery query) {
-    return std::make_unique<CustomQueryCollector>(std::move(query));
+    auto cache = query.cache;
+    std::unique_ptr<Collector> collector = std::make_unique<CustomQueryCollector>(std::move(query));
+    if (cache.count() > 0)
+        collector = std::make_unique<CachedCollector>(std::move(collector), cache);
+    return collector;
 }
 
 }  // namespace stackwatch::exporter::postgres

@@ -203,4 +203,22 @@ BOOST_AUTO_TEST_CASE(queries_run_and_a_broken_one_hides_nothing_else) {
     BOOST_TEST(collector_success(again, "custom:pg_custom_broken") == 0);
 }
 
+BOOST_AUTO_TEST_CASE(a_cached_query_answers_from_its_last_result) {
+    // A sequence moves on every run of the query: equal values mean the query did not run.
+    shared_postgres().query_value("CREATE SEQUENCE IF NOT EXISTS custom_cache_probe; SELECT 1");
+    auto options = test_options();
+    options.custom_queries_file = write_temp_file(
+        "cached.yaml",
+        "pg_cached:\n  query: SELECT nextval('custom_cache_probe')::float8 AS n\n"
+        "  cache_seconds: 3600\n  metrics:\n    - n: {usage: GAUGE, description: next}\n"
+        "pg_uncached:\n  query: SELECT nextval('custom_cache_probe')::float8 AS n\n"
+        "  metrics:\n    - n: {usage: GAUGE, description: next}\n");
+    PostgresTarget target(options);
+    auto first = collect(target);
+    auto second = collect(target);
+    BOOST_TEST(collector_success(second, "custom:pg_cached") == 1);
+    BOOST_TEST(value(second, "pg_cached_n") == value(first, "pg_cached_n"));
+    BOOST_TEST(value(second, "pg_uncached_n") > value(first, "pg_uncached_n"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
