@@ -39,6 +39,14 @@ std::string quote_conninfo_value(const std::string& value) {
     return out + "'";
 }
 
+std::string error_text(const PGresult* result, PGconn* conn) {
+    std::string text = result ? PQresultErrorMessage(result) : PQerrorMessage(conn);
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    return text.empty() ? "the server sent no answer" : text;
+}
+
+constexpr const char* kSetTimeout = "SELECT set_config('statement_timeout', $1, false)";
+
 std::string short_version(int version_num) {
     int major = version_num / 10000;
     if (major >= 10)
@@ -146,18 +154,6 @@ milliseconds Session::statement_time(Deadline deadline, std::optional<millisecon
     return want;
 }
 
-namespace {
-
-std::string error_text(const PGresult* result, PGconn* conn) {
-    std::string text = result ? PQresultErrorMessage(result) : PQerrorMessage(conn);
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-    return text.empty() ? "the server sent no answer" : text;
-}
-
-constexpr const char* kSetTimeout = "SELECT set_config('statement_timeout', $1, false)";
-
-}  // namespace
-
 void Session::prefetch(const std::vector<Statement>& statements, Deadline deadline) {
     finish();
     answers_.clear();
@@ -260,17 +256,17 @@ void Session::receive_next() {
         // The statement stays prepared even when its execution fails.
         if (query == 2 && !failed) prepared = true;
     }
-    if (PQstatus(conn) == CONNECTION_BAD) {
+    // The step stays unanswered: lose() fails it with the reason.
+    auto lost = [&] {
         --next_step_;
-        return lose(answer.error.empty() ? error_text(nullptr, conn) : answer.error);
-    }
+        lose(answer.error.empty() ? error_text(nullptr, conn) : answer.error);
+    };
+    if (PQstatus(conn) == CONNECTION_BAD) return lost();
     if (step.sync) {
         Result sync(PQgetResult(conn));
         if (PQstatus(conn) == CONNECTION_BAD || !sync.raw() ||
-            PQresultStatus(sync.raw()) != PGRES_PIPELINE_SYNC) {
-            --next_step_;
-            return lose(answer.error.empty() ? error_text(nullptr, conn) : answer.error);
-        }
+            PQresultStatus(sync.raw()) != PGRES_PIPELINE_SYNC)
+            return lost();
     }
     if (!step.statement) {
         statement_timeout_ = answer.error.empty() ? std::optional(step.timeout) : std::nullopt;

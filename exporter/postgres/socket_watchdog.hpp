@@ -39,19 +39,4 @@ class SocketWatchdog {
     std::thread thread_;
 };
 
-// Arms a watchdog for one scope.
-class ArmedWatchdog {
-  public:
-    ArmedWatchdog(SocketWatchdog& watchdog, int fd, std::chrono::steady_clock::time_point at)
-        : watchdog_(watchdog) {
-        watchdog_.arm(fd, at);
-    }
-    ~ArmedWatchdog() { watchdog_.disarm(); }
-    ArmedWatchdog(const ArmedWatchdog&) = delete;
-    ArmedWatchdog& operator=(const ArmedWatchdog&) = delete;
-
-  private:
-    SocketWatchdog& watchdog_;
-};
-
 }  // namespace stackwatch::exporter::postgres
