@@ -7,7 +7,6 @@
 
 #include "ruler/promql/engine.hpp"
 #include "ruler/promql/labels_json.hpp"
-#include "ruler/rules/rule.hpp"
 
 namespace stackwatch::ruler {
 namespace {

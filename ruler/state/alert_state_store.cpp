@@ -5,7 +5,6 @@
 #include <stdexcept>
 
 #include "ruler/promql/labels_json.hpp"
-#include "ruler/rules/rule.hpp"
 
 namespace stackwatch::ruler {
 namespace {
