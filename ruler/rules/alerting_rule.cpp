@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "ruler/promql/labels_json.hpp"
-#include "ruler/rules/template.hpp"
+#include "ruler/rules/alert_template.hpp"
 
 namespace stackwatch::rules {
 namespace {

@@ -1,14 +1,11 @@
 #include "ruler/rules/go_format.hpp"
 
-#include <cstdio>
-#include <ctime>
-
 #include <cctype>
 #include <charconv>
 #include <cmath>
 
 #include "ruler/rules/rule.hpp"
-#include "ruler/rules/template_value.hpp"
+#include "ruler/template/value.hpp"
 
 namespace stackwatch::rules {
 
@@ -52,29 +49,6 @@ std::string go_float_upper_e(double v) {
     auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
     std::string out(buf, end);
     for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-}
-
-std::string go_utc_time(std::int64_t millis, const char* layout) {
-    std::int64_t secs = millis / 1000;
-    std::int64_t ms = millis % 1000;
-    if (ms < 0) {
-        ms += 1000;
-        secs -= 1;
-    }
-    auto tt = static_cast<std::time_t>(secs);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[64];
-    std::strftime(buf, sizeof buf, layout, &tm);
-    std::string out = buf;
-    if (ms != 0) {
-        char frac[8];
-        std::snprintf(frac, sizeof frac, ".%03lld", static_cast<long long>(ms));
-        std::string f = frac;
-        while (f.back() == '0') f.pop_back();
-        out += f;
-    }
     return out;
 }
 

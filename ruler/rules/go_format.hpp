@@ -5,6 +5,7 @@
 #include <string>
 
 #include "ruler/promql/value.hpp"
+#include "ruler/template/value.hpp"
 
 namespace stackwatch::rules {
 
@@ -13,9 +14,7 @@ std::string go_duration(std::int64_t ms);
 // labels.Labels.String(): {a="b", c="d"}, the metric name as an ordinary label.
 std::string go_labels(const promql::Labels& labels);
 std::string go_labels(const std::map<std::string, std::string>& labels);
-// A UTC time as Go formats one with millisecond precision: the date and clock written by the
-// strftime `layout`, then ".5" or ".123" when there are milliseconds (trailing zeros dropped).
-std::string go_utc_time(std::int64_t millis, const char* layout);
+using tmpl::go_utc_time;  // shared with templates' time.String()
 // strconv.FormatFloat(v, 'E', -1, 64): "1E+00", "6.1E+01".
 std::string go_float_upper_e(double v);
 

@@ -10,8 +10,8 @@
 #include "common/config.hpp"
 #include "ruler/promql/engine.hpp"
 #include "ruler/promql/value.hpp"
+#include "ruler/rules/alert_template.hpp"
 #include "ruler/rules/rule.hpp"
-#include "ruler/rules/template.hpp"
 #include "ruler/rules/yaml_decoder.hpp"
 
 namespace stackwatch::rules {
@@ -101,7 +101,7 @@ std::vector<std::string> validate_rule(const RuleSpec& rule, const RuleNodes& no
             for (const auto& [name, text] : templates) {
                 try {
                     check_alert_template(rule.alert, text);
-                } catch (const TemplateError& e) {
+                } catch (const tmpl::TemplateError& e) {
                     errors.push_back(std::string(kind) + " " + go_quote(name) + ": " + e.what());
                 }
             }

@@ -11,9 +11,9 @@
 #include "ruler/promql/series_notation.hpp"
 #include "ruler/rules/go_format.hpp"
 #include "ruler/rules/group.hpp"
-#include "ruler/rules/template_value.hpp"
 #include "ruler/rules/yaml_decoder.hpp"
 #include "ruler/storage/memory_store.hpp"
+#include "ruler/template/value.hpp"
 
 namespace stackwatch::rules {
 namespace {

@@ -1,9 +1,10 @@
 // Expected strings come from Prometheus 2.42's template tests and from promtool's own output.
-#include "ruler/rules/template.hpp"
-
 #include <boost/test/unit_test.hpp>
 
+#include "ruler/rules/alert_template.hpp"
+
 using namespace stackwatch::rules;
+using stackwatch::tmpl::TemplateError;
 
 namespace {
 
@@ -170,6 +171,221 @@ BOOST_AUTO_TEST_CASE(parse_check) {
     BOOST_CHECK_THROW(check_alert_template("A", "{{ if true }}x"), TemplateError);
     BOOST_CHECK_THROW(check_alert_template("A", "{{ $nope }}"), TemplateError);
     BOOST_CHECK_THROW(check_alert_template("A", "{{ end }}"), TemplateError);
+}
+
+// Prometheus parses rule templates with Go's text/template, define and break included; the
+// expected strings are promtool 2.42's.
+BOOST_AUTO_TEST_CASE(define_template_block_and_break_in_rule_templates) {
+    BOOST_TEST(expand("{{ define \"x\" }}hi {{ .job }}{{ end }}{{ template \"x\" $labels }}") ==
+               "hi postgres");
+    BOOST_TEST(expand("{{ block \"b\" $value }}v={{ . }}{{ end }}") == "v=85");
+    BOOST_TEST(expand("{{ template \"x\" }}{{ define \"x\" }}[{{ .Labels }}]{{ end }}") ==
+               "[<no value>]");
+    BOOST_TEST(expand("{{ range $k, $v := $labels }}{{ if eq $k \"job\" }}{{ break }}{{ end }}"
+                      "{{ $k }};{{ end }}") == "instance;");
+    BOOST_TEST(expand("{{ range $k, $v := $labels }}{{ if eq $k \"instance\" }}{{ continue }}"
+                      "{{ end }}{{ $k }};{{ end }}") == "job;");
+    BOOST_TEST(expand("{{ template \"y\" . }}") ==
+               "<error expanding template: error executing template __alert_Test: template: "
+               "__alert_Test:1:124: executing \"__alert_Test\" at <{{template \"y\" .}}>: "
+               "template \"y\" not defined>");
+    BOOST_CHECK_NO_THROW(
+        check_alert_template("A", "{{ define \"d\" }}{{ end }}{{ template \"d\" }}"));
+    BOOST_CHECK_THROW(check_alert_template("A", "{{ break }}"), TemplateError);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+namespace tmpl = stackwatch::tmpl;
+
+tmpl::Value text(const std::string& s) {
+    return tmpl::Value{s};
+}
+
+// Go's message for `text` parsed as the template "t", or "" when it parses.
+std::string parse_error(const std::string& text) {
+    try {
+        tmpl::TemplateSet().add("t", text);
+        return "";
+    } catch (const TemplateError& e) {
+        return e.what();
+    }
+}
+
+std::string run(const tmpl::TemplateSet& set, const std::string& text,
+                const tmpl::Value& data = {}) {
+    try {
+        return set.execute_text(text, data, {});
+    } catch (const TemplateError& e) {
+        return std::string("error: ") + e.what();
+    }
+}
+
+// What Alertmanager's `amtool template render` uses as dot, as far as the test template reads it.
+tmpl::Value notification_data() {
+    auto s = std::make_shared<tmpl::Struct>();
+    s->type_name = "template.Data";
+    s->fields = {
+        {"Receiver", text("receiver")},
+        {"Status", text("alertstatus")},
+        {"GroupLabels", tmpl::Value{tmpl::StringMap{{"grouplabelkey1", "grouplabelvalue1"},
+                                                    {"grouplabelkey2", "grouplabelvalue2"}}}},
+        {"ExternalURL", text("https://example.com")}};
+    return tmpl::Value{std::shared_ptr<const tmpl::Struct>(std::move(s))};
+}
+
+// The constructs of Alertmanager's default.tmpl: define, template, range over a map with
+// `$k, $v :=`, if/else, with, pipelines, variables and trim markers.
+constexpr const char* kNotificationTemplates = R"({{ define "__subject" -}}
+[{{ .Status | toUpper }}{{ if eq .Status "alertstatus" }}:{{ len .GroupLabels }}{{ end }}]
+{{- " " }}{{ template "__labels" .GroupLabels }}
+{{- end }}
+{{ define "__labels" }}{{ range $name, $value := . }}{{ $name }}={{ $value }} {{ end }}{{ end }}
+{{ define "__url" }}{{ .ExternalURL }}/#/alerts?receiver={{ .Receiver | urlquery }}{{ end }}
+
+{{ define "chat.title" }}{{ template "__subject" . }}{{ end }}
+{{ define "chat.text" }}{{ $receiver := .Receiver -}}
+{{ if gt (len .GroupLabels) 0 -}}
+Labels:
+{{ range .GroupLabels }} - {{ . }}
+{{ end }}
+{{- else -}}
+none
+{{- end }}
+{{ with .Receiver }}to {{ . }}{{ end }} as {{ $receiver }} via {{ template "__url" . }}
+{{- end }}
+)";
+
+}  // namespace
+
+// Go text/template sets; the expected strings are Go's, from amtool 0.25 (Go 1.19).
+BOOST_AUTO_TEST_SUITE(template_sets)
+
+BOOST_AUTO_TEST_CASE(templates_call_each_other_across_texts) {
+    tmpl::TemplateSet set;
+    set.add("a.tmpl", "{{ define \"greet\" }}hello {{ . }}{{ end }}");
+    set.add("b.tmpl", "{{ define \"shout\" }}{{ template \"greet\" . }}!{{ end }}");
+    BOOST_TEST(set.has("greet"));
+    BOOST_TEST(set.has("shout"));
+    BOOST_TEST(set.has("a.tmpl"));  // each text's top level is a template too
+    BOOST_TEST(!set.has("nope"));
+    BOOST_TEST(set.execute("shout", text("x"), {}) == "hello x!");
+    BOOST_TEST(run(set, "[{{ template \"shout\" \"y\" }}]") == "[hello y!]");
+    // A later text's definition replaces an earlier one; an empty one does not.
+    set.add("c.tmpl", "{{ define \"greet\" }}hi {{ . }}{{ end }}");
+    set.add("d.tmpl", "{{ define \"greet\" }}  {{ end }}");
+    BOOST_TEST(set.execute("shout", text("x"), {}) == "hi x!");
+    // An ad-hoc text may define templates for itself only.
+    BOOST_TEST(run(set, "{{ define \"greet\" }}yo{{ end }}{{ template \"shout\" }}") == "yo!");
+    BOOST_TEST(set.execute("shout", text("x"), {}) == "hi x!");
+    BOOST_CHECK_THROW(set.execute("nope", {}, {}), TemplateError);
+}
+
+BOOST_AUTO_TEST_CASE(template_dot_and_variables) {
+    tmpl::TemplateSet set;
+    set.add("lib.tmpl",
+            "{{ define \"a\" }}[{{ . }}]{{ end }}{{ define \"vars\" }}{{ $x := \"in\" }}{{ $x }}"
+            "{{ $ }}{{ end }}");
+    BOOST_TEST(run(set, "{{ template \"a\" }}") == "[<no value>]");
+    BOOST_TEST(run(set, "{{ template \"a\" \"x\" | printf \"%s!\" }}") == "[x!]");
+    BOOST_TEST(run(set, "{{ template \"a\" (printf \"%s-%s\" \"p\" \"q\") }}") == "[p-q]");
+    BOOST_TEST(run(set, "{{ $x := \"out\" }}{{ template \"vars\" 1 }}{{ $x }}") == "in1out");
+    BOOST_TEST(run(set, "{{ template \"a\" $y := \"declared\" }}{{ $y }}") == "[declared]declared");
+    BOOST_TEST(
+        run(set, "{{ block \"new\" \"d\" }}<{{ . }}>{{ end }}|{{ template \"new\" \"e\" }}") ==
+        "<d>|<e>");
+    BOOST_TEST(run(set, "{{ template \"a\" (urlquery \"a b&c/d?e=f~g_h.i-j\") }}") ==
+               "[a+b%26c%2Fd%3Fe%3Df~g_h.i-j]");
+}
+
+BOOST_AUTO_TEST_CASE(execution_errors_name_the_template_and_its_file) {
+    tmpl::TemplateSet set;
+    set.add("lib.tmpl",
+            "{{ define \"outer\" }}{{ template \"inner\" . }}{{ end }}\n"
+            "{{ define \"inner\" }}x{{ .Nope }}{{ end }}{{ define \"r\" }}{{ template \"r\" . }}{{ "
+            "end }}");
+    BOOST_TEST(
+        run(set, "{{ template \"outer\" \"s\" }}") ==
+        "error: template: lib.tmpl:2:24: executing \"inner\" at <.Nope>: can't evaluate field "
+        "Nope in type string");
+    BOOST_TEST(
+        run(set, "{{template \"x\" .}}") ==
+        "error: template: :1:11: executing \"\" at <{{template \"x\" .}}>: template \"x\" not "
+        "defined");
+    BOOST_TEST(run(set, "ab\n  {{ template   \"x\"   .Status }}") ==
+               "error: template: :2:16: executing \"\" at <{{template \"x\" .Status}}>: template "
+               "\"x\" not defined");
+    BOOST_TEST(run(set, "{{ template \"x\" }}") ==
+               "error: template: :1:12: executing \"\" at <{{template \"x\"}}>: template \"x\" not "
+               "defined");
+    // Go stops at 100000 nested calls, we at 100.
+    BOOST_TEST(
+        run(set, "{{ template \"r\" }}") ==
+        "error: template: lib.tmpl:2:69: executing \"r\" at <{{template \"r\" .}}>: exceeded "
+        "maximum template depth (100)");
+}
+
+BOOST_AUTO_TEST_CASE(parse_errors_are_gos) {
+    BOOST_TEST(parse_error("{{ define \"x\" }}a{{ end }}\n{{ define \"x\" }}b{{ end }}") ==
+               "template: t:2: template: multiple definition of template \"x\"");
+    BOOST_TEST(parse_error("{{ define \"t\" }}a{{ end }}b\n") ==
+               "template: t:2: template: multiple definition of template \"t\"");
+    BOOST_TEST(parse_error("{{ define \"x\" }}a{{ end }}{{ define \"x\" }} {{ end }}") == "");
+    BOOST_TEST(parse_error("{{ block \"x\" . }}y{{ end }}{{ block \"x\" . }}z{{ end }}") ==
+               "template: t:1: template: multiple definition of template \"x\"");
+    BOOST_TEST(parse_error("{{ if 1 }}{{ define \"x\" }}a{{ end }}{{ end }}") ==
+               "template: t:1: unexpected <define> in command");
+    BOOST_TEST(parse_error("{{ define \"x\" }}a{{ else }}b{{ end }}") ==
+               "template: t:1: unexpected {{else}} in define clause");
+    BOOST_TEST(parse_error("{{ define \"x\" }}a") == "template: t:1: unexpected EOF");
+    BOOST_TEST(parse_error("{{ define x }}{{ end }}") ==
+               "template: t:1: unexpected \"x\" in define clause");
+    BOOST_TEST(parse_error("{{ template . }}") ==
+               "template: t:1: unexpected <.> in template clause");
+    BOOST_TEST(parse_error("{{ template 12345678901234 }}") ==
+               "template: t:1: unexpected \"1234567890\"... in template clause");
+    BOOST_TEST(parse_error("{{ block \"x\" }}a{{ end }}") ==
+               "template: t:1: missing value for block clause");
+    BOOST_TEST(parse_error("{{ block \"x\" . }}{{ else }}{{ end }}") ==
+               "template: t:1: unexpected {{else}} in block clause");
+    BOOST_TEST(parse_error("{{ $y := 1 }}{{ define \"x\" }}{{ $y }}{{ end }}") ==
+               "template: t:1: undefined variable \"$y\"");
+    BOOST_TEST(parse_error("{{ with $x := 1 }}{{ block \"b\" . }}{{ $x }}{{ end }}{{ end }}") ==
+               "template: t:1: undefined variable \"$x\"");
+    BOOST_TEST(parse_error("{{ break }}") == "template: t:1: {{break}} outside {{range}}");
+    BOOST_TEST(parse_error("{{ range . }}{{ else }}{{ continue }}{{ end }}") ==
+               "template: t:1: {{continue}} outside {{range}}");
+    BOOST_TEST(parse_error("{{ range . }}{{ block \"q\" . }}{{ break }}{{ end }}{{ end }}") ==
+               "template: t:1: {{break}} outside {{range}}");
+    BOOST_TEST(parse_error("{{ range . }}{{ break 1 }}{{ end }}") ==
+               "template: t:1: unexpected \"1\" in {{break}}");
+    BOOST_TEST(parse_error("{{ if 1 }}{{ else }}{{ else }}{{ end }}") ==
+               "template: t:1: expected end; found {{else}}");
+    BOOST_TEST(parse_error("{{ else if 1 }}") == "template: t:1: unexpected {{else}}");
+    BOOST_TEST(parse_error("{{ printf \"%s\" end }}") ==
+               "template: t:1: unexpected <end> in operand");
+    BOOST_TEST(parse_error("{{ 1 | | 2 }}") == "template: t:1: unexpected \"|\" in command");
+    BOOST_TEST(parse_error("{{ 1 | }}") == "");  // Go accepts a trailing pipe
+    BOOST_TEST(parse_error("{{ .X | \"a\" }}") ==
+               "template: t:1: non executable command in pipeline stage 2");
+    BOOST_TEST(parse_error("{{ (1 }}") == "template: t:1: unclosed left paren");
+    BOOST_TEST(parse_error("{{ 1) }}") == "template: t:1: unexpected \")\" in command");
+    BOOST_TEST(parse_error("{{ $a, $b := 1 }}") ==
+               "template: t:1: too many declarations in command");
+    BOOST_TEST(parse_error("{{ range $a, 1 }}{{ end }}") ==
+               "template: t:1: range can only initialize variables");
+}
+
+BOOST_AUTO_TEST_CASE(notification_style_templates_parse_and_run) {
+    tmpl::TemplateSet set;
+    set.add("notify.tmpl", kNotificationTemplates);
+    BOOST_TEST(run(set, "{{ template \"chat.title\" . }}|{{ template \"chat.text\" . }}|",
+                   notification_data()) ==
+               "[ALERTSTATUS:2] grouplabelkey1=grouplabelvalue1 grouplabelkey2=grouplabelvalue2 |"
+               "Labels:\n - grouplabelvalue1\n - grouplabelvalue2\n\n"
+               "to receiver as receiver via https://example.com/#/alerts?receiver=receiver|");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

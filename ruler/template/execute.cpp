@@ -1,59 +1,78 @@
-#include "ruler/rules/template.hpp"
+#include "ruler/template/execute.hpp"
 
 #include <algorithm>
+#include <utility>
 
-#include "ruler/rules/template_ast.hpp"
+#include "ruler/template/template.hpp"
 
-namespace stackwatch::rules {
+namespace stackwatch::tmpl {
 namespace {
 
-using namespace tmpl;
+// Go allows 100000 nested template calls. A call inside an {{if}} and a {{with}} takes 1-2 KiB of
+// our stack, 10-20 KiB under AddressSanitizer: 100 keeps a runaway recursion well inside the
+// 8 MiB every thread has.
+constexpr int kMaxTemplateDepth = 100;
 
-// Prometheus prepends these so rule authors can write $labels instead of .Labels; error
-// positions count them, which is why they are kept textually identical.
-constexpr const char* kAlertDefinitions =
-    "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}"
-    "{{$externalURL := .ExternalURL}}{{$value := .Value}}";
+// {{break}} and {{continue}} unwind to their range, as Go's executor panics to it.
+struct BreakSignal {};
+struct ContinueSignal {};
 
-constexpr const char* kAlertDataType =
-    "struct { Labels map[string]string; ExternalLabels map[string]string; ExternalURL string; "
-    "Value float64 }";
+// Go's String() of a pipeline, which error contexts show: operands as written, one space apart.
+std::string pipeline_string(const Pipeline& pipe) {
+    std::string out;
+    for (std::size_t i = 0; i < pipe.decl.size(); ++i) out += (i > 0 ? ", " : "") + pipe.decl[i];
+    if (!pipe.decl.empty()) out += " := ";
+    for (std::size_t c = 0; c < pipe.commands.size(); ++c) {
+        if (c > 0) out += " | ";
+        const auto& args = pipe.commands[c].args;
+        for (std::size_t a = 0; a < args.size(); ++a) {
+            if (a > 0) out += ' ';
+            if (args[a].kind != Operand::Kind::pipeline) {
+                out += args[a].text;
+                continue;
+            }
+            out += "(" + pipeline_string(*args[a].pipe) + ")";
+            for (const auto& field : args[a].fields) out += "." + field;
+        }
+    }
+    return out;
+}
 
-class ExecError : public std::runtime_error {
-  public:
-    using std::runtime_error::runtime_error;
-};
+std::string call_string(const Node& call) {
+    std::string pipe = call.pipe.commands.empty() ? "" : " " + pipeline_string(call.pipe);
+    return "{{template " + go_quote(call.name) + pipe + "}}";
+}
 
 class Executor {
   public:
-    Executor(const std::string& name, const std::string& text, const FunctionContext& context,
-             Value root)
-        : name_(name), text_(text), context_(context) {
-        vars_.emplace_back("$", std::move(root));
-    }
+    Executor(const TreeSet& trees, const FunctionMap& functions, const FunctionContext& context)
+        : trees_(trees), functions_(functions), context_(context) {}
 
-    std::string run(const NodeList& nodes) {
-        Value root = vars_.front().second;  // a copy: declaring variables may reallocate vars_
-        walk(nodes, root);
+    std::string run(const Tree& tree, const Value& dot) {
+        current_ = &tree;
+        vars_.emplace_back("$", dot);
+        walk(tree.root, dot);
         return std::move(out_);
     }
 
   private:
-    const std::string& name_;
-    const std::string& text_;
+    const TreeSet& trees_;
+    const FunctionMap& functions_;
     const FunctionContext& context_;
+    const Tree* current_ = nullptr;  // the template executing, which errors name
+    int depth_ = 0;                  // nested {{template}} calls
     std::vector<std::pair<std::string, Value>> vars_;
     std::string out_;
 
     [[noreturn]] void fail(int pos, const std::string& context, const std::string& message) const {
-        auto prefix = std::string_view(text_).substr(0, static_cast<std::size_t>(pos));
+        auto prefix = std::string_view(*current_->text).substr(0, static_cast<std::size_t>(pos));
         int line = 1 + static_cast<int>(std::count(prefix.begin(), prefix.end(), '\n'));
         auto newline = prefix.rfind('\n');
         auto column =
             newline == std::string_view::npos ? prefix.size() : prefix.size() - newline - 1;
-        throw ExecError("template: " + name_ + ":" + std::to_string(line) + ":" +
-                        std::to_string(column) + ": executing \"" + name_ + "\" at <" + context +
-                        ">: " + message);
+        throw TemplateError("template: " + current_->parse_name + ":" + std::to_string(line) + ":" +
+                            std::to_string(column) + ": executing " + go_quote(current_->name) +
+                            " at <" + context + ">: " + message);
     }
 
     void walk(const NodeList& nodes, const Value& dot) {
@@ -81,8 +100,34 @@ class Executor {
                 case Node::Kind::range:
                     walk_range(node, dot);
                     break;
+                case Node::Kind::template_:
+                    walk_template(node, dot);
+                    break;
+                case Node::Kind::break_:
+                    throw BreakSignal{};
+                case Node::Kind::continue_:
+                    throw ContinueSignal{};
             }
         }
+    }
+
+    void walk_template(const Node& call, const Value& dot) {
+        auto it = trees_.find(call.name);
+        if (it == trees_.end())
+            fail(call.pos, call_string(call), "template " + go_quote(call.name) + " not defined");
+        if (depth_ == kMaxTemplateDepth)
+            fail(call.pos, call_string(call),
+                 "exceeded maximum template depth (" + std::to_string(kMaxTemplateDepth) + ")");
+        // Variables the pipeline declares stay in the caller's scope; the template called sees
+        // only $, its dot (nil without a pipeline).
+        Value inner_dot = call.pipe.commands.empty() ? Value{} : eval_pipeline(call.pipe, dot);
+        auto caller_vars = std::exchange(vars_, {{"$", inner_dot}});
+        const Tree* caller = std::exchange(current_, it->second.get());
+        ++depth_;
+        walk(current_->root, inner_dot);
+        --depth_;
+        current_ = caller;
+        vars_ = std::move(caller_vars);
     }
 
     void walk_range(const Node& node, const Value& dot) {
@@ -91,6 +136,7 @@ class Executor {
         std::vector<std::string> names = pipe.decl;
         pipe.decl.clear();
         Value collection = eval_pipeline(pipe, dot);
+        // False once the body breaks.
         auto iterate = [&](const Value& key, const Value& element) {
             vars_.resize(mark);
             if (names.size() == 1) vars_.emplace_back(names[0], element);
@@ -98,16 +144,23 @@ class Executor {
                 vars_.emplace_back(names[0], key);
                 vars_.emplace_back(names[1], element);
             }
-            walk(node.list, element);
+            try {
+                walk(node.list, element);
+            } catch (const ContinueSignal&) {
+            } catch (const BreakSignal&) {
+                return false;
+            }
+            return true;
         };
         bool empty = true;
         if (const auto* m = collection.get<StringMap>()) {
-            for (const auto& [k, v] : *m) iterate(Value{k}, Value{v});
             empty = m->empty();
+            for (const auto& [k, v] : *m)
+                if (!iterate(Value{k}, Value{v})) break;
         } else if (const auto* r = collection.get<QueryResult>()) {
-            for (std::size_t i = 0; i < r->size(); ++i)
-                iterate(Value{static_cast<std::int64_t>(i)}, Value{(*r)[i]});
             empty = r->empty();
+            for (std::size_t i = 0; i < r->size(); ++i)
+                if (!iterate(Value{static_cast<std::int64_t>(i)}, Value{(*r)[i]})) break;
         } else if (!collection.is_nil()) {
             fail(node.pipe.pos, node.pipe.text,
                  "range can't iterate over " + to_display(collection));
@@ -153,7 +206,7 @@ class Executor {
         for (std::size_t i = 1; i < cmd.args.size(); ++i)
             args.push_back(eval_operand(cmd.args[i], dot));
         if (final != nullptr) args.push_back(*final);
-        const auto& fn = template_functions().at(name);
+        const auto& fn = functions_.at(name);
         try {
             return fn(args, context_);
         } catch (const ArgumentError& e) {
@@ -241,58 +294,17 @@ class Executor {
             if (field == "Labels") return Value{sample->labels};
             if (field == "Value") return Value{sample->value};
         }
-        if (base.is_nil())
-            fail(error_position(op), op.text, "nil pointer evaluating interface {}." + field);
+        if (base.is_nil()) return base;  // Go: a field of no value, such as a bare call's dot
         fail(error_position(op), op.text,
              "can't evaluate field " + field + " in type " + type_name(base));
     }
 };
 
-Value alert_data_value(const AlertTemplateData& data) {
-    auto s = std::make_shared<Struct>();
-    s->type_name = kAlertDataType;
-    s->fields = {{"Labels", Value{data.labels}},
-                 {"ExternalLabels", Value{data.external_labels}},
-                 {"ExternalURL", Value{data.external_url}},
-                 {"Value", Value{data.value}}};
-    return Value{std::shared_ptr<const Struct>(std::move(s))};
-}
-
 }  // namespace
 
-std::string expand_template(const std::string& name, const std::string& text, const Value& data,
-                            const FunctionContext& context) {
-    NodeList nodes;
-    try {
-        nodes = parse_template(text, name, template_function_names());
-    } catch (const TemplateParseError& e) {
-        throw TemplateError("error parsing template " + name + ": " + e.what());
-    }
-    try {
-        return Executor(name, text, context, data).run(nodes);
-    } catch (const ExecError& e) {
-        throw TemplateError("error executing template " + name + ": " + e.what());
-    }
+std::string execute_tree(const Tree& tree, const TreeSet& trees, const FunctionMap& functions,
+                         const Value& data, const FunctionContext& context) {
+    return Executor(trees, functions, context).run(tree, data);
 }
 
-void check_alert_template(const std::string& alert_name, const std::string& text) {
-    try {
-        parse_template(kAlertDefinitions + text, "__alert_" + alert_name,
-                       template_function_names());
-    } catch (const TemplateParseError& e) {
-        throw TemplateError(e.what());
-    }
-}
-
-std::string expand_alert_template(const std::string& alert_name, const std::string& text,
-                                  const AlertTemplateData& data, const QueryFunc& query) {
-    FunctionContext context{.query = query, .external_url = data.external_url};
-    try {
-        return expand_template("__alert_" + alert_name, kAlertDefinitions + text,
-                               alert_data_value(data), context);
-    } catch (const TemplateError& e) {
-        return std::string("<error expanding template: ") + e.what() + ">";
-    }
-}
-
-}  // namespace stackwatch::rules
+}  // namespace stackwatch::tmpl

@@ -1,8 +1,9 @@
-#include "ruler/rules/template_functions.hpp"
+#include "ruler/template/functions.hpp"
 
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -11,9 +12,8 @@
 
 #include "common/config.hpp"
 #include "common/html.hpp"
-#include "ruler/rules/go_format.hpp"
 
-namespace stackwatch::rules::tmpl {
+namespace stackwatch::tmpl {
 namespace {
 
 using Args = std::vector<Value>;
@@ -388,6 +388,24 @@ std::string go_sprint(const Args& args) {
     return out;
 }
 
+// url.QueryEscape: what is not unreserved becomes %XX, a space '+'.
+std::string query_escape(const std::string& s) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : s) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else if (c == ' ') {
+            out += '+';
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
 std::string url_path(const std::string& url) {
     auto scheme = url.find("://");
     auto start = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
@@ -403,8 +421,8 @@ Function fixed(const std::string& name, std::size_t n, Simple f) {
     };
 }
 
-std::map<std::string, Function> build_functions() {
-    std::map<std::string, Function> fns;
+FunctionMap build_prometheus_functions() {
+    FunctionMap fns = builtin_functions();
     auto humanizer = [&fns](const std::string& name, std::string (*f)(double)) {
         fns[name] = fixed(name, 1, [f](const Args& a) { return Value{f(to_float(a[0]))}; });
     };
@@ -494,7 +512,11 @@ std::map<std::string, Function> build_functions() {
         want_args("pathPrefix", a, 0);
         return Value{url_path(ctx.external_url)};
     };
-    // Go's builtins.
+    return fns;
+}
+
+FunctionMap build_builtins() {
+    FunctionMap fns;
     fns["eq"] = [](const Args& a, const FunctionContext&) { return eq(a); };
     fns["ne"] =
         comparison("ne", [](const Value& x, const Value& y) { return !equal_values(x, y); });
@@ -523,6 +545,9 @@ std::map<std::string, Function> build_functions() {
     };
     fns["html"] = [](const Args& a, const FunctionContext&) {
         return Value{html_escape(go_sprint(a))};
+    };
+    fns["urlquery"] = [](const Args& a, const FunctionContext&) {
+        return Value{query_escape(go_sprint(a))};
     };
     return fns;
 }
@@ -576,18 +601,14 @@ std::string humanize_timestamp(double v) {
     return format_go_time(static_cast<std::int64_t>(nanos) / 1'000'000);
 }
 
-const std::map<std::string, Function>& template_functions() {
-    static const auto functions = build_functions();
+const FunctionMap& builtin_functions() {
+    static const auto functions = build_builtins();
     return functions;
 }
 
-const std::vector<std::string>& template_function_names() {
-    static const auto names = [] {
-        std::vector<std::string> out{"and", "or"};
-        for (const auto& [name, fn] : template_functions()) out.push_back(name);
-        return out;
-    }();
-    return names;
+const FunctionMap& prometheus_functions() {
+    static const auto functions = build_prometheus_functions();
+    return functions;
 }
 
-}  // namespace stackwatch::rules::tmpl
+}  // namespace stackwatch::tmpl

@@ -1,5 +1,5 @@
 #pragma once
-// The values a rule template computes with, and how Go's fmt prints them: Prometheus expands
+// The values a template computes with, and how Go's fmt prints them: Prometheus expands
 // templates with Go's text/template, so $value, maps and printf output must look exactly alike.
 
 #include <cstdint>
@@ -11,7 +11,7 @@
 
 #include "ruler/promql/value.hpp"
 
-namespace stackwatch::rules::tmpl {
+namespace stackwatch::tmpl {
 
 using StringMap = std::map<std::string, std::string>;
 
@@ -59,7 +59,10 @@ std::string format_float_shortest(double v);
 std::string format_float_g(double v, int precision);
 // strconv.Quote / %q: double-quoted with Go escapes.
 using promql::go_quote;  // strconv.Quote, shared with PromQL's printing
+// A UTC time as Go formats one with millisecond precision: the date and clock written by the
+// strftime `layout`, then ".5" or ".123" when there are milliseconds (trailing zeros dropped).
+std::string go_utc_time(std::int64_t millis, const char* layout);
 // Go's fmt.Sprintf for the verbs rule templates use: %s %v %d %f %e %g %q %x %t %%.
 std::string go_sprintf(const std::string& format, const std::vector<Value>& args);
 
-}  // namespace stackwatch::rules::tmpl
+}  // namespace stackwatch::tmpl

@@ -1,6 +1,6 @@
 #pragma once
-// The functions a rule template can call: Go's builtins that rule authors use and Prometheus's
-// own (humanize*, reReplaceAll, query, ...), with Go-identical results and error messages.
+// The functions a template can call: Go's builtins and Prometheus's own (humanize*, reReplaceAll,
+// query, ...), with Go-identical results and error messages.
 
 #include <functional>
 #include <map>
@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "ruler/rules/template_value.hpp"
+#include "ruler/template/value.hpp"
 
-namespace stackwatch::rules::tmpl {
+namespace stackwatch::tmpl {
 
 // A function failed; the executor reports it as "error calling NAME: <what()>".
 class CallError : public std::runtime_error {
@@ -43,11 +43,14 @@ struct FunctionContext {
 };
 
 using Function = std::function<Value(const std::vector<Value>& args, const FunctionContext& ctx)>;
+// Functions by name. `and` and `or` are never in one: the executor evaluates them lazily, and
+// every template may call them.
+using FunctionMap = std::map<std::string, Function>;
 
-// Every function by name. `and` and `or` are absent: the executor evaluates them lazily.
-const std::map<std::string, Function>& template_functions();
-// All names a template may call, including `and` and `or`.
-const std::vector<std::string>& template_function_names();
+// Go's builtins (eq, len, printf, urlquery, ...), for sets of functions built on them.
+const FunctionMap& builtin_functions();
+// What a Prometheus rule template may call: Go's builtins and Prometheus's functions.
+const FunctionMap& prometheus_functions();
 
 // The Go formatting behind humanize & co., exposed for tests of exact output.
 std::string humanize(double v);
@@ -56,4 +59,4 @@ std::string humanize_duration(double v);
 std::string humanize_percentage(double v);
 std::string humanize_timestamp(double v);
 
-}  // namespace stackwatch::rules::tmpl
+}  // namespace stackwatch::tmpl

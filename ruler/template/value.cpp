@@ -1,11 +1,12 @@
-#include "ruler/rules/template_value.hpp"
+#include "ruler/template/value.hpp"
 
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 
-namespace stackwatch::rules::tmpl {
+namespace stackwatch::tmpl {
 namespace {
 
 std::string go_special_float(double v) {
@@ -296,4 +297,27 @@ std::string go_sprintf(const std::string& format, const std::vector<Value>& args
     return out;
 }
 
-}  // namespace stackwatch::rules::tmpl
+std::string go_utc_time(std::int64_t millis, const char* layout) {
+    std::int64_t secs = millis / 1000;
+    std::int64_t ms = millis % 1000;
+    if (ms < 0) {
+        ms += 1000;
+        secs -= 1;
+    }
+    auto tt = static_cast<std::time_t>(secs);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, layout, &tm);
+    std::string out = buf;
+    if (ms != 0) {
+        char frac[8];
+        std::snprintf(frac, sizeof frac, ".%03lld", static_cast<long long>(ms));
+        std::string f = frac;
+        while (f.back() == '0') f.pop_back();
+        out += f;
+    }
+    return out;
+}
+
+}  // namespace stackwatch::tmpl

@@ -2,10 +2,12 @@
 #include <cctype>
 #include <optional>
 #include <string_view>
+#include <utility>
 
-#include "ruler/rules/template_ast.hpp"
+#include "ruler/template/ast.hpp"
+#include "ruler/template/template.hpp"
 
-namespace stackwatch::rules::tmpl {
+namespace stackwatch::tmpl {
 namespace {
 
 bool is_space(char c) {
@@ -13,6 +15,19 @@ bool is_space(char c) {
 }
 bool is_word(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
+bool is_keyword(const std::string& word) {
+    static const std::vector<std::string> keywords{"block", "break",    "continue", "define",
+                                                   "else",  "end",      "if",       "nil",
+                                                   "range", "template", "with"};
+    return std::find(keywords.begin(), keywords.end(), word) != keywords.end();
+}
+
+const std::string kParenthesized = "parenthesized pipeline";
+
+// How Go's parser names what closed a list: {{else if ...}} counts as an {{else}}.
+std::string closing_action(const std::string& terminator) {
+    return terminator == "end" ? "{{end}}" : "{{else}}";
 }
 
 struct Token {
@@ -39,35 +54,54 @@ struct Token {
     bool trim = false;  // for end_action: "-}}" trims the following text
 };
 
+// How Go names a token it did not expect: keywords and "." in angle brackets, anything else
+// quoted, cut after ten characters when longer.
+std::string describe(const Token& t) {
+    if (t.kind == Token::Kind::dot || (t.kind == Token::Kind::identifier && is_keyword(t.value)))
+        return "<" + t.text + ">";
+    std::string text = t.kind == Token::Kind::end_action ? "}}" : t.text;
+    if (text.size() <= 10) return go_quote(text);
+    std::size_t cut = 0;
+    for (int runes = 0; cut < text.size(); ++cut) {
+        bool starts_rune = (static_cast<unsigned char>(text[cut]) & 0xC0) != 0x80;
+        if (starts_rune && runes++ == 10) break;
+    }
+    return go_quote(text.substr(0, cut)) + "...";
+}
+
 class Parser {
   public:
-    Parser(const std::string& text, const std::string& name,
-           const std::vector<std::string>& functions)
-        : text_(text), name_(name), functions_(functions) {}
+    Parser(std::shared_ptr<const std::string> text, const std::string& name,
+           const FunctionMap& functions)
+        : source_(std::move(text)), text_(*source_), name_(name), functions_(functions) {}
 
-    NodeList parse_all() {
+    TreeSet parse_all() {
         std::string terminator;
         NodeList list = parse_list(terminator);
-        if (!terminator.empty()) fail("unexpected {{" + terminator + "}}");
-        return list;
+        if (!terminator.empty()) fail("unexpected " + closing_action(terminator));
+        add(name_, std::move(list));
+        return std::move(trees_);
     }
 
   private:
+    std::shared_ptr<const std::string> source_;
     const std::string& text_;
     const std::string& name_;
-    const std::vector<std::string>& functions_;
+    const FunctionMap& functions_;
     std::size_t pos_ = 0;
     bool trim_next_text_ = false;
     std::vector<std::string> vars_{"$"};
     std::vector<Token> tokens_;  // the current action's tokens
     std::size_t next_ = 0;
+    int nesting_ = 0;      // open bodies: {{define}} is allowed only at the top level
+    int range_depth_ = 0;  // open {{range}} bodies of the current tree, for {{break}}
+    TreeSet trees_;
 
     [[noreturn]] void fail(const std::string& message) const {
         int line = 1 + static_cast<int>(std::count(
                            text_.begin(),
                            text_.begin() + static_cast<long>(std::min(pos_, text_.size())), '\n'));
-        throw TemplateParseError("template: " + name_ + ":" + std::to_string(line) + ": " +
-                                 message);
+        throw TemplateError("template: " + name_ + ":" + std::to_string(line) + ": " + message);
     }
 
     // Returns with `terminator` set to "end" or "else" (plus the chained keyword, e.g. "else if")
@@ -137,12 +171,26 @@ class Parser {
                 ++next_;
                 return parse_control(word, action_pos);
             }
-            if (word == "define" || word == "template" || word == "block" || word == "break" ||
-                word == "continue")
-                fail("{{" + word + "}} is not supported in rule templates");
+            if (word == "define" && nesting_ == 0) {
+                ++next_;
+                parse_definition();
+                return std::nullopt;
+            }
+            if (word == "template" || word == "block") {
+                ++next_;
+                return parse_template_call(word);
+            }
+            if (word == "break" || word == "continue") {
+                ++next_;
+                expect_end("{{" + word + "}}");
+                if (range_depth_ == 0) fail("{{" + word + "}} outside {{range}}");
+                return Node{.kind = word == "break" ? Node::Kind::break_ : Node::Kind::continue_,
+                            .pos = action_pos};
+            }
+            if (word == "define") fail("unexpected <define> in command");  // not at the top level
         }
         Node node{.kind = Node::Kind::action, .pos = action_pos};
-        node.pipe = parse_pipeline("command", true);
+        node.pipe = parse_pipeline("command", false);
         expect_end("command");
         return node;
     }
@@ -158,29 +206,90 @@ class Parser {
         if (node.pipe.commands.empty()) fail("missing value for " + keyword);
         expect_end(keyword);
         std::string terminator;
+        ++nesting_;
+        if (keyword == "range") ++range_depth_;
         node.list = parse_list(terminator);
+        if (keyword == "range") --range_depth_;
         if (terminator == "else if") {
             std::string chained = terminator.substr(5);
             if (chained != keyword) fail("unexpected {{" + terminator + "}}");
             // {{else if x}} is {{else}}{{if x}}...{{end}}{{end}} sharing the final {{end}}.
             node.else_list.push_back(parse_control(chained, static_cast<int>(pos_)));
+            --nesting_;
             vars_.resize(saved_vars);
             return node;
         }
         if (terminator == "else") {
             node.else_list = parse_list(terminator);
             if (terminator != "end")
-                fail(terminator.empty() ? "unexpected EOF" : "unexpected {{" + terminator + "}}");
+                fail(terminator.empty() ? "unexpected EOF"
+                                        : "expected end; found " + closing_action(terminator));
         } else if (terminator != "end") {
             fail("unexpected EOF");
         }
+        --nesting_;
         vars_.resize(saved_vars);
         return node;
     }
 
+    // After "define": the name, then the body up to its {{end}}.
+    void parse_definition() {
+        const std::string context = "define clause";
+        std::string name = template_name(context);
+        expect_end(context);
+        add(name, parse_body(context));
+    }
+
+    // After "template" or "block": the name and the pipeline, optional for {{template}}; a block
+    // also defines the template as its body.
+    Node parse_template_call(const std::string& keyword) {
+        const std::string context = keyword + " clause";
+        Node node{.kind = Node::Kind::template_, .pos = tokens_[next_].pos};
+        node.name = template_name(context);
+        if (keyword == "block" || !at(Token::Kind::end_action))
+            node.pipe = parse_pipeline(context, false);
+        expect_end(context);
+        if (keyword == "block") add(node.name, parse_body(context));
+        return node;
+    }
+
+    std::string template_name(const std::string& context) {
+        const Token& t = tokens_[next_];
+        if (t.kind != Token::Kind::string) fail("unexpected " + describe(t) + " in " + context);
+        ++next_;
+        return t.value;
+    }
+
+    // A define or block body is a template of its own: it sees none of the variables around it.
+    NodeList parse_body(const std::string& context) {
+        auto saved_vars = std::exchange(vars_, {"$"});
+        int saved_range_depth = std::exchange(range_depth_, 0);
+        ++nesting_;
+        std::string terminator;
+        NodeList body = parse_list(terminator);
+        if (terminator.empty()) fail("unexpected EOF");
+        if (terminator != "end")
+            fail("unexpected " + closing_action(terminator) + " in " + context);
+        --nesting_;
+        range_depth_ = saved_range_depth;
+        vars_ = std::move(saved_vars);
+        return body;
+    }
+
+    // Go's rule within one text: a second definition of a name may only replace an empty one.
+    void add(const std::string& name, NodeList root) {
+        auto& tree = trees_[name];
+        if (tree && !is_empty_tree(tree->root)) {
+            if (is_empty_tree(root)) return;
+            fail("template: multiple definition of template " + go_quote(name));
+        }
+        tree = std::make_shared<const Tree>(
+            Tree{.name = name, .parse_name = name_, .text = source_, .root = std::move(root)});
+    }
+
     void expect_end(const std::string& context) {
         const Token& t = tokens_[next_];
-        if (t.kind != Token::Kind::end_action) fail("unexpected \"" + t.text + "\" in " + context);
+        if (t.kind != Token::Kind::end_action) fail("unexpected " + describe(t) + " in " + context);
         trim_next_text_ = t.trim;
     }
 
@@ -217,12 +326,14 @@ class Parser {
                     Token{kind, start, text_.substr(pos_, length), std::move(value), spaced});
                 pos_ += length;
             };
-            if (text_.compare(pos_, 3, "-}}") == 0 && spaced && depth == 0) {
+            if (text_.compare(pos_, 3, "-}}") == 0 && spaced) {
+                if (depth > 0) fail("unclosed left paren");
                 add(Token::Kind::end_action, 3);
                 tokens_.back().trim = true;
                 return;
             }
-            if (text_.compare(pos_, 2, "}}") == 0 && depth == 0) {
+            if (text_.compare(pos_, 2, "}}") == 0) {
+                if (depth > 0) fail("unclosed left paren");
                 add(Token::Kind::end_action, 2);
                 return;
             }
@@ -232,8 +343,12 @@ class Parser {
                 ++depth;
                 add(Token::Kind::lparen, 1);
             } else if (c == ')') {
-                if (--depth < 0) fail("unexpected right paren");
                 add(Token::Kind::rparen, 1);
+                // Go's parser rejects the stray paren before its lexer does: end the action here.
+                if (--depth < 0) {
+                    tokens_.push_back(Token{.kind = Token::Kind::end_action, .pos = start + 1});
+                    return;
+                }
             } else if (c == ',')
                 add(Token::Kind::comma, 1);
             else if (text_.compare(pos_, 2, ":=") == 0)
@@ -342,12 +457,11 @@ class Parser {
         std::vector<std::string> names;
         while (tokens_[look].kind == Token::Kind::variable) {
             names.push_back(tokens_[look].value);
-            ++look;
-            if (tokens_[look].kind == Token::Kind::comma && allow_two_vars && names.size() < 2) {
-                ++look;
-                continue;
-            }
-            break;
+            if (tokens_[++look].kind != Token::Kind::comma) break;
+            if (!allow_two_vars || names.size() == 2) fail("too many declarations in " + context);
+            auto after = tokens_[++look].kind;
+            if (after != Token::Kind::variable && after != Token::Kind::end_action)
+                fail("range can only initialize variables");
         }
         if (!names.empty() && (tokens_[look].kind == Token::Kind::declare ||
                                tokens_[look].kind == Token::Kind::assign)) {
@@ -357,12 +471,26 @@ class Parser {
             if (pipe.is_assign)
                 for (const auto& n : names) check_variable(n);
         }
+        Token::Kind end = context == kParenthesized ? Token::Kind::rparen : Token::Kind::end_action;
+        std::size_t text_end = next_;
         while (true) {
+            if (at(end)) {
+                if (pipe.commands.empty()) fail("missing value for " + context);
+                break;  // Go accepts a trailing "|"
+            }
             pipe.commands.push_back(parse_command(context));
+            text_end = next_;
             if (!at(Token::Kind::pipe)) break;
             ++next_;
         }
-        pipe.text = source_between(start, next_);
+        for (std::size_t i = 1; i < pipe.commands.size(); ++i) {
+            auto kind = pipe.commands[i].args.front().kind;
+            if (kind == Operand::Kind::boolean || kind == Operand::Kind::dot ||
+                kind == Operand::Kind::nil || kind == Operand::Kind::number ||
+                kind == Operand::Kind::string)
+                fail("non executable command in pipeline stage " + std::to_string(i + 1));
+        }
+        pipe.text = source_between(start, text_end);
         if (!pipe.is_assign)
             for (const auto& n : pipe.decl) vars_.push_back(n);
         return pipe;
@@ -380,13 +508,14 @@ class Parser {
         Command cmd;
         cmd.pos = tokens_[next_].pos;
         std::size_t start = next_;
-        while (!at(Token::Kind::pipe) && !at(Token::Kind::rparen) && !at(Token::Kind::end_action)) {
+        // The first operand is required: whatever else is there is unexpected "in <context>".
+        while (cmd.args.empty() || (!at(Token::Kind::pipe) && !at(Token::Kind::rparen) &&
+                                    !at(Token::Kind::end_action))) {
             if (!cmd.args.empty() && !tokens_[next_].spaced &&
                 tokens_[next_].kind != Token::Kind::lparen)
                 fail("missing space?");
-            cmd.args.push_back(parse_operand(context));
+            cmd.args.push_back(parse_operand(cmd.args.empty() ? context : "operand"));
         }
-        if (cmd.args.empty()) fail("missing value for " + context);
         cmd.text = source_between(start, next_);
         return cmd;
     }
@@ -396,7 +525,8 @@ class Parser {
             fail("undefined variable \"" + name + "\"");
     }
 
-    Operand parse_operand(const std::string& context) {
+    // `where` names the place in messages: the pipeline's context, or "operand" after the first.
+    Operand parse_operand(const std::string& where) {
         const Token& t = tokens_[next_];
         std::size_t start = next_;
         Operand op;
@@ -430,8 +560,7 @@ class Parser {
             case Token::Kind::lparen:
                 ++next_;
                 op.kind = Operand::Kind::pipeline;
-                op.pipe =
-                    std::make_shared<Pipeline>(parse_pipeline("parenthesized pipeline", false));
+                op.pipe = std::make_shared<Pipeline>(parse_pipeline(kParenthesized, false));
                 if (!at(Token::Kind::rparen)) fail("unclosed left paren");
                 ++next_;
                 break;
@@ -441,9 +570,10 @@ class Parser {
                     op.bool_value = t.value == "true";
                 } else if (t.value == "nil") {
                     op.kind = Operand::Kind::nil;
+                } else if (is_keyword(t.value)) {
+                    fail("unexpected " + describe(t) + " in " + where);
                 } else {
-                    if (std::find(functions_.begin(), functions_.end(), t.value) ==
-                        functions_.end())
+                    if (t.value != "and" && t.value != "or" && !functions_.contains(t.value))
                         fail("function \"" + t.value + "\" not defined");
                     op.kind = Operand::Kind::identifier;
                     op.name = t.value;
@@ -451,7 +581,7 @@ class Parser {
                 ++next_;
                 break;
             default:
-                fail("unexpected \"" + t.text + "\" in " + context);
+                fail("unexpected " + describe(t) + " in " + where);
         }
         // A field chain binds only when written directly after its term: `$x.a`, `(f).b`.
         while (at(Token::Kind::field) && !tokens_[next_].spaced &&
@@ -493,9 +623,17 @@ int error_position(const Operand& op) {
     return op.field_positions.size() > chained ? op.field_positions[chained] : op.pos;
 }
 
-NodeList parse_template(const std::string& text, const std::string& name,
-                        const std::vector<std::string>& functions) {
-    return Parser(text, name, functions).parse_all();
+bool is_empty_tree(const NodeList& nodes) {
+    return std::all_of(nodes.begin(), nodes.end(), [](const Node& node) {
+        return node.kind == Node::Kind::text &&
+               std::all_of(node.text.begin(), node.text.end(),
+                           [](char c) { return is_space(c) || c == '\v' || c == '\f'; });
+    });
 }
 
-}  // namespace stackwatch::rules::tmpl
+TreeSet parse_template(const std::string& text, const std::string& name,
+                       const FunctionMap& functions) {
+    return Parser(std::make_shared<const std::string>(text), name, functions).parse_all();
+}
+
+}  // namespace stackwatch::tmpl

@@ -1,14 +1,16 @@
 #pragma once
-// The parse tree of a Go text/template, reduced to the constructs rule templates use.
-// Positions are byte offsets into the whole template text, for Go-identical error locations.
+// The parse tree of a Go text/template. Positions are byte offsets into the whole text the tree
+// was parsed from, for Go-identical error locations.
 
 #include <cstdint>
+#include <map>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
-namespace stackwatch::rules::tmpl {
+#include "ruler/template/functions.hpp"
+
+namespace stackwatch::tmpl {
 
 struct Pipeline;
 
@@ -49,23 +51,32 @@ struct Node;
 using NodeList = std::vector<Node>;
 
 struct Node {
-    enum class Kind { text, action, if_, range, with };
+    enum class Kind { text, action, if_, range, with, template_, break_, continue_ };
     Kind kind = Kind::text;
     int pos = 0;
     std::string text;
-    Pipeline pipe;
+    std::string name;  // template_: the template called
+    Pipeline pipe;     // template_: no commands when the call has no pipeline
     NodeList list;
     NodeList else_list;
 };
 
-// Go's own message ("template: NAME:LINE: ..."), wrapped by the caller as Prometheus does.
-class TemplateParseError : public std::runtime_error {
-  public:
-    using std::runtime_error::runtime_error;
+// One named template: the top level of a text, or a {{define}} or {{block}} in it.
+struct Tree {
+    std::string name;
+    std::string parse_name;                   // the text's name, where errors point
+    std::shared_ptr<const std::string> text;  // the whole text, shared by its trees
+    NodeList root;
 };
+using TreeSet = std::map<std::string, std::shared_ptr<const Tree>>;
 
-// Parses `text` named `name`; `functions` are the names a command may call.
-NodeList parse_template(const std::string& text, const std::string& name,
-                        const std::vector<std::string>& functions);
+// Go's parse.IsEmptyTree: nothing but white space, which a redefinition may replace.
+bool is_empty_tree(const NodeList& nodes);
 
-}  // namespace stackwatch::rules::tmpl
+// Parses `text` named `name` into its top-level tree (under `name`) and the trees it defines; a
+// command may call `functions`, `and` and `or`. Throws TemplateError with Go's message
+// ("template: NAME:LINE: ...").
+TreeSet parse_template(const std::string& text, const std::string& name,
+                       const FunctionMap& functions);
+
+}  // namespace stackwatch::tmpl

@@ -1,0 +1,52 @@
+#include "ruler/template/template.hpp"
+
+#include "ruler/template/execute.hpp"
+
+namespace stackwatch::tmpl {
+
+TemplateSet::TemplateSet(const FunctionMap& functions) : functions_(&functions) {}
+
+void TemplateSet::add(const std::string& name, const std::string& text) {
+    for (auto& [tree_name, tree] : parse_template(text, name, *functions_)) {
+        auto& slot = trees_[tree_name];
+        if (!slot || !is_empty_tree(tree->root)) slot = std::move(tree);
+    }
+}
+
+bool TemplateSet::has(const std::string& name) const {
+    return trees_.contains(name);
+}
+
+std::string TemplateSet::execute(const std::string& name, const Value& data,
+                                 const FunctionContext& context) const {
+    auto it = trees_.find(name);
+    // The set plays Go's unnamed root template, as Alertmanager's does.
+    if (it == trees_.end())
+        throw TemplateError("template: no template " + go_quote(name) +
+                            " associated with template \"\"");
+    return execute_tree(*it->second, trees_, *functions_, data, context);
+}
+
+std::string TemplateSet::execute_text(const std::string& text, const Value& data,
+                                      const FunctionContext& context) const {
+    TemplateSet scratch = *this;
+    scratch.add("", text);
+    return scratch.execute("", data, context);
+}
+
+std::string expand_template(const std::string& name, const std::string& text, const Value& data,
+                            const FunctionContext& context) {
+    TemplateSet set;
+    try {
+        set.add(name, text);
+    } catch (const TemplateError& e) {
+        throw TemplateError("error parsing template " + name + ": " + e.what());
+    }
+    try {
+        return set.execute(name, data, context);
+    } catch (const TemplateError& e) {
+        throw TemplateError("error executing template " + name + ": " + e.what());
+    }
+}
+
+}  // namespace stackwatch::tmpl
