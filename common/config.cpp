@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace stackwatch {
@@ -13,9 +14,12 @@ struct Unit {
     std::int64_t millis;
 };
 // Order matters: Prometheus requires descending units, and "ms" must be tried before "m".
-constexpr Unit kUnits[] = {{"y", 365LL * 24 * 3600 * 1000}, {"w", 7LL * 24 * 3600 * 1000},
-                           {"d", 24LL * 3600 * 1000},        {"h", 3600LL * 1000},
-                           {"m", 60LL * 1000},               {"s", 1000},
+constexpr Unit kUnits[] = {{"y", 365LL * 24 * 3600 * 1000},
+                           {"w", 7LL * 24 * 3600 * 1000},
+                           {"d", 24LL * 3600 * 1000},
+                           {"h", 3600LL * 1000},
+                           {"m", 60LL * 1000},
+                           {"s", 1000},
                            {"ms", 1}};
 
 std::string join_path(const std::string& parent, std::string_view key) {
@@ -38,7 +42,8 @@ std::optional<Duration> try_parse_duration(std::string_view text) {
     size_t next_unit = 0;  // index into kUnits: units must appear in descending order, once each
     while (pos < text.size()) {
         size_t digits_end = pos;
-        while (digits_end < text.size() && std::isdigit(static_cast<unsigned char>(text[digits_end])))
+        while (digits_end < text.size() &&
+               std::isdigit(static_cast<unsigned char>(text[digits_end])))
             ++digits_end;
         if (digits_end == pos || digits_end - pos > 18) return std::nullopt;
         std::int64_t value = std::stoll(std::string(text.substr(pos, digits_end - pos)));
@@ -119,15 +124,16 @@ std::string expand_env(std::string_view text) {
         for (char n : inner)
             valid = valid && (std::isalnum(static_cast<unsigned char>(n)) || n == '_');
         if (!valid)
-            throw ConfigError("invalid environment variable name \"${" + std::string(inner) + "}\"");
+            throw ConfigError("invalid environment variable name \"${" + std::string(inner) +
+                              "}\"");
         const char* value = std::getenv(std::string(inner).c_str());
         if (value != nullptr && (*value != '\0' || !fallback)) {
             out += value;
         } else if (fallback) {
             out += *fallback;
         } else {
-            throw ConfigError("environment variable " + std::string(inner) +
-                              " is not set (use ${" + std::string(inner) + ":-default})");
+            throw ConfigError("environment variable " + std::string(inner) + " is not set (use ${" +
+                              std::string(inner) + ":-default})");
         }
         i = close;
     }
@@ -153,7 +159,9 @@ ConfigNode ConfigNode::load_string(const std::string& text, const std::string& n
     }
 }
 
-bool ConfigNode::has(std::string_view key) const { return (*this)[key].defined(); }
+bool ConfigNode::has(std::string_view key) const {
+    return (*this)[key].defined();
+}
 
 ConfigNode ConfigNode::operator[](std::string_view key) const {
     YAML::Node child(YAML::NodeType::Undefined);
@@ -230,8 +238,13 @@ double ConfigNode::as_double() const {
 
 bool ConfigNode::as_bool() const {
     std::string text = as_string();
-    if (text == "true" || text == "True" || text == "TRUE" || text == "yes") return true;
-    if (text == "false" || text == "False" || text == "FALSE" || text == "no") return false;
+    // YAML 1.1's booleans, as Go's yaml.v2 (Prometheus, Alertmanager) reads them.
+    static const std::set<std::string> kTrue = {"y",  "Y",  "yes",  "Yes",  "YES", "on",
+                                                "On", "ON", "true", "True", "TRUE"};
+    static const std::set<std::string> kFalse = {"n",   "N",   "no",    "No",    "NO",   "off",
+                                                 "Off", "OFF", "false", "False", "FALSE"};
+    if (kTrue.contains(text)) return true;
+    if (kFalse.contains(text)) return false;
     fail("must be true or false, got \"" + text + "\"");
 }
 
@@ -267,7 +280,18 @@ Duration ConfigNode::get_duration(std::string_view key, Duration fallback) const
     auto child = (*this)[key];
     return child.defined() ? child.as_duration() : fallback;
 }
-std::string ConfigNode::require_string(std::string_view key) const { return (*this)[key].as_string(); }
+std::string ConfigNode::require_string(std::string_view key) const {
+    return (*this)[key].as_string();
+}
+std::string ConfigNode::get_raw_string(std::string_view key, std::string fallback) const {
+    auto child = (*this)[key];
+    return child.defined() ? child.raw_scalar() : std::move(fallback);
+}
+std::vector<std::string> ConfigNode::as_raw_string_list() const {
+    std::vector<std::string> out;
+    for (const auto& item : items()) out.push_back(item.raw_scalar());
+    return out;
+}
 
 void ConfigNode::allow_keys(std::initializer_list<std::string_view> keys) const {
     if (!defined()) return;
@@ -297,7 +321,8 @@ void ConfigNode::require_sequence() const {
 }
 
 std::string ConfigNode::location() const {
-    return mark_text(file_, node_.IsDefined() && !node_.Mark().is_null() ? node_.Mark() : parent_mark_);
+    return mark_text(file_,
+                     node_.IsDefined() && !node_.Mark().is_null() ? node_.Mark() : parent_mark_);
 }
 
 int ConfigNode::line() const {

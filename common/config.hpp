@@ -16,7 +16,7 @@
 namespace stackwatch {
 
 class ConfigError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -33,7 +33,7 @@ std::string format_duration(Duration d);
 std::string expand_env(std::string_view text);
 
 class ConfigNode {
-public:
+  public:
     ConfigNode(YAML::Node node, std::string file, std::string key_path = "");
 
     static ConfigNode load_file(const std::string& path);
@@ -66,6 +66,10 @@ public:
     bool get_bool(std::string_view key, bool fallback) const;
     Duration get_duration(std::string_view key, Duration fallback) const;
     std::string require_string(std::string_view key) const;
+    // Without ${ENV} expansion, for files whose format has none (Alertmanager's): a template's
+    // "$$" must reach the template as written.
+    std::string get_raw_string(std::string_view key, std::string fallback) const;
+    std::vector<std::string> as_raw_string_list() const;
 
     // Rejects keys outside the list, naming the first unknown one and where it stands.
     void allow_keys(std::initializer_list<std::string_view> keys) const;
@@ -79,7 +83,7 @@ public:
     const std::string& key_path() const { return key_path_; }
     const YAML::Node& yaml() const { return node_; }
 
-private:
+  private:
     YAML::Node node_;
     std::string file_;
     std::string key_path_;

@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <memory>
 #include <mutex>
 
 #include "common/redact.hpp"
@@ -45,6 +46,30 @@ size_t write_header(char* data, size_t size, size_t count, void* user) {
     return size * count;
 }
 
+// The URL's host, or with it replaced, through libcurl's own URL parser.
+std::string url_host(const std::string& url) {
+    std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> parsed(curl_url(), curl_url_cleanup);
+    char* host = nullptr;
+    if (curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK ||
+        curl_url_get(parsed.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK)
+        return "";
+    std::string out = host;
+    curl_free(host);
+    return out;
+}
+
+std::string with_host(const std::string& url, const std::string& host) {
+    std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> parsed(curl_url(), curl_url_cleanup);
+    char* rebuilt = nullptr;
+    if (curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK ||
+        curl_url_set(parsed.get(), CURLUPART_HOST, host.c_str(), 0) != CURLUE_OK ||
+        curl_url_get(parsed.get(), CURLUPART_URL, &rebuilt, 0) != CURLUE_OK)
+        return url;
+    std::string out = rebuilt;
+    curl_free(rebuilt);
+    return out;
+}
+
 }  // namespace
 
 ClientResponse perform(const ClientRequest& request) {
@@ -71,6 +96,24 @@ ClientResponse perform(const ClientRequest& request) {
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, request.verify_tls ? 1L : 0L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, request.verify_tls ? 2L : 0L);
     if (!request.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, request.ca_file.c_str());
+    if (!request.cert_file.empty())
+        curl_easy_setopt(curl, CURLOPT_SSLCERT, request.cert_file.c_str());
+    if (!request.key_file.empty()) curl_easy_setopt(curl, CURLOPT_SSLKEY, request.key_file.c_str());
+    curl_slist* connect_to = nullptr;
+    if (!request.server_name.empty()) {
+        // Connect to the URL's host but name the server in SNI and verification: the URL is
+        // rewritten to the server name and libcurl told where that name really lives.
+        connect_to = curl_slist_append(
+            connect_to, (request.server_name + "::" + url_host(request.url) + ":").c_str());
+        curl_easy_setopt(curl, CURLOPT_CONNECT_TO, connect_to);
+        curl_easy_setopt(curl, CURLOPT_URL, with_host(request.url, request.server_name).c_str());
+    }
+    if (!request.proxy_url.empty())
+        curl_easy_setopt(curl, CURLOPT_PROXY, request.proxy_url.c_str());
+    if (request.follow_redirects) {
+        curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+        curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);  // Go's http.Client stops after 10
+    }
     if (request.accept_gzip) curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "gzip");
     if (!request.basic_user.empty()) {
         curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
@@ -92,11 +135,13 @@ ClientResponse perform(const ClientRequest& request) {
     response.status = static_cast<int>(status);
     response.seconds = seconds;
     if (sink.overflow) {
-        response.error = "response larger than " + std::to_string(request.max_response_bytes) + " bytes";
+        response.error =
+            "response larger than " + std::to_string(request.max_response_bytes) + " bytes";
     } else if (rc != CURLE_OK) {
         response.error = redact(curl_easy_strerror(rc));
     }
     curl_slist_free_all(headers);
+    curl_slist_free_all(connect_to);
     curl_easy_cleanup(curl);
     return response;
 }

@@ -21,6 +21,11 @@ struct ClientRequest {
     bool accept_gzip = false;
     bool verify_tls = true;
     std::string ca_file;
+    std::string cert_file;  // a client certificate, with key_file
+    std::string key_file;
+    std::string server_name;  // TLS SNI and certificate name when it differs from the URL's host
+    std::string proxy_url;
+    bool follow_redirects = false;
     std::size_t max_response_bytes = 64 << 20;
 };
 
@@ -34,6 +39,7 @@ struct ClientResponse {
 };
 
 ClientResponse perform(const ClientRequest& request);
-ClientResponse get(const std::string& url, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+ClientResponse get(const std::string& url,
+                   std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 }  // namespace stackwatch::http

@@ -1,6 +1,5 @@
 #include "ruler/state/alert_state_store.hpp"
 
-#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -17,44 +16,12 @@ promql::Labels labels_from_json(const std::string& text) {
     return promql::Labels(std::move(labels));
 }
 
-struct Statement {
-    sqlite3_stmt* stmt = nullptr;
-    Statement(sqlite3* db, const char* sql) {
-        if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK)
-            throw std::runtime_error(std::string("sqlite: ") + sqlite3_errmsg(db));
-    }
-    ~Statement() { sqlite3_finalize(stmt); }
-};
-
 }  // namespace
 
-AlertStateStore::AlertStateStore(const std::string& path) : path_(path) {
-    auto parent = std::filesystem::path(path).parent_path();
-    std::error_code ec;
-    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) {
-        std::string error = db_ ? sqlite3_errmsg(db_) : "out of memory";
-        sqlite3_close(db_);
-        throw std::runtime_error("cannot open state file " + path + ": " + error);
-    }
-    exec("PRAGMA journal_mode=WAL");
-    exec("PRAGMA synchronous=NORMAL");
-    exec(
+AlertStateStore::AlertStateStore(const std::string& path) : db_(path) {
+    db_.exec(
         "CREATE TABLE IF NOT EXISTS for_state (labels TEXT PRIMARY KEY, t INTEGER NOT NULL, v REAL "
         "NOT NULL)");
-}
-
-AlertStateStore::~AlertStateStore() {
-    sqlite3_close(db_);
-}
-
-void AlertStateStore::exec(const char* sql) const {
-    char* error = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
-        std::string message = error ? error : "unknown error";
-        sqlite3_free(error);
-        throw std::runtime_error("state file " + path_ + ": " + message);
-    }
 }
 
 void AlertStateStore::save(const promql::Queryable& data, promql::Timestamp t) {
@@ -64,36 +31,30 @@ void AlertStateStore::save(const promql::Queryable& data, promql::Timestamp t) {
                     t, t);
     if (series.empty()) return;
     std::lock_guard lock(mutex_);
-    Statement upsert(db_,
-                     "INSERT INTO for_state (labels, t, v) VALUES (?, ?, ?) "
-                     "ON CONFLICT(labels) DO UPDATE SET t = excluded.t, v = excluded.v");
-    Statement forget(db_, "DELETE FROM for_state WHERE labels = ?");
-    exec("BEGIN");
+    sqlite::Statement upsert(db_,
+                             "INSERT INTO for_state (labels, t, v) VALUES (?, ?, ?) "
+                             "ON CONFLICT(labels) DO UPDATE SET t = excluded.t, v = excluded.v");
+    sqlite::Statement forget(db_, "DELETE FROM for_state WHERE labels = ?");
+    sqlite::Transaction transaction(db_);
     for (const auto& s : series) {
         if (s.samples.empty()) continue;
         const auto& last = s.samples.back();
         std::string key = promql::labels_json(s.labels).dump();
-        sqlite3_stmt* stmt = promql::is_stale_marker(last.v) ? forget.stmt : upsert.stmt;
-        sqlite3_bind_text(stmt, 1, key.c_str(), -1, SQLITE_TRANSIENT);
-        if (stmt == upsert.stmt) {
-            sqlite3_bind_int64(stmt, 2, last.t);
-            sqlite3_bind_double(stmt, 3, last.v);
-        }
-        sqlite3_step(stmt);
-        sqlite3_reset(stmt);
+        if (promql::is_stale_marker(last.v))
+            forget.bind(1, key).run();
+        else
+            upsert.bind(1, key).bind(2, std::int64_t{last.t}).bind(3, last.v).run();
     }
-    exec("COMMIT");
+    transaction.commit();
 }
 
 std::size_t AlertStateStore::load_into(storage::MemoryStore& store) const {
     std::lock_guard lock(mutex_);
-    Statement all(db_, "SELECT labels, t, v FROM for_state");
+    sqlite::Statement all(db_, "SELECT labels, t, v FROM for_state");
     std::size_t loaded = 0;
-    while (sqlite3_step(all.stmt) == SQLITE_ROW) {
-        auto labels =
-            labels_from_json(reinterpret_cast<const char*>(sqlite3_column_text(all.stmt, 0)));
-        if (store.append(labels, sqlite3_column_int64(all.stmt, 1),
-                         sqlite3_column_double(all.stmt, 2)) == storage::AppendResult::ok)
+    while (all.step()) {
+        if (store.append(labels_from_json(all.text(0)), all.integer(1), all.real(2)) ==
+            storage::AppendResult::ok)
             ++loaded;
     }
     return loaded;

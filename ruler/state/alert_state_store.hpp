@@ -2,23 +2,21 @@
 // Keeps the ALERTS_FOR_STATE series in sqlite, so a restarted ruler can restore how long each
 // alert has been active (Prometheus reads them back from its TSDB; our store is in memory).
 
-#include <sqlite3.h>
-
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "ruler/promql/queryable.hpp"
+#include "ruler/state/sqlite.hpp"
 #include "ruler/storage/memory_store.hpp"
 
 namespace stackwatch::ruler {
 
 class AlertStateStore {
-public:
+  public:
     // Creates the file and its directory when missing; throws std::runtime_error naming the path.
     explicit AlertStateStore(const std::string& path);
-    ~AlertStateStore();
     AlertStateStore(const AlertStateStore&) = delete;
     AlertStateStore& operator=(const AlertStateStore&) = delete;
 
@@ -28,10 +26,8 @@ public:
     // Appends what was saved into the store, for Group::restore_for_state.
     std::size_t load_into(storage::MemoryStore& store) const;
 
-private:
-    void exec(const char* sql) const;
-    std::string path_;
-    sqlite3* db_ = nullptr;
+  private:
+    sqlite::Database db_;
     mutable std::mutex mutex_;
 };
 

@@ -24,7 +24,8 @@ std::string postgres_bin_dir() {
         if (std::filesystem::exists(entry.path() / "bin" / "postgres"))
             candidates.push_back((entry.path() / "bin").string());
     if (candidates.empty())
-        throw std::runtime_error("no PostgreSQL server under /usr/lib/postgresql (run scripts/setup)");
+        throw std::runtime_error(
+            "no PostgreSQL server under /usr/lib/postgresql (run scripts/setup)");
     std::sort(candidates.begin(), candidates.end(), [](const std::string& a, const std::string& b) {
         return a.size() != b.size() ? a.size() < b.size() : a < b;
     });
@@ -37,8 +38,8 @@ PostgresServer::PostgresServer() : bin_dir_(postgres_bin_dir()) {
     auto pwfile = root_ / "pwfile";
     std::ofstream(pwfile) << password_ << "\n";
     if (running_as_root() && ::chown(pwfile.c_str(), 0, 0) == 0) {
-        std::filesystem::permissions(pwfile, std::filesystem::perms::owner_read |
-                                                 std::filesystem::perms::others_read);
+        std::filesystem::permissions(
+            pwfile, std::filesystem::perms::owner_read | std::filesystem::perms::others_read);
     }
     run_checked({bin_dir_ + "/initdb", "-D", data_dir_.string(), "-U", "postgres", "-E", "UTF8",
                  "--locale=C", "--auth-local=trust", "--auth-host=scram-sha-256",
@@ -64,15 +65,35 @@ std::string PostgresServer::uri(const std::string& database) const {
            database + "?sslmode=disable";
 }
 
-std::string PostgresServer::log() const { return read_tail(root_ / "postgres.log", 4000); }
+std::string PostgresServer::log() const {
+    return read_tail(root_ / "postgres.log", 4000);
+}
 
 void PostgresServer::start() {
     if (pid_ > 0) return;
-    pid_ = spawn({bin_dir_ + "/postgres", "-D", data_dir_.string(), "-p", std::to_string(port_),
-                  "-k", root_.string(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
-                  "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c",
-                  "shared_preload_libraries=pg_stat_statements", "-c", "track_io_timing=on",
-                  "-c", "max_connections=200", "-c", "logging_collector=off"},
+    pid_ = spawn({bin_dir_ + "/postgres",
+                  "-D",
+                  data_dir_.string(),
+                  "-p",
+                  std::to_string(port_),
+                  "-k",
+                  root_.string(),
+                  "-c",
+                  "listen_addresses=127.0.0.1",
+                  "-c",
+                  "fsync=off",
+                  "-c",
+                  "synchronous_commit=off",
+                  "-c",
+                  "full_page_writes=off",
+                  "-c",
+                  "shared_preload_libraries=pg_stat_statements",
+                  "-c",
+                  "track_io_timing=on",
+                  "-c",
+                  "max_connections=200",
+                  "-c",
+                  "logging_collector=off"},
                  {.run_as = "postgres", .log_file = root_ / "postgres.log"});
     guard_pid(pid_);
     // Poll until the server answers; the deadline only bounds a server that never comes up.
@@ -87,7 +108,8 @@ void PostgresServer::start() {
         }
         if (std::chrono::steady_clock::now() > deadline) {
             stop();
-            throw std::runtime_error("PostgreSQL did not accept connections within 60 s:\n" + log());
+            throw std::runtime_error("PostgreSQL did not accept connections within 60 s:\n" +
+                                     log());
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(25));
     }

@@ -11,7 +11,7 @@
 namespace stackwatch::test {
 
 class PostgresServer {
-public:
+  public:
     PostgresServer();
     ~PostgresServer();
     PostgresServer(const PostgresServer&) = delete;
@@ -35,7 +35,7 @@ public:
     // Runs SQL on a fresh connection; returns the first column of the first row (or "").
     std::string query_value(const std::string& sql, const std::string& database = "postgres") const;
 
-private:
+  private:
     std::filesystem::path root_;
     std::filesystem::path data_dir_;
     std::string bin_dir_;

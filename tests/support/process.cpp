@@ -9,10 +9,10 @@
 
 #include <csignal>
 #include <cstring>
-#include <optional>
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -73,7 +73,7 @@ void watchdog_main(int fd) {
 }
 
 class Guardian {
-public:
+  public:
     // A forked child gets a guardian of its own, so its servers are cleaned up when it dies.
     static Guardian& instance() {
         static std::mutex instance_mutex;
@@ -90,7 +90,7 @@ public:
         }
     }
 
-private:
+  private:
     Guardian() {
         int fds[2];
         if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
@@ -114,7 +114,9 @@ private:
 
 }  // namespace
 
-bool running_as_root() { return geteuid() == 0; }
+bool running_as_root() {
+    return geteuid() == 0;
+}
 
 pid_t spawn(const std::vector<std::string>& argv, const SpawnOptions& options) {
     std::optional<User> user;
@@ -170,8 +172,8 @@ void run_checked(const std::vector<std::string>& argv, const SpawnOptions& optio
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         std::string command;
         for (const auto& a : argv) command += a + " ";
-        throw std::runtime_error("command failed (status " + std::to_string(status) + "): " +
-                                 command + "\n" + output);
+        throw std::runtime_error("command failed (status " + std::to_string(status) +
+                                 "): " + command + "\n" + output);
     }
 }
 
@@ -218,8 +220,12 @@ void remove_dir(const std::filesystem::path& dir) {
     Guardian::instance().send("-dir " + dir.string());
 }
 
-void guard_pid(pid_t pid) { Guardian::instance().send("+pid " + std::to_string(pid)); }
-void unguard_pid(pid_t pid) { Guardian::instance().send("-pid " + std::to_string(pid)); }
+void guard_pid(pid_t pid) {
+    Guardian::instance().send("+pid " + std::to_string(pid));
+}
+void unguard_pid(pid_t pid) {
+    Guardian::instance().send("-pid " + std::to_string(pid));
+}
 
 std::string read_tail(const std::filesystem::path& file, std::size_t bytes) {
     std::ifstream in(file);

@@ -13,9 +13,9 @@
 namespace stackwatch::test {
 
 struct SpawnOptions {
-    std::string run_as;             // system user to switch to when we are root
+    std::string run_as;              // system user to switch to when we are root
     std::filesystem::path log_file;  // stdout and stderr go here when set
-    std::vector<std::string> env;   // extra NAME=value entries
+    std::vector<std::string> env;    // extra NAME=value entries
 };
 
 pid_t spawn(const std::vector<std::string>& argv, const SpawnOptions& options = {});

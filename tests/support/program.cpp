@@ -14,7 +14,8 @@ namespace stackwatch::test {
 
 std::filesystem::path bin_dir() {
     const char* dir = std::getenv("STACKWATCH_BIN_DIR");
-    if (dir == nullptr || *dir == '\0') throw std::runtime_error("STACKWATCH_BIN_DIR is not set (run through ctest)");
+    if (dir == nullptr || *dir == '\0')
+        throw std::runtime_error("STACKWATCH_BIN_DIR is not set (run through ctest)");
     return dir;
 }
 
@@ -36,7 +37,9 @@ std::string Program::url(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(port_) + path;
 }
 
-std::string Program::output() const { return read_tail(dir_ / "output.log", 20000); }
+std::string Program::output() const {
+    return read_tail(dir_ / "output.log", 20000);
+}
 
 void Program::wait_until_serving(const std::string& path) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -71,6 +74,15 @@ int Program::stop() {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+void Program::kill_hard() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    unguard_pid(pid_);
+    pid_ = -1;
+}
+
 RunResult run_program(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
     auto dir = make_temp_dir("stackwatch-run");
     std::vector<std::string> full = argv;
@@ -78,7 +90,8 @@ RunResult run_program(const std::vector<std::string>& argv, const std::vector<st
     pid_t pid = spawn(full, {.log_file = dir / "output.log", .env = env});
     int status = 0;
     waitpid(pid, &status, 0);
-    RunResult result{WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), read_tail(dir / "output.log", 100000)};
+    RunResult result{WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+                     read_tail(dir / "output.log", 100000)};
     remove_dir(dir);
     return result;
 }

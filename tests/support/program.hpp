@@ -13,7 +13,7 @@ namespace stackwatch::test {
 std::filesystem::path bin_dir();  // $STACKWATCH_BIN_DIR, set by ctest
 
 class Program {
-public:
+  public:
     // argv[0] is a name under bin_dir(); "--web.listen-address=127.0.0.1:<port>" is appended.
     Program(std::vector<std::string> argv, std::vector<std::string> env = {});
     ~Program();
@@ -27,9 +27,10 @@ public:
     // Polls `path` until it answers (any HTTP status); throws with the output if the process
     // exits or nothing answers within the bound.
     void wait_until_serving(const std::string& path = "/health/live");
-    int stop();  // SIGTERM; returns the exit status
+    int stop();        // SIGTERM; returns the exit status
+    void kill_hard();  // SIGKILL, as a crash or the OOM killer would, and reap it
 
-private:
+  private:
     std::filesystem::path dir_;
     int port_ = 0;
     pid_t pid_ = -1;
@@ -40,6 +41,7 @@ struct RunResult {
     int exit_code;
     std::string output;
 };
-RunResult run_program(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
+RunResult run_program(const std::vector<std::string>& argv,
+                      const std::vector<std::string>& env = {});
 
 }  // namespace stackwatch::test

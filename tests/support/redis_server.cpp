@@ -18,9 +18,12 @@ std::string reply_text(const redisReply* reply) {
     switch (reply->type) {
         case REDIS_REPLY_STRING:
         case REDIS_REPLY_STATUS:
-        case REDIS_REPLY_ERROR: return std::string(reply->str, reply->len);
-        case REDIS_REPLY_INTEGER: return std::to_string(reply->integer);
-        case REDIS_REPLY_NIL: return "";
+        case REDIS_REPLY_ERROR:
+            return std::string(reply->str, reply->len);
+        case REDIS_REPLY_INTEGER:
+            return std::to_string(reply->integer);
+        case REDIS_REPLY_NIL:
+            return "";
         case REDIS_REPLY_ARRAY: {
             std::string out;
             for (size_t i = 0; i < reply->elements; ++i) {
@@ -29,7 +32,8 @@ std::string reply_text(const redisReply* reply) {
             }
             return out;
         }
-        default: return "";
+        default:
+            return "";
     }
 }
 
@@ -46,15 +50,35 @@ RedisServer::~RedisServer() {
     remove_dir(dir_);
 }
 
-std::string RedisServer::log() const { return read_tail(dir_ / "redis.log", 4000); }
+std::string RedisServer::log() const {
+    return read_tail(dir_ / "redis.log", 4000);
+}
 
 void RedisServer::start() {
     if (pid_ > 0) return;
-    pid_ = spawn({"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
-                  "--requirepass", password_, "--dir", dir_.string(), "--save", "", "--appendonly",
-                  "no", "--daemonize", "no", "--pidfile", pid_file().string(), "--logfile",
-                  (dir_ / "redis.log").string(), "--enable-debug-command", "yes",
-                  "--latency-tracking", "yes"});
+    pid_ = spawn({"redis-server",
+                  "--port",
+                  std::to_string(port_),
+                  "--bind",
+                  "127.0.0.1",
+                  "--requirepass",
+                  password_,
+                  "--dir",
+                  dir_.string(),
+                  "--save",
+                  "",
+                  "--appendonly",
+                  "no",
+                  "--daemonize",
+                  "no",
+                  "--pidfile",
+                  pid_file().string(),
+                  "--logfile",
+                  (dir_ / "redis.log").string(),
+                  "--enable-debug-command",
+                  "yes",
+                  "--latency-tracking",
+                  "yes"});
     guard_pid(pid_);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (true) {

@@ -11,7 +11,7 @@
 namespace stackwatch::test {
 
 class RedisServer {
-public:
+  public:
     RedisServer();
     ~RedisServer();
     RedisServer(const RedisServer&) = delete;
@@ -31,7 +31,7 @@ public:
     // Runs one command (arguments as separate strings) and returns the reply as text.
     std::string command(const std::vector<std::string>& args) const;
 
-private:
+  private:
     std::filesystem::path dir_;
     std::string password_ = "redis-test-secret";
     int port_ = 0;

@@ -1,8 +1,7 @@
-#include <boost/test/unit_test.hpp>
-
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <boost/test/unit_test.hpp>
 #include <pqxx/pqxx>
 
 #include "tests/support/postgres_server.hpp"
@@ -20,7 +19,8 @@ BOOST_AUTO_TEST_CASE(postgres_answers_queries_as_a_non_root_server) {
     BOOST_TEST(pg.query_value("SHOW fsync") == "off");
     BOOST_TEST(pg.query_value("SELECT inet_server_addr()::text") == "127.0.0.1/32");
     // The server process belongs to the postgres user, never root.
-    BOOST_TEST(pg.query_value("SELECT current_setting('data_directory')") == pg.data_dir().string());
+    BOOST_TEST(pg.query_value("SELECT current_setting('data_directory')") ==
+               pg.data_dir().string());
     BOOST_CHECK_THROW(pqxx::connection(pg.dsn() + " password=wrong"), pqxx::broken_connection);
 }
 
@@ -40,7 +40,8 @@ BOOST_AUTO_TEST_CASE(redis_requires_its_password_and_answers_ping) {
     BOOST_TEST(redis.command({"PING"}) == "PONG");
     BOOST_TEST(redis.command({"SET", "k", "v"}) == "OK");
     BOOST_TEST(redis.command({"GET", "k"}) == "v");
-    BOOST_TEST(redis.command({"CONFIG", "GET", "requirepass"}).find(redis.password()) != std::string::npos);
+    BOOST_TEST(redis.command({"CONFIG", "GET", "requirepass"}).find(redis.password()) !=
+               std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(redis_outage_can_be_simulated_and_recovered) {

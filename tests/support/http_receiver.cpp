@@ -1,0 +1,71 @@
+#include "tests/support/http_receiver.hpp"
+
+namespace stackwatch::test {
+
+HttpReceiver::HttpReceiver() : server_({.listen_addresses = {"127.0.0.1:0"}, .threads = 8}) {
+    auto handle = [this](const http::Request& request) {
+        std::lock_guard lock(mutex_);
+        int status = 200;
+        if (always_ != 0) {
+            status = always_;
+        } else if (!script_.empty()) {
+            status = script_.front();
+            script_.pop_front();
+        } else if (failure_probability_ > 0 &&
+                   std::uniform_real_distribution<double>(0, 1)(random_) < failure_probability_) {
+            status = 503;
+        }
+        requests_.push_back({request.path, request.body, request.headers, status});
+        arrived_.notify_all();
+        auto response = http::Response::text("ok\n", status);
+        if (status != 200) response.headers = script_headers_;
+        return response;
+    };
+    for (const char* path : {"/hook", "/slack", "/other", "/api/v2/alerts"}) {
+        server_.route("POST", path, handle, {.max_body_bytes = 64 << 20});
+    }
+    server_.start();
+}
+
+HttpReceiver::~HttpReceiver() {
+    server_.stop();
+}
+
+std::string HttpReceiver::url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(server_.ports().at(0)) + path;
+}
+
+void HttpReceiver::script(std::vector<int> statuses,
+                          std::vector<std::pair<std::string, std::string>> headers) {
+    std::lock_guard lock(mutex_);
+    script_.assign(statuses.begin(), statuses.end());
+    script_headers_ = std::move(headers);
+}
+
+void HttpReceiver::always(int status) {
+    std::lock_guard lock(mutex_);
+    always_ = status;
+}
+
+void HttpReceiver::fail_randomly(double probability, unsigned seed) {
+    std::lock_guard lock(mutex_);
+    failure_probability_ = probability;
+    random_.seed(seed);
+}
+
+std::vector<ReceivedRequest> HttpReceiver::requests() const {
+    std::lock_guard lock(mutex_);
+    return requests_;
+}
+
+std::size_t HttpReceiver::count() const {
+    std::lock_guard lock(mutex_);
+    return requests_.size();
+}
+
+bool HttpReceiver::wait_for(std::size_t n, std::chrono::milliseconds bound) const {
+    std::unique_lock lock(mutex_);
+    return arrived_.wait_for(lock, bound, [&] { return requests_.size() >= n; });
+}
+
+}  // namespace stackwatch::test
