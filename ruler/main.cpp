@@ -5,13 +5,18 @@
 #include "common/logging.hpp"
 #include "common/signals.hpp"
 #include "common/version.hpp"
+#include "ruler/api/alertmanager_api.hpp"
 #include "ruler/api/ruler_api.hpp"
+#include "ruler/notify/config_commands.hpp"
+#include "ruler/notify/environment_config.hpp"
+#include "ruler/notify/notification_manager.hpp"
 #include "ruler/promql/test_script.hpp"
 #include "ruler/rule_manager.hpp"
-#include "ruler/rules/check_rules.hpp"
-#include "ruler/rules/unit_test.hpp"
 #include "ruler/ruler_config.hpp"
 #include "ruler/ruler_datasource.hpp"
+#include "ruler/rules/check_rules.hpp"
+#include "ruler/rules/unit_test.hpp"
+#include "ruler/scrape/http_client_config.hpp"
 
 using namespace stackwatch;
 using namespace stackwatch::ruler;
@@ -19,7 +24,8 @@ using namespace stackwatch::ruler;
 namespace {
 
 struct Flags {
-    std::string config_file = "ruler.yml";
+    std::string config_file;  // ruler.yml when serving; the Alertmanager file for `config routes`
+    std::string notify_config_file;
     std::string listen_address = ":19090";
     std::string auth_token_file;
     std::string log_level = "info";
@@ -27,40 +33,107 @@ struct Flags {
     std::string log_dir;
     std::string max_series = "1000000";
     std::string state_path = "data/stackwatch-ruler.db";
+    bool routes_tree = false;
+    std::string verify_receivers;
 };
 
-int run_subcommand(const std::vector<std::string>& args) {
-    std::vector<std::string> files(args.begin() + 2, args.end());
-    if (args[0] == "check" && args[1] == "rules") return rules::check_rules(files, std::cout, std::cerr);
-    if (args[0] == "test" && args[1] == "rules") return rules::test_rules(files, std::cout);
-    if (args[0] == "test" && args[1] == "promql") return promql::run_promql_tests(files, std::cout);
-    std::cerr << "stackwatch-ruler: error: unknown command '" << args[0] << " " << args[1]
-              << "' (expected: check rules, test rules, test promql), try --help\n";
+int usage_error(const std::string& message) {
+    std::cerr << "stackwatch-ruler: error: " << message << ", try --help\n";
     return FlagSet::kUsageErrorExit;
 }
 
-rules::GroupOptions group_options(const RulerConfig& config, bool restore_pending = false) {
+// amtool's `config routes [show]` and `config routes test LABEL=VALUE...`.
+int run_config_command(const std::vector<std::string>& args, const Flags& flags) {
+    if (args.size() < 2 || args[1] != "routes")
+        return usage_error("expected 'config routes [show|test]'");
+    if (args.size() == 2 || args[2] == "show") {
+        if (args.size() > 3) return usage_error("'config routes show' takes no arguments");
+        return notify::show_routes(flags.config_file, std::cout, std::cerr);
+    }
+    if (args[2] != "test") return usage_error("unknown command 'config routes " + args[2] + "'");
+    return notify::test_routes({.config_file = flags.config_file,
+                                .labels = {args.begin() + 3, args.end()},
+                                .tree = flags.routes_tree,
+                                .verify_receivers = flags.verify_receivers},
+                               std::cout, std::cerr);
+}
+
+int run_subcommand(const std::vector<std::string>& args, const Flags& flags) {
+    if (args[0] == "check-config")
+        return notify::check_config({args.begin() + 1, args.end()}, std::cout, std::cerr);
+    if (args[0] == "config") return run_config_command(args, flags);
+    if (args.size() < 3) return usage_error("a command needs files, e.g. 'check rules rules.yml'");
+    std::vector<std::string> files(args.begin() + 2, args.end());
+    if (args[0] == "check" && args[1] == "rules")
+        return rules::check_rules(files, std::cout, std::cerr);
+    if (args[0] == "test" && args[1] == "rules") return rules::test_rules(files, std::cout);
+    if (args[0] == "test" && args[1] == "promql") return promql::run_promql_tests(files, std::cout);
+    return usage_error(
+        "unknown command '" + args[0] + " " + args[1] +
+        "' (expected: check rules, test rules, test promql, check-config, config routes)");
+}
+
+// What Prometheus's sendAlerts makes of a rule's alert: it starts when it fired, ends when it
+// resolved or, while firing, when its resend would be overdue; external labels are added.
+notify::Alert to_notification(const rules::Alert& alert, const std::string& expr,
+                              const RulerConfig& config) {
+    auto at = [](promql::Timestamp ms) { return notify::TimePoint(std::chrono::milliseconds(ms)); };
+    notify::Alert out;
+    out.labels = alert.labels;
+    for (const auto& label : config.external_labels)
+        if (!out.labels.has(label.name)) out.labels.set(label.name, label.value);
+    out.annotations = alert.annotations;
+    out.starts_at = at(alert.fired_at.value_or(alert.active_at));
+    if (alert.resolved_at)
+        out.ends_at = at(*alert.resolved_at);
+    else if (alert.valid_until)
+        out.ends_at = at(*alert.valid_until);
+    auto escaped = scrape::encode_query({{"g0.expr", expr}, {"g0.tab", "1"}});
+    out.generator_url = config.external_url + "/graph?" + escaped;
+    return out;
+}
+
+rules::GroupOptions group_options(const RulerConfig& config,
+                                  notify::NotificationManager& notifications,
+                                  bool restore_pending = false) {
     rules::GroupOptions options;
     options.restore_pending = restore_pending;
     options.default_interval = config.evaluation_interval;
     options.external_labels = config.external_labels;
     options.external_url = config.external_url;
-    // Until notifiers are configured, a firing alert is at least a log line.
-    options.notify = [](const std::string& expr, const std::vector<rules::Alert>& alerts) {
-        for (const auto& alert : alerts)
-            log::warn("alert " + std::string(rules::alert_state_name(alert.state)),
+    options.notify = [&notifications, config](const std::string& expr,
+                                              const std::vector<rules::Alert>& alerts) {
+        std::vector<notify::Alert> out;
+        for (const auto& alert : alerts) {
+            log::info("alert " + std::string(rules::alert_state_name(alert.state)),
                       {{"alert", rules::alert_to_json(alert)}, {"expr", expr}});
+            out.push_back(to_notification(alert, expr, config));
+        }
+        notifications.put(std::move(out));
     };
     return options;
 }
 
+// The Alertmanager file named by the flag or by ruler.yml, or else the runbook's environment.
+notify::NotifyConfig load_notify_config(const Flags& flags, const RulerConfig& config) {
+    const auto& file =
+        flags.notify_config_file.empty() ? config.notify_config_file : flags.notify_config_file;
+    if (!file.empty()) return notify::load_notify_config(file);
+    return notify::parse_notify_config(notify::environment_config_text(notify::process_getenv),
+                                       "environment");
+}
+
 int serve(const Flags& flags) {
-    log::init({.level = flags.log_level, .format = log::parse_format(flags.log_format), .dir = flags.log_dir});
+    log::init({.level = flags.log_level,
+               .format = log::parse_format(flags.log_format),
+               .dir = flags.log_dir});
     log::install_crash_handlers();
-    auto config = load_ruler_config(flags.config_file);
+    const std::string config_file = flags.config_file.empty() ? "ruler.yml" : flags.config_file;
+    auto config = load_ruler_config(config_file);
     std::shared_ptr<const http::Authenticator> token;
     if (!flags.auth_token_file.empty())
-        token = std::make_shared<BearerTokenAuth>(BearerTokenAuth::from_file(flags.auth_token_file));
+        token =
+            std::make_shared<BearerTokenAuth>(BearerTokenAuth::from_file(flags.auth_token_file));
 
     SignalWaiter signals;  // before any thread starts, so all inherit the blocked signals
     auto registry = std::make_shared<prometheus::Registry>();
@@ -70,12 +143,19 @@ int serve(const Flags& flags) {
     std::shared_ptr<AlertStateStore> state;
     if (!flags.state_path.empty()) {
         state = std::make_shared<AlertStateStore>(flags.state_path);
-        log::info("alert state loaded", {{"path", flags.state_path}, {"series", state->load_into(store)}});
+        log::info("alert state loaded",
+                  {{"path", flags.state_path}, {"series", state->load_into(store)}});
     }
+    notify::NotificationManager notifications(
+        load_notify_config(flags, config),
+        {.state_path = flags.state_path.empty() ? ":memory:" : flags.state_path,
+         .external_url = config.external_url},
+        *registry);
     RuleManager rule_manager(data, appender, store, state, registry);
     scrape::ScrapeManager scrape_manager(store);
 
-    auto errors = rule_manager.load(config.rule_files, group_options(config, state != nullptr));
+    auto errors = rule_manager.load(config.rule_files,
+                                    group_options(config, notifications, state != nullptr));
     if (!errors.empty()) {
         for (const auto& e : errors) std::cerr << "stackwatch-ruler: error: " << e << "\n";
         return 1;
@@ -85,15 +165,20 @@ int serve(const Flags& flags) {
     auto reload = [&]() -> std::vector<std::string> {
         std::lock_guard lock(reload_mutex);
         try {
-            auto fresh = load_ruler_config(flags.config_file);
-            auto problems = rule_manager.load(fresh.rule_files, group_options(fresh));
+            auto fresh = load_ruler_config(config_file);
+            auto notify_config = load_notify_config(flags, fresh);
+            auto problems =
+                rule_manager.load(fresh.rule_files, group_options(fresh, notifications));
             if (!problems.empty()) {
-                for (const auto& p : problems) log::error("reload failed, keeping the previous rules", {{"error", p}});
+                for (const auto& p : problems)
+                    log::error("reload failed, keeping the previous rules", {{"error", p}});
                 return problems;
             }
             scrape_manager.apply(fresh.scrape_configs);
+            notifications.reload(std::move(notify_config));
             config = std::move(fresh);
-            log::info("configuration reloaded", {{"rule_files", config.rule_files.size()}, {"groups", rule_manager.group_count()}});
+            log::info("configuration reloaded", {{"rule_files", config.rule_files.size()},
+                                                 {"groups", rule_manager.group_count()}});
             return {};
         } catch (const std::exception& e) {
             log::error("reload failed, keeping the previous configuration", {{"error", e.what()}});
@@ -101,11 +186,14 @@ int serve(const Flags& flags) {
         }
     };
 
-    std::string listen = flags.listen_address.starts_with(":") ? flags.listen_address.substr(1) : flags.listen_address;
+    std::string listen = flags.listen_address.starts_with(":") ? flags.listen_address.substr(1)
+                                                               : flags.listen_address;
     http::Server server({.listen_addresses = {listen}, .threads = 16});
     register_api(server, {rule_manager, scrape_manager, *data, registry, reload}, token);
+    register_alertmanager_api(server, notifications, token);
     server.start();
-    log::info("stackwatch-ruler listening", {{"address", flags.listen_address}, {"version", kVersion},
+    log::info("stackwatch-ruler listening", {{"address", flags.listen_address},
+                                             {"version", kVersion},
                                              {"groups", rule_manager.group_count()},
                                              {"datasource", data->describe()}});
 
@@ -116,7 +204,8 @@ int serve(const Flags& flags) {
     std::condition_variable truncate_wake;
     std::thread truncator([&] {
         std::unique_lock lock(truncate_mutex);
-        while (!truncate_wake.wait_for(lock, std::chrono::minutes(1), [&] { return stopping.load(); })) {
+        while (!truncate_wake.wait_for(lock, std::chrono::minutes(1),
+                                       [&] { return stopping.load(); })) {
             scrape_manager.truncate(rule_manager.max_lookback() + std::chrono::minutes(5) +
                                     std::chrono::minutes(1));
         }
@@ -132,6 +221,7 @@ int serve(const Flags& flags) {
     server.stop();
     rule_manager.stop();
     scrape_manager.stop();
+    notifications.stop();
     return 0;
 }
 
@@ -139,38 +229,63 @@ int serve(const Flags& flags) {
 
 int main(int argc, char** argv) {
     Flags flags;
-    FlagSet parser("stackwatch-ruler",
-                   "Evaluates Prometheus alerting and recording rules against its own scrapes or a\n"
-                   "remote Prometheus-compatible API.\n\n"
-                   "Commands:\n"
-                   "  check rules FILE...   validate rule files as promtool check rules does\n"
-                   "  test rules FILE...    run promtool-format rule unit tests\n"
-                   "  test promql FILE...   run Prometheus PromQL test scripts",
-                   kVersion);
-    parser.allow_positional("[check rules|test rules|test promql FILE...]");
-    parser.add_string("config.file", "Ruler configuration file.", &flags.config_file);
-    parser.add_string("web.listen-address", "Address to listen on for the API and metrics.", &flags.listen_address);
-    parser.add_string("web.auth-token-file", "Bearer token required by /api/* and /-/reload.", &flags.auth_token_file);
-    parser.add_string("storage.max-series", "Most series the embedded store holds.", &flags.max_series);
+    FlagSet parser(
+        "stackwatch-ruler",
+        "Evaluates Prometheus alerting and recording rules against its own scrapes or a\n"
+        "remote Prometheus-compatible API.\n\n"
+        "Commands:\n"
+        "  check rules FILE...   validate rule files as promtool check rules does\n"
+        "  test rules FILE...    run promtool-format rule unit tests\n"
+        "  test promql FILE...   run Prometheus PromQL test scripts\n"
+        "  check-config FILE...  validate Alertmanager configuration files as amtool does\n"
+        "  config routes [show] --config.file=FILE\n"
+        "                        print an Alertmanager configuration's routing tree\n"
+        "  config routes test --config.file=FILE [--tree] [--verify.receivers=R,...] "
+        "LABEL=VALUE...\n"
+        "                        print the receivers an alert with these labels goes to",
+        kVersion);
+    parser.allow_positional(
+        "[check rules|test rules|test promql|check-config FILE...] [config routes ...]");
+    parser.add_string("config.file",
+                      "Ruler configuration file (default ruler.yml); with 'config routes', the "
+                      "Alertmanager file.",
+                      &flags.config_file);
+    parser.add_string(
+        "notify.config.file",
+        "Alertmanager configuration for notifications (else notify_config_file in ruler.yml, else "
+        "SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASS and ALERT_EMAIL).",
+        &flags.notify_config_file);
+    parser.add_bool("tree", "config routes test: also print the matching routes.",
+                    &flags.routes_tree);
+    parser.add_string("verify.receivers",
+                      "config routes test: fail unless the alert goes to these receivers.",
+                      &flags.verify_receivers);
+    parser.add_string("web.listen-address", "Address to listen on for the API and metrics.",
+                      &flags.listen_address);
+    parser.add_string("web.auth-token-file", "Bearer token required by /api/* and /-/reload.",
+                      &flags.auth_token_file);
+    parser.add_string("storage.max-series", "Most series the embedded store holds.",
+                      &flags.max_series);
     parser.add_string("storage.state-path",
                       "sqlite file that keeps alerts' for-state across restarts (empty: none).",
                       &flags.state_path);
-    parser.add_string("log.level", "Only log messages with the given severity or above.", &flags.log_level);
-    parser.add_string("log.format", "Output format of log messages: json or logfmt.", &flags.log_format);
-    parser.add_string("log.dir", "Also write combined.log, error.log, access.log, exceptions.log here.", &flags.log_dir);
+    parser.add_string("log.level", "Only log messages with the given severity or above.",
+                      &flags.log_level);
+    parser.add_string("log.format", "Output format of log messages: json or logfmt.",
+                      &flags.log_format);
+    parser.add_string("log.dir",
+                      "Also write combined.log, error.log, access.log, exceptions.log here.",
+                      &flags.log_dir);
     switch (parser.parse(argc, argv, std::cout, std::cerr)) {
-        case FlagSet::Outcome::exit_success: return 0;
-        case FlagSet::Outcome::exit_usage_error: return FlagSet::kUsageErrorExit;
-        case FlagSet::Outcome::run: break;
+        case FlagSet::Outcome::exit_success:
+            return 0;
+        case FlagSet::Outcome::exit_usage_error:
+            return FlagSet::kUsageErrorExit;
+        case FlagSet::Outcome::run:
+            break;
     }
     const auto& positional = parser.positional();
-    if (!positional.empty()) {
-        if (positional.size() < 3) {
-            std::cerr << "stackwatch-ruler: error: a command needs files, e.g. 'check rules rules.yml', try --help\n";
-            return FlagSet::kUsageErrorExit;
-        }
-        return run_subcommand(positional);
-    }
+    if (!positional.empty()) return run_subcommand(positional, flags);
     try {
         return serve(flags);
     } catch (const std::exception& e) {

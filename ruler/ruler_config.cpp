@@ -26,15 +26,18 @@ RulerConfig load_ruler_config(const std::string& path) {
     RulerConfig config;
     config.file = path;
     auto root = ConfigNode::load_file(path);
-    root.allow_keys({"global", "rule_files", "scrape_configs", "datasource"});
+    root.allow_keys({"global", "rule_files", "scrape_configs", "datasource", "notify_config_file"});
     auto global = root["global"];
-    global.allow_keys({"scrape_interval", "scrape_timeout", "evaluation_interval", "external_labels",
-                       "external_url", "query_log_file"});
-    config.evaluation_interval = global.get_duration("evaluation_interval", config.evaluation_interval);
-    if (config.evaluation_interval.count() <= 0) global["evaluation_interval"].fail("must be positive");
+    global.allow_keys({"scrape_interval", "scrape_timeout", "evaluation_interval",
+                       "external_labels", "external_url", "query_log_file"});
+    config.evaluation_interval =
+        global.get_duration("evaluation_interval", config.evaluation_interval);
+    if (config.evaluation_interval.count() <= 0)
+        global["evaluation_interval"].fail("must be positive");
     config.external_url = global.get_string("external_url", "");
     std::vector<promql::Label> external;
-    for (const auto& [name, value] : global["external_labels"].entries()) external.push_back({name, value.as_string()});
+    for (const auto& [name, value] : global["external_labels"].entries())
+        external.push_back({name, value.as_string()});
     config.external_labels = promql::Labels(std::move(external));
 
     auto base = std::filesystem::path(path).parent_path();
@@ -42,6 +45,10 @@ RulerConfig load_ruler_config(const std::string& path) {
         std::string pattern = item.as_string();
         if (std::filesystem::path(pattern).is_relative()) pattern = (base / pattern).string();
         for (auto& file : expand_glob(pattern, item)) config.rule_files.push_back(std::move(file));
+    }
+    if (root.has("notify_config_file")) {
+        std::filesystem::path notify = root["notify_config_file"].as_string();
+        config.notify_config_file = (notify.is_relative() ? base / notify : notify).string();
     }
     config.scrape_configs = scrape::parse_scrape_configs(root);
     if (root.has("datasource")) config.datasource = root["datasource"];

@@ -1,6 +1,6 @@
 #pragma once
 // ruler.yml in Prometheus's shape (global, rule_files, scrape_configs) plus a `datasource`
-// section for the remote mode.
+// section for the remote mode and `notify_config_file`, the Alertmanager file for notifications.
 
 #include <optional>
 #include <string>
@@ -20,6 +20,7 @@ struct RulerConfig {
     std::vector<std::string> rule_files;  // globs expanded, relative to the config file
     std::vector<scrape::ScrapeConfig> scrape_configs;
     std::optional<ConfigNode> datasource;  // absent: the embedded store
+    std::string notify_config_file;        // an Alertmanager configuration, relative to this file
 };
 
 // Throws ConfigError naming file:line:column and the key.

@@ -1,0 +1,54 @@
+#pragma once
+// An alert as Alertmanager holds it: labels, annotations, when it started and ends, where it came
+// from, and Alertmanager's rules for merging a resent copy, its fingerprint, its order in a
+// notification and its status at a given time.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ruler/promql/value.hpp"
+
+namespace stackwatch::notify {
+
+using Clock = std::chrono::system_clock;
+using TimePoint = Clock::time_point;
+using Fingerprint = std::uint64_t;
+
+struct Alert {
+    promql::Labels labels;
+    std::map<std::string, std::string> annotations;
+    TimePoint starts_at{};
+    std::optional<TimePoint> ends_at;  // nullopt: Go's zero time, "firing until told otherwise"
+    std::string generator_url;
+    TimePoint updated_at{};
+    bool timeout = false;  // ends_at was set from resolve_timeout, not by the sender
+
+    Fingerprint fingerprint() const;
+    bool resolved_at(TimePoint t) const { return ends_at && *ends_at <= t; }
+    // "firing" or "resolved" at t.
+    const char* status_at(TimePoint t) const { return resolved_at(t) ? "resolved" : "firing"; }
+    std::string name() const { return labels.get("alertname"); }
+
+    bool operator==(const Alert&) const = default;
+};
+
+// model.LabelSet.Fingerprint: FNV-1a over the sorted names and values.
+Fingerprint fingerprint_of(const promql::Labels& labels);
+// %016x, as the API and webhooks print fingerprints.
+std::string fingerprint_text(Fingerprint fp);
+
+// types.Alert.Merge: the younger copy wins, except the earliest start is kept, and a sender's
+// own endsAt beats a timeout-made one.
+Alert merge(const Alert& older, const Alert& younger);
+
+// types.AlertSlice's order: by job, then instance, then the whole label set.
+void sort_for_notification(std::vector<Alert>& alerts);
+
+// {a="b", c="d"}: model.LabelSet.String, which group keys are made of.
+std::string label_set_text(const promql::Labels& labels);
+
+}  // namespace stackwatch::notify

@@ -1,0 +1,38 @@
+#pragma once
+// `http_config` and `tls_config` of Alertmanager's receivers, in the shape of Prometheus's
+// common HTTP client configuration, turned into the libcurl request settings they stand for.
+
+#include <string>
+
+#include "common/config.hpp"
+#include "common/http_client.hpp"
+#include "ruler/scrape/http_client_config.hpp"
+
+namespace stackwatch::notify {
+
+struct TlsConfig {
+    std::string ca_file;
+    std::string cert_file;
+    std::string key_file;
+    std::string server_name;
+    bool insecure_skip_verify = false;
+    bool operator==(const TlsConfig&) const = default;
+};
+
+struct HttpConfig {
+    scrape::HttpAuth auth;
+    TlsConfig tls;
+    std::string proxy_url;
+    bool follow_redirects = true;
+    bool operator==(const HttpConfig&) const = default;
+
+    // Credentials, TLS and proxy onto a request. Throws std::runtime_error when a secret file
+    // cannot be read.
+    void apply(http::ClientRequest& request) const;
+};
+
+// Relative files resolve against the configuration file, as Alertmanager's SetDirectory does.
+TlsConfig parse_tls_config(const ConfigNode& node);
+HttpConfig parse_http_config(const ConfigNode& node);
+
+}  // namespace stackwatch::notify

@@ -1,0 +1,43 @@
+#include "ruler/notify/notification_log.hpp"
+
+namespace stackwatch::notify {
+
+void NotificationLog::restore(std::vector<LogEntry> entries) {
+    std::lock_guard lock(mutex_);
+    for (auto& e : entries) entries_[e.key] = std::move(e);
+}
+
+std::optional<LogEntry> NotificationLog::get(const std::string& key) const {
+    std::lock_guard lock(mutex_);
+    auto found = entries_.find(key);
+    if (found == entries_.end()) return std::nullopt;
+    return found->second;
+}
+
+void NotificationLog::set(LogEntry entry) {
+    std::lock_guard lock(mutex_);
+    entries_[entry.key] = std::move(entry);
+}
+
+void NotificationLog::drop(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    entries_.erase(key);
+}
+
+std::size_t NotificationLog::collect_garbage(TimePoint now) {
+    std::lock_guard lock(mutex_);
+    return std::erase_if(entries_, [&](const auto& kv) { return kv.second.expires <= now; });
+}
+
+std::size_t NotificationLog::size() const {
+    std::lock_guard lock(mutex_);
+    return entries_.size();
+}
+
+std::string NotificationLog::key(const std::string& group_key, const std::string& receiver,
+                                 const std::string& integration) {
+    // A byte that no group key, receiver or integration name contains keeps the parts apart.
+    return group_key + '\x1f' + receiver + '\x1f' + integration;
+}
+
+}  // namespace stackwatch::notify

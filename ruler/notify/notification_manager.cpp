@@ -1,0 +1,219 @@
+#include "ruler/notify/notification_manager.hpp"
+
+#include "common/logging.hpp"
+
+namespace stackwatch::notify {
+
+NotificationManager::Generation::Generation(NotifyConfig c)
+    : config(std::make_shared<const NotifyConfig>(std::move(c))),
+      route(Route::build(config->route)),
+      receivers(build_receivers(*config)),
+      inhibitor(config->inhibit_rules) {}
+
+NotificationManager::NotificationManager(NotifyConfig config, NotifyOptions options,
+                                         prometheus::Registry& registry)
+    : options_(std::move(options)),
+      started_at_(Clock::now()),
+      store_(options_.state_path),
+      metrics_(registry),
+      silences_([this](const Silence& s) { store_.save_silence(s); }),
+      outbox_(
+          store_, metrics_, [this](const OutboxEntry& e) { return notifier_for(e); },
+          [this](const OutboxEntry& e) { log_.drop(e.log_key); }, options_.retry) {
+    silences_.restore(store_.load_silences());
+    log_.restore(store_.load_log());
+    for (auto& a : store_.load_alerts()) alerts_[a.fingerprint()] = std::move(a);
+    auto generation = build(std::move(config));
+    {
+        std::lock_guard lock(mutex_);
+        generation_ = std::move(generation);
+        for (const auto& [fp, a] : alerts_) generation_->inhibitor.observe(a);
+        for (const auto& [fp, a] : alerts_) generation_->dispatcher->put(a);
+    }
+    outbox_.resume();
+    collector_ = std::thread([this] { collector_loop(); });
+}
+
+NotificationManager::~NotificationManager() {
+    stop();
+}
+
+void NotificationManager::stop() {
+    {
+        std::lock_guard lock(collector_mutex_);
+        if (stopping_) return;
+        stopping_ = true;
+    }
+    collector_wake_.notify_all();
+    if (collector_.joinable()) collector_.join();
+    std::shared_ptr<Generation> generation;
+    {
+        std::lock_guard lock(mutex_);
+        generation = generation_;
+    }
+    if (generation) generation->dispatcher->stop();
+    outbox_.stop();
+}
+
+std::unique_ptr<NotificationManager::Generation> NotificationManager::build(NotifyConfig config) {
+    auto generation = std::make_unique<Generation>(std::move(config));
+    Generation* g = generation.get();
+    g->pipeline = std::make_unique<Pipeline>(Pipeline::Parts{*g->config, g->receivers, g->inhibitor,
+                                                             silences_, log_, store_, outbox_,
+                                                             options_.external_url});
+    g->dispatcher = std::make_unique<Dispatcher>(
+        g->route, [g](const GroupFlush& f) { return g->pipeline->run(f); });
+    for (const auto& receiver : g->config->receivers)
+        for (const auto& kind : receiver.unsupported)
+            log::warn(
+                "receiver integration not supported by stackwatch, its notifications are not sent",
+                {{"receiver", receiver.name}, {"integration", kind}});
+    return generation;
+}
+
+void NotificationManager::reload(NotifyConfig config) {
+    std::shared_ptr<Generation> fresh = build(std::move(config));
+    std::shared_ptr<Generation> old;
+    {
+        std::lock_guard lock(mutex_);
+        old = std::exchange(generation_, fresh);
+        for (const auto& [fp, a] : alerts_) fresh->inhibitor.observe(a);
+        for (const auto& [fp, a] : alerts_) fresh->dispatcher->put(a);
+    }
+    // A flush of the old tree still running finishes before the old parts go.
+    old->dispatcher->stop();
+}
+
+void NotificationManager::put(std::vector<Alert> alerts) {
+    auto now = Clock::now();
+    std::lock_guard lock(mutex_);
+    auto resolve_timeout = generation_->config->global.resolve_timeout;
+    std::vector<Alert> merged;
+    merged.reserve(alerts.size());
+    for (auto& a : alerts) {
+        if (a.starts_at == TimePoint{}) a.starts_at = a.ends_at ? *a.ends_at : now;
+        if (!a.ends_at) {
+            a.ends_at = now + resolve_timeout;
+            a.timeout = true;
+        }
+        a.updated_at = now;
+        metrics_.received(a.resolved_at(now) ? "resolved" : "firing", 1);
+        auto fp = a.fingerprint();
+        auto found = alerts_.find(fp);
+        Alert result = found == alerts_.end() ? std::move(a) : merge(found->second, a);
+        alerts_[fp] = result;
+        merged.push_back(std::move(result));
+    }
+    store_.save_alerts(merged);
+    for (const auto& a : merged) generation_->inhibitor.observe(a);
+    for (const auto& a : merged) generation_->dispatcher->put(a);
+}
+
+std::shared_ptr<const Notifier> NotificationManager::notifier_for(const OutboxEntry& entry) const {
+    std::lock_guard lock(mutex_);
+    auto found = generation_->receivers.find(entry.receiver);
+    if (found == generation_->receivers.end()) return nullptr;
+    for (const auto& integration : found->second)
+        if (integration.name == entry.integration) return integration.notifier;
+    return nullptr;
+}
+
+std::vector<std::string> NotificationManager::receivers_for(const promql::Labels& labels) const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    for (const auto* route : generation_->route->match(labels))
+        out.push_back(route->options().receiver);
+    return out;
+}
+
+std::vector<AlertView> NotificationManager::alerts() const {
+    auto now = Clock::now();
+    std::vector<AlertView> views;
+    std::lock_guard lock(mutex_);
+    views.reserve(alerts_.size());
+    for (const auto& [fp, a] : alerts_) {
+        if (a.resolved_at(now)) continue;
+        AlertView view{a, {}, silences_.silenced_by(a.labels, now), {}};
+        for (const auto* route : generation_->route->match(a.labels)) {
+            const auto& name = route->options().receiver;
+            if (std::find(view.receivers.begin(), view.receivers.end(), name) ==
+                view.receivers.end())
+                view.receivers.push_back(name);
+        }
+        if (auto by = generation_->inhibitor.inhibited_by(a.labels, now))
+            view.inhibited_by.push_back(fingerprint_text(*by));
+        views.push_back(std::move(view));
+    }
+    return views;
+}
+
+std::vector<GroupView> NotificationManager::groups() const {
+    std::lock_guard lock(mutex_);
+    return generation_->dispatcher->groups();
+}
+
+std::shared_ptr<const NotifyConfig> NotificationManager::config() const {
+    std::lock_guard lock(mutex_);
+    return generation_->config;
+}
+
+void NotificationManager::update_gauges(const std::vector<AlertView>& views) const {
+    double active = 0, suppressed = 0;
+    for (const auto& v : views)
+        (v.state() == std::string_view("active") ? active : suppressed) += 1;
+    metrics_.set_alerts("active", active);
+    metrics_.set_alerts("suppressed", suppressed);
+    metrics_.set_alerts("unprocessed", 0);
+    double counts[3] = {0, 0, 0};
+    auto now = Clock::now();
+    for (const auto& s : silences_.list()) counts[static_cast<int>(s.state_at(now))] += 1;
+    for (int state = 0; state < 3; ++state)
+        metrics_.set_silences(silence_state_name(static_cast<SilenceState>(state)), counts[state]);
+}
+
+void NotificationManager::collect_garbage() {
+    auto now = Clock::now();
+    std::vector<Fingerprint> gone;
+    {
+        std::lock_guard lock(mutex_);
+        for (auto it = alerts_.begin(); it != alerts_.end();) {
+            if (it->second.resolved_at(now)) {
+                gone.push_back(it->first);
+                generation_->inhibitor.forget(it->first);
+                it = alerts_.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+    store_.delete_alerts(gone);
+    store_.delete_silences(silences_.collect_garbage(now - options_.retention));
+    log_.collect_garbage(now);
+    store_.collect_garbage(now, now - options_.retention);
+    update_gauges(alerts());
+}
+
+void NotificationManager::collector_loop() {
+    // The gauges follow every few seconds; the collection runs at Alertmanager's pace.
+    constexpr auto kGaugePeriod = std::chrono::seconds(5);
+    auto next_collection = Clock::now() + options_.gc_interval;
+    std::unique_lock lock(collector_mutex_);
+    while (!collector_wake_.wait_for(lock,
+                                     std::min<Clock::duration>(kGaugePeriod, options_.gc_interval),
+                                     [&] { return stopping_; })) {
+        lock.unlock();
+        try {
+            if (Clock::now() >= next_collection) {
+                collect_garbage();
+                next_collection = Clock::now() + options_.gc_interval;
+            } else {
+                update_gauges(alerts());
+            }
+        } catch (const std::exception& e) {
+            log::error("notification state collection failed", {{"error", e.what()}});
+        }
+        lock.lock();
+    }
+}
+
+}  // namespace stackwatch::notify

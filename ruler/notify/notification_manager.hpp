@@ -1,0 +1,110 @@
+#pragma once
+// The notification side as one piece: it takes alerts (from the rules in process and from
+// /api/v2/alerts), keeps them, the silences, the notification log and the outbox in the state
+// file, and runs the dispatcher and pipeline of the configuration in force. A reload swaps in a
+// new routing tree, receivers and inhibition rules while alerts, silences, the log and pending
+// notifications carry on, so nothing is sent twice.
+
+#include <prometheus/registry.h>
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ruler/notify/config.hpp"
+#include "ruler/notify/dispatcher.hpp"
+#include "ruler/notify/inhibit.hpp"
+#include "ruler/notify/notification_log.hpp"
+#include "ruler/notify/notify_metrics.hpp"
+#include "ruler/notify/notify_store.hpp"
+#include "ruler/notify/outbox.hpp"
+#include "ruler/notify/pipeline.hpp"
+#include "ruler/notify/silence.hpp"
+
+namespace stackwatch::notify {
+
+struct NotifyOptions {
+    std::string state_path;  // the sqlite file; ":memory:" keeps nothing across restarts
+    std::string external_url;
+    RetryPolicy retry;
+    std::chrono::milliseconds gc_interval = std::chrono::minutes(30);  // Alertmanager's alert GC
+    std::chrono::milliseconds retention =
+        std::chrono::hours(120);  // expired silences, delivered rows
+};
+
+// An alert with what the API reports about it.
+struct AlertView {
+    Alert alert;
+    std::vector<std::string> receivers;
+    std::vector<std::string> silenced_by;
+    std::vector<std::string> inhibited_by;
+    const char* state() const {
+        return silenced_by.empty() && inhibited_by.empty() ? "active" : "suppressed";
+    }
+};
+
+class NotificationManager {
+  public:
+    NotificationManager(NotifyConfig config, NotifyOptions options, prometheus::Registry& registry);
+    ~NotificationManager();
+    NotificationManager(const NotificationManager&) = delete;
+    NotificationManager& operator=(const NotificationManager&) = delete;
+
+    void reload(NotifyConfig config);
+    // Alerts as Alertmanager's API takes them: a missing start is the end, or now when that is
+    // missing too; a missing end is now + resolve_timeout, marked as a timeout.
+    void put(std::vector<Alert> alerts);
+    void stop();
+
+    std::vector<AlertView> alerts() const;  // the unresolved ones
+    std::vector<GroupView> groups() const;
+    Silences& silences() { return silences_; }
+    std::shared_ptr<const NotifyConfig> config() const;
+    std::vector<OutboxEntry> dead_letters(std::size_t limit) const {
+        return store_.dead_letters(limit);
+    }
+    std::size_t outbox_pending() const { return outbox_.pending(); }
+    TimePoint started_at() const { return started_at_; }
+    // The receivers an alert with these labels is routed to, in tree order.
+    std::vector<std::string> receivers_for(const promql::Labels& labels) const;
+    // Runs what the periodic collection does, now.
+    void collect_garbage();
+
+  private:
+    struct Generation {
+        std::shared_ptr<const NotifyConfig> config;
+        std::shared_ptr<const Route> route;
+        Receivers receivers;
+        Inhibitor inhibitor;
+        std::unique_ptr<Pipeline> pipeline;
+        std::unique_ptr<Dispatcher> dispatcher;
+        explicit Generation(NotifyConfig c);
+    };
+    std::unique_ptr<Generation> build(NotifyConfig config);
+    std::shared_ptr<const Notifier> notifier_for(const OutboxEntry& entry) const;
+    void update_gauges(const std::vector<AlertView>& views) const;
+    void collector_loop();
+
+    NotifyOptions options_;
+    TimePoint started_at_;
+    NotifyStore store_;
+    mutable NotifyMetrics metrics_;
+    Silences silences_;
+    NotificationLog log_;
+    Outbox outbox_;
+
+    mutable std::mutex mutex_;  // alerts_ and generation_
+    std::map<Fingerprint, Alert> alerts_;
+    std::shared_ptr<Generation> generation_;
+
+    std::mutex collector_mutex_;
+    std::condition_variable collector_wake_;
+    bool stopping_ = false;
+    std::thread collector_;
+};
+
+}  // namespace stackwatch::notify

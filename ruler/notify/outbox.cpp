@@ -1,0 +1,155 @@
+#include "ruler/notify/outbox.hpp"
+
+#include <random>
+
+#include "common/logging.hpp"
+
+namespace stackwatch::notify {
+namespace {
+
+// "webhook[0]" -> "webhook": metrics count per kind of integration, as Alertmanager's do.
+std::string integration_kind(const std::string& integration) {
+    return integration.substr(0, integration.find('['));
+}
+
+std::string worker_key(const OutboxEntry& entry) {
+    return entry.receiver + '\x1f' + entry.integration;
+}
+
+}  // namespace
+
+Outbox::Outbox(NotifyStore& store, NotifyMetrics& metrics, Lookup lookup, DeadLetter dead_letter,
+               RetryPolicy policy)
+    : store_(store),
+      metrics_(metrics),
+      lookup_(std::move(lookup)),
+      dead_letter_(std::move(dead_letter)),
+      policy_(policy) {}
+
+Outbox::~Outbox() {
+    stop();
+}
+
+void Outbox::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    // Workers are only added under the lock while not stopping, so the map is final here.
+    for (auto& [key, worker] : workers_)
+        if (worker->thread.joinable()) worker->thread.join();
+}
+
+void Outbox::resume() {
+    for (auto& entry : store_.pending()) submit(std::move(entry), {});
+}
+
+void Outbox::submit(OutboxEntry entry, const std::vector<std::int64_t>& superseded) {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return;  // still pending in the store: the next start resumes it
+        for (auto id : superseded) superseded_.insert(id);
+        auto& worker = workers_[worker_key(entry)];
+        if (!worker) {
+            worker = std::make_unique<Worker>();
+            Worker* w = worker.get();
+            w->thread = std::thread([this, w] { run(*w); });
+        }
+        auto at = entry.next_attempt_at;
+        worker->queue.emplace(at, std::move(entry));
+        ++pending_;
+        metrics_.set_outbox_pending(static_cast<double>(pending_));
+    }
+    wake_.notify_all();
+}
+
+std::size_t Outbox::pending() const {
+    std::lock_guard lock(mutex_);
+    return pending_;
+}
+
+std::chrono::milliseconds Outbox::backoff(int attempts) const {
+    static thread_local std::mt19937 random{std::random_device{}()};
+    auto delay = policy_.initial_backoff;
+    for (int i = 1; i < attempts && delay < policy_.max_backoff; ++i) delay *= 2;
+    delay = std::min(delay, policy_.max_backoff);
+    // Half fixed, half random: retries of many notifications after one outage spread out.
+    std::uniform_int_distribution<long long> jitter(0, delay.count() / 2);
+    return std::chrono::milliseconds(delay.count() / 2 + jitter(random));
+}
+
+void Outbox::run(Worker& worker) {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        if (worker.queue.empty()) {
+            wake_.wait(lock);
+            continue;
+        }
+        auto first = worker.queue.begin();
+        if (first->first > Clock::now()) {
+            wake_.wait_until(lock, first->first);
+            continue;
+        }
+        OutboxEntry entry = std::move(first->second);
+        worker.queue.erase(first);
+        if (superseded_.erase(entry.id) > 0) {
+            --pending_;
+            metrics_.set_outbox_pending(static_cast<double>(pending_));
+            continue;
+        }
+        attempt(std::move(entry), lock, worker);
+    }
+}
+
+void Outbox::attempt(OutboxEntry entry, std::unique_lock<std::mutex>& lock, Worker& worker) {
+    lock.unlock();
+    auto kind = integration_kind(entry.integration);
+    auto notifier = lookup_(entry);
+    DeliveryResult result;
+    auto started = Clock::now();
+    if (notifier) {
+        metrics_.attempted(kind);
+        result = notifier->deliver(entry.payload, entry.idempotency_key);
+    } else {
+        result.error = "receiver " + entry.receiver + " has no " + entry.integration + " any more";
+    }
+    auto now = Clock::now();
+    ++entry.attempts;
+    bool finished = true;
+    if (result.ok) {
+        store_.delivered(entry.id, entry.attempts);
+        metrics_.delivered(kind, std::chrono::duration<double>(now - started).count());
+    } else {
+        if (notifier) metrics_.failed(kind, result.retry ? "retryable" : "final");
+        bool again = result.retry && entry.attempts < policy_.max_attempts &&
+                     now - entry.created_at < policy_.max_age;
+        log::warn(again ? "notification failed, will retry" : "notification failed, giving up",
+                  {{"receiver", entry.receiver},
+                   {"integration", entry.integration},
+                   {"attempts", entry.attempts},
+                   {"error", result.error},
+                   {"groupKey", entry.group_key}});
+        if (again) {
+            auto wait = backoff(entry.attempts);
+            if (result.retry_after) wait = std::max(wait, *result.retry_after);
+            entry.next_attempt_at = now + wait;
+            entry.last_error = result.error;
+            store_.retry_later(entry.id, entry.attempts, entry.next_attempt_at, result.error);
+            finished = false;
+        } else if (store_.dead_letter(entry.id, entry.attempts, result.error)) {
+            metrics_.dead_letter(kind);
+            if (dead_letter_) dead_letter_(entry);
+        }
+    }
+    lock.lock();
+    if (finished) {
+        --pending_;
+    } else {
+        auto at = entry.next_attempt_at;
+        worker.queue.emplace(at, std::move(entry));
+    }
+    metrics_.set_outbox_pending(static_cast<double>(pending_));
+}
+
+}  // namespace stackwatch::notify

@@ -1,0 +1,60 @@
+#pragma once
+// What happens to a group's flush, in Alertmanager's order of stages: inhibition, the route's
+// active and mute time intervals, silences, then per integration of the receiver dedup against
+// the notification log and, when something is new or the repeat interval has passed, a rendered
+// notification committed to the outbox together with its log entry.
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ruler/notify/config.hpp"
+#include "ruler/notify/dispatcher.hpp"
+#include "ruler/notify/inhibit.hpp"
+#include "ruler/notify/notification_log.hpp"
+#include "ruler/notify/notifier.hpp"
+#include "ruler/notify/outbox.hpp"
+#include "ruler/notify/silence.hpp"
+
+namespace stackwatch::notify {
+
+struct Integration {
+    std::string name;  // "webhook[0]": the kind and its index among the receiver's configs
+    std::shared_ptr<const Notifier> notifier;
+};
+using Receivers = std::map<std::string, std::vector<Integration>>;
+
+// Builds every receiver's integrations from the configuration.
+Receivers build_receivers(const NotifyConfig& config);
+
+class Pipeline {
+  public:
+    struct Parts {
+        const NotifyConfig& config;
+        const Receivers& receivers;
+        const Inhibitor& inhibitor;
+        const Silences& silences;
+        NotificationLog& log;
+        NotifyStore& store;
+        Outbox& outbox;
+        std::string external_url;
+    };
+    explicit Pipeline(Parts parts) : parts_(std::move(parts)) {}
+
+    // True when every integration is done with the flush: notified, nothing to tell, or muted.
+    bool run(const GroupFlush& flush) const;
+
+  private:
+    bool muted_by_time(const RouteOptions& route, TimePoint now) const;
+    bool notify(const GroupFlush& flush, const std::vector<Alert>& alerts,
+                const Integration& integration) const;
+    Parts parts_;
+};
+
+// DedupStage.needsUpdate: whether an integration must hear about the group now.
+bool needs_update(const std::optional<LogEntry>& entry, const std::vector<Fingerprint>& firing,
+                  const std::vector<Fingerprint>& resolved, bool send_resolved,
+                  Duration repeat_interval, TimePoint now);
+
+}  // namespace stackwatch::notify
