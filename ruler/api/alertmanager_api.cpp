@@ -6,6 +6,7 @@
 
 #include "common/time_format.hpp"
 #include "common/version.hpp"
+#include "ruler/promql/labels_json.hpp"
 
 namespace stackwatch::ruler {
 namespace {
@@ -18,14 +19,20 @@ http::Response bad_request(const std::string& reason) {
     return http::Response::json(json(reason), 400);
 }
 
-std::string api_time(TimePoint t) {
-    return iso8601_utc_ms(t);
+// Answers with what `parse` reads from the request, or 400 with why it could not be read.
+template <typename Parse, typename Answer>
+http::Response answer_parsed(const http::Request& request, Parse parse, Answer answer) {
+    std::invoke_result_t<Parse, const http::Request&> input;
+    try {
+        input = parse(request);
+    } catch (const std::exception& e) {
+        return bad_request(e.what());
+    }
+    return answer(input);
 }
 
-json labels_json(const promql::Labels& labels) {
-    json out = json::object();
-    for (const auto& l : labels) out[l.name] = l.value;
-    return out;
+std::string api_time(TimePoint t) {
+    return iso8601_utc_ms(t);
 }
 
 json alert_json(const AlertView& view) {
@@ -43,7 +50,7 @@ json alert_json(const AlertView& view) {
               {"state", view.state()}}},
             {"updatedAt", api_time(a.updated_at)},
             {"generatorURL", a.generator_url},
-            {"labels", labels_json(a.labels)}};
+            {"labels", promql::labels_json(a.labels)}};
 }
 
 json matcher_json(const Matcher& m) {
@@ -78,11 +85,6 @@ std::optional<TimePoint> time_field(const json& object, const char* name, bool r
     return t;
 }
 
-bool valid_label_name(const std::string& name) {
-    static const RE2 kName("[a-zA-Z_][a-zA-Z0-9_]*");
-    return RE2::FullMatch(name, kName);
-}
-
 Alert alert_from_json(const json& in) {
     if (!in.is_object()) throw std::invalid_argument("an alert must be a JSON object");
     if (!in.contains("labels") || !in["labels"].is_object())
@@ -91,7 +93,7 @@ Alert alert_from_json(const json& in) {
     std::vector<promql::Label> labels;
     for (const auto& [name, value] : in["labels"].items()) {
         if (!value.is_string()) throw std::invalid_argument("label " + name + " must be a string");
-        if (!valid_label_name(name))
+        if (!promql::is_valid_label_name(name))
             throw std::invalid_argument("invalid label set: invalid name \"" + name + "\"");
         labels.push_back({name, value.get<std::string>()});
     }
@@ -124,7 +126,8 @@ Matcher matcher_from_json(const json& in) {
     bool is_regex = in["isRegex"].get<bool>();
     bool is_equal = !in.contains("isEqual") || in["isEqual"].is_null() || in["isEqual"].get<bool>();
     auto name = in["name"].get<std::string>();
-    if (!valid_label_name(name)) throw std::invalid_argument("invalid label name \"" + name + "\"");
+    if (!promql::is_valid_label_name(name))
+        throw std::invalid_argument("invalid label name \"" + name + "\"");
     auto type = is_regex ? (is_equal ? MatchType::regex : MatchType::not_regex)
                          : (is_equal ? MatchType::equal : MatchType::not_equal);
     return Matcher(type, name, in["value"].get<std::string>());
@@ -145,7 +148,7 @@ bool flag(const http::Request& request, const char* name, bool fallback) {
 }
 
 struct AlertQuery {
-    bool active, silenced, inhibited, unprocessed;
+    bool active = true, silenced = true, inhibited = true, unprocessed = true;
     Matchers matchers;
     std::unique_ptr<RE2> receiver;
 };
@@ -236,64 +239,53 @@ void register_alertmanager_api(http::Server& server, NotificationManager& manage
     server.route(
         "GET", "/api/v2/alerts",
         [m](const http::Request& request) {
-            AlertQuery q;
-            try {
-                q = alert_query(request);
-            } catch (const std::exception& e) {
-                return bad_request(e.what());
-            }
-            json out = json::array();
-            for (const auto& view : m->alerts())
-                if (selected(q, view)) out.push_back(alert_json(view));
-            return http::Response::json(out);
+            return answer_parsed(request, alert_query, [m](const AlertQuery& q) {
+                json out = json::array();
+                for (const auto& view : m->alerts())
+                    if (selected(q, view)) out.push_back(alert_json(view));
+                return http::Response::json(out);
+            });
         },
         guarded);
 
     server.route(
         "GET", "/api/v2/alerts/groups",
         [m](const http::Request& request) {
-            AlertQuery q;
-            try {
-                q = alert_query(request);
-            } catch (const std::exception& e) {
-                return bad_request(e.what());
-            }
-            std::map<Fingerprint, AlertView> views;
-            for (auto& view : m->alerts()) views.emplace(view.alert.fingerprint(), std::move(view));
-            json out = json::array();
-            for (const auto& group : m->groups()) {
-                json alerts = json::array();
-                for (auto fp : group.alerts) {
-                    auto found = views.find(fp);
-                    if (found != views.end() && selected(q, found->second))
-                        alerts.push_back(alert_json(found->second));
+            return answer_parsed(request, alert_query, [m](const AlertQuery& q) {
+                std::map<Fingerprint, AlertView> views;
+                for (auto& view : m->alerts())
+                    views.emplace(view.alert.fingerprint(), std::move(view));
+                json out = json::array();
+                for (const auto& group : m->groups()) {
+                    json alerts = json::array();
+                    for (auto fp : group.alerts) {
+                        auto found = views.find(fp);
+                        if (found != views.end() && selected(q, found->second))
+                            alerts.push_back(alert_json(found->second));
+                    }
+                    if (alerts.empty()) continue;
+                    out.push_back({{"alerts", alerts},
+                                   {"labels", promql::labels_json(group.group_labels)},
+                                   {"receiver", {{"name", group.receiver}}}});
                 }
-                if (alerts.empty()) continue;
-                out.push_back({{"alerts", alerts},
-                               {"labels", labels_json(group.group_labels)},
-                               {"receiver", {{"name", group.receiver}}}});
-            }
-            return http::Response::json(out);
+                return http::Response::json(out);
+            });
         },
         guarded);
 
     server.route(
         "GET", "/api/v2/silences",
         [m](const http::Request& request) {
-            Matchers f;
-            try {
-                f = filters(request);
-            } catch (const std::exception& e) {
-                return bad_request(e.what());
-            }
-            auto now = Clock::now();
-            auto silences = m->silences().list();
-            std::erase_if(silences,
-                          [&](const Silence& s) { return !silence_matches_filters(s, f); });
-            sort_silences(silences, now);
-            json out = json::array();
-            for (const auto& s : silences) out.push_back(silence_json(s, now));
-            return http::Response::json(out);
+            return answer_parsed(request, filters, [m](const Matchers& f) {
+                auto now = Clock::now();
+                auto silences = m->silences().list();
+                std::erase_if(silences,
+                              [&](const Silence& s) { return !silence_matches_filters(s, f); });
+                sort_silences(silences, now);
+                json out = json::array();
+                for (const auto& s : silences) out.push_back(silence_json(s, now));
+                return http::Response::json(out);
+            });
         },
         guarded);
 

@@ -7,16 +7,6 @@
 namespace stackwatch::notify {
 namespace {
 
-bool valid_label_name(std::string_view name) {
-    if (name.empty()) return false;
-    for (std::size_t i = 0; i < name.size(); ++i) {
-        char c = name[i];
-        bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-        if (!letter && !(i > 0 && c >= '0' && c <= '9')) return false;
-    }
-    return true;
-}
-
 // A YAML null where Go expects a string is the empty string.
 std::string text_of(const ConfigNode& node) {
     return node.defined() ? node.raw_scalar() : "";
@@ -36,11 +26,11 @@ Matcher make_matcher(const ConfigNode& at, MatchType type, std::string name, std
 Matchers parse_matcher_fields(const ConfigNode& node, const std::string& prefix) {
     Matchers out;
     for (const auto& [name, value] : node[prefix + "match"].entries()) {
-        if (!valid_label_name(name)) value.fail("invalid label name \"" + name + "\"");
+        if (!promql::is_valid_label_name(name)) value.fail("invalid label name \"" + name + "\"");
         out.push_back(make_matcher(value, MatchType::equal, name, text_of(value)));
     }
     for (const auto& [name, value] : node[prefix + "match_re"].entries()) {
-        if (!valid_label_name(name)) value.fail("invalid label name \"" + name + "\"");
+        if (!promql::is_valid_label_name(name)) value.fail("invalid label name \"" + name + "\"");
         auto anchored =
             "^(?:" + make_matcher(value, MatchType::regex, name, text_of(value)).value() + ")$";
         out.push_back(make_matcher(value, MatchType::regex, name, anchored));
@@ -75,7 +65,7 @@ RouteConfig parse_route(const ConfigNode& node) {
             r.group_by_all = true;
             continue;
         }
-        if (!valid_label_name(name))
+        if (!promql::is_valid_label_name(name))
             item.fail("invalid label name \"" + name + "\" in group_by list");
         if (!seen.insert(name).second) item.fail("duplicated label \"" + name + "\" in group_by");
         r.group_by.push_back(name);
@@ -110,7 +100,8 @@ InhibitRuleConfig parse_inhibit_rule(const ConfigNode& node) {
     rule.target_matchers = parse_matcher_fields(node, "target_");
     for (const auto& item : node["equal"].items()) {
         auto name = item.raw_scalar();
-        if (!valid_label_name(name)) item.fail("\"" + name + "\" is not a valid label name");
+        if (!promql::is_valid_label_name(name))
+            item.fail("\"" + name + "\" is not a valid label name");
         rule.equal.push_back(name);
     }
     return rule;

@@ -30,10 +30,9 @@ void Dispatcher::stop() {
 }
 
 void Dispatcher::schedule(Group& group, TimePoint at) {
-    GroupId id{group.route, fingerprint_of(group.labels)};
-    timers_.erase({group.next_flush, id});
+    timers_.erase({group.next_flush, group.id});
     group.next_flush = at;
-    timers_.insert({at, id});
+    timers_.insert({at, group.id});
 }
 
 void Dispatcher::put(const Alert& alert) {
@@ -46,6 +45,7 @@ void Dispatcher::put(const Alert& alert) {
         auto [it, created] = groups_.try_emplace(id);
         Group& group = it->second;
         if (created) {
+            group.id = id;
             group.key = route->key() + ":" + label_set_text(labels);
             group.route = route;
             group.labels = std::move(labels);

@@ -53,7 +53,9 @@ class Dispatcher {
     std::size_t group_count() const;
 
   private:
+    using GroupId = std::pair<const Route*, Fingerprint>;
     struct Group {
+        GroupId id;
         std::string key;
         const Route* route;
         promql::Labels labels;
@@ -61,7 +63,6 @@ class Dispatcher {
         TimePoint next_flush{};
         bool has_flushed = false;
     };
-    using GroupId = std::pair<const Route*, Fingerprint>;
 
     void run();
     void schedule(Group& group, TimePoint at);

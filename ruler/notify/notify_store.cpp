@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ruler/promql/labels_json.hpp"
+
 namespace stackwatch::notify {
 namespace {
 
@@ -16,12 +18,6 @@ TimePoint from_ticks(std::int64_t v) {
     return TimePoint(Clock::duration(v));
 }
 
-json labels_to_json(const promql::Labels& labels) {
-    json out = json::object();
-    for (const auto& l : labels) out[l.name] = l.value;
-    return out;
-}
-
 promql::Labels labels_from(const json& object) {
     std::vector<promql::Label> labels;
     for (const auto& [name, value] : object.items())
@@ -30,7 +26,7 @@ promql::Labels labels_from(const json& object) {
 }
 
 std::string alert_record(const Alert& a) {
-    json out{{"labels", labels_to_json(a.labels)},
+    json out{{"labels", promql::labels_json(a.labels)},
              {"annotations", a.annotations},
              {"startsAt", ticks(a.starts_at)},
              {"endsAt", a.ends_at ? json(ticks(*a.ends_at)) : json(nullptr)},

@@ -1,16 +1,16 @@
 #include "ruler/notify/webhook.hpp"
 
 #include "common/time_format.hpp"
+#include "ruler/promql/labels_json.hpp"
 
 namespace stackwatch::notify {
 namespace {
 
 using nlohmann::ordered_json;
 
+// Labels are sorted already, so the ordered copy keeps Go's sorted map keys.
 ordered_json labels_object(const promql::Labels& labels) {
-    ordered_json out = ordered_json::object();
-    for (const auto& l : labels) out[l.name] = l.value;
-    return out;
+    return ordered_json(promql::labels_json(labels));
 }
 
 ordered_json string_map(const std::map<std::string, std::string>& map) {
