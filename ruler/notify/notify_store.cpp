@@ -18,13 +18,6 @@ TimePoint from_ticks(std::int64_t v) {
     return TimePoint(Clock::duration(v));
 }
 
-promql::Labels labels_from(const json& object) {
-    std::vector<promql::Label> labels;
-    for (const auto& [name, value] : object.items())
-        labels.push_back({name, value.get<std::string>()});
-    return promql::Labels(std::move(labels));
-}
-
 std::string alert_record(const Alert& a) {
     json out{{"labels", promql::labels_json(a.labels)},
              {"annotations", a.annotations},
@@ -39,7 +32,7 @@ std::string alert_record(const Alert& a) {
 Alert alert_from(const std::string& text) {
     auto in = json::parse(text);
     Alert a;
-    a.labels = labels_from(in.at("labels"));
+    a.labels = promql::labels_from_json(in.at("labels"));
     a.annotations = in.at("annotations").get<std::map<std::string, std::string>>();
     a.starts_at = from_ticks(in.at("startsAt").get<std::int64_t>());
     if (!in.at("endsAt").is_null()) a.ends_at = from_ticks(in.at("endsAt").get<std::int64_t>());

@@ -8,4 +8,11 @@ nlohmann::json labels_json(const Labels& labels) {
     return out;
 }
 
+Labels labels_from_json(const nlohmann::json& object) {
+    std::vector<Label> labels;
+    for (const auto& [name, value] : object.items())
+        labels.push_back({name, value.get<std::string>()});
+    return Labels(std::move(labels));
+}
+
 }  // namespace stackwatch::promql

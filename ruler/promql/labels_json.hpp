@@ -9,5 +9,7 @@
 namespace stackwatch::promql {
 
 nlohmann::json labels_json(const Labels& labels);
+// The other way, for state files that keep label sets as JSON objects of strings.
+Labels labels_from_json(const nlohmann::json& object);
 
 }  // namespace stackwatch::promql

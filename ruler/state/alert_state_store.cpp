@@ -6,17 +6,6 @@
 #include "ruler/promql/labels_json.hpp"
 
 namespace stackwatch::ruler {
-namespace {
-
-promql::Labels labels_from_json(const std::string& text) {
-    std::vector<promql::Label> labels;
-    auto object = nlohmann::json::parse(text);
-    for (const auto& [name, value] : object.items())
-        labels.push_back({name, value.get<std::string>()});
-    return promql::Labels(std::move(labels));
-}
-
-}  // namespace
 
 AlertStateStore::AlertStateStore(const std::string& path) : db_(path) {
     db_.exec(
@@ -53,8 +42,8 @@ std::size_t AlertStateStore::load_into(storage::MemoryStore& store) const {
     sqlite::Statement all(db_, "SELECT labels, t, v FROM for_state");
     std::size_t loaded = 0;
     while (all.step()) {
-        if (store.append(labels_from_json(all.text(0)), all.integer(1), all.real(2)) ==
-            storage::AppendResult::ok)
+        if (store.append(promql::labels_from_json(nlohmann::json::parse(all.text(0))),
+                         all.integer(1), all.real(2)) == storage::AppendResult::ok)
             ++loaded;
     }
     return loaded;
