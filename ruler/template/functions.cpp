@@ -12,10 +12,9 @@
 
 #include "common/config.hpp"
 #include "common/html.hpp"
+#include "ruler/template/case_mapping.hpp"
 
 namespace stackwatch::tmpl {
-namespace {
-
 using Args = std::vector<Value>;
 
 void want_args(const std::string& name, const Args& args, std::size_t n) {
@@ -24,15 +23,26 @@ void want_args(const std::string& name, const Args& args, std::size_t n) {
                             " got " + std::to_string(args.size()));
 }
 
+const std::string& want_string(const Args& args, std::size_t i) {
+    if (const auto* s = args[i].get<std::string>()) return *s;
+    throw ArgumentError(i, "string", type_name(args[i]));
+}
+
+std::vector<std::string> want_string_list(const Args& args, std::size_t i) {
+    std::vector<std::string> out;
+    if (args[i].is_nil()) return out;  // reflect passes a nil slice
+    const auto* items = type_name(args[i]) == "[]string" ? list_items(args[i]) : nullptr;
+    if (items == nullptr) throw ArgumentError(i, "[]string", type_name(args[i]));
+    for (const auto& item : *items) out.push_back(*item.get<std::string>());
+    return out;
+}
+
+namespace {
+
 void want_at_least(const std::string& name, const Args& args, std::size_t n) {
     if (args.size() < n)
         throw ArgumentError("wrong number of args for " + name + ": want at least " +
                             std::to_string(n) + " got " + std::to_string(args.size()));
-}
-
-const std::string& want_string(const Args& args, std::size_t i) {
-    if (const auto* s = args[i].get<std::string>()) return *s;
-    throw ArgumentError(i, "string", type_name(args[i]));
 }
 
 const QuerySample& want_sample(const Args& args, std::size_t i) {
@@ -84,69 +94,6 @@ constexpr const char* kBinary[] = {"ki", "Mi", "Gi", "Ti", "Pi", "Ei", "Zi", "Yi
 // Go's "t.String()" for a UTC time with millisecond precision.
 std::string format_go_time(std::int64_t millis) {
     return go_utc_time(millis, "%Y-%m-%d %H:%M:%S") + " +0000 UTC";
-}
-
-// Go's strings.Title: uppercase each letter that follows a separator.
-std::string title(const std::string& s) {
-    std::string out = s;
-    bool after_separator = true;
-    for (char& c : out) {
-        auto u = static_cast<unsigned char>(c);
-        bool separator = u < 0x80 && !(std::isalnum(u) || c == '_');
-        if (after_separator && u < 0x80 && std::islower(u)) c = static_cast<char>(std::toupper(u));
-        after_separator = separator;
-    }
-    return out;
-}
-
-// Case mapping of ASCII, Latin-1, Greek and Cyrillic letters: what label values hold in practice.
-struct CaseRange {
-    char32_t upper_first, upper_last;
-    char32_t offset;  // lower = upper + offset
-};
-constexpr CaseRange kCaseRanges[] = {
-    {U'A', U'Z', 0x20},   {0xC0, 0xD6, 0x20},   {0xD8, 0xDE, 0x20},  {0x391, 0x3A1, 0x20},
-    {0x3A3, 0x3AB, 0x20}, {0x410, 0x42F, 0x20}, {0x400, 0x40F, 0x50}};
-
-char32_t change_case(char32_t c, bool to_upper) {
-    for (const auto& r : kCaseRanges) {
-        if (!to_upper && c >= r.upper_first && c <= r.upper_last) return c + r.offset;
-        if (to_upper && c >= r.upper_first + r.offset && c <= r.upper_last + r.offset)
-            return c - r.offset;
-    }
-    return c;
-}
-
-void append_utf8(std::string& out, char32_t c) {
-    if (c < 0x80) {
-        out += static_cast<char>(c);
-    } else if (c < 0x800) {
-        out += static_cast<char>(0xC0 | (c >> 6));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-        out += static_cast<char>(0xE0 | (c >> 12));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    }
-}
-
-std::string map_case(const std::string& s, bool to_upper) {
-    std::string out;
-    for (std::size_t i = 0; i < s.size();) {
-        auto b = static_cast<unsigned char>(s[i]);
-        if (b < 0x80) {
-            append_utf8(out, change_case(b, to_upper));
-            ++i;
-        } else if ((b >> 5) == 0x6 && i + 1 < s.size()) {
-            append_utf8(out, change_case(((b & 0x1Fu) << 6) |
-                                             (static_cast<unsigned char>(s[i + 1]) & 0x3Fu),
-                                         to_upper));
-            i += 2;
-        } else {
-            out += s[i++];  // other code points keep their case
-        }
-    }
-    return out;
 }
 
 // Go's regexp/syntax wording for RE2's error codes.
@@ -292,7 +239,7 @@ Kind kind_of(const Value& v) {
     if (v.get<bool>()) return Kind::boolean;
     if (v.get<std::int64_t>()) return Kind::integer;
     if (v.get<double>()) return Kind::floating;
-    if (v.get<std::string>()) return Kind::string;
+    if (v.get<std::string>() || v.get<Html>()) return Kind::string;
     return Kind::invalid;
 }
 
@@ -311,11 +258,13 @@ bool equal_values(const Value& a, const Value& b) {
         case Kind::floating:
             return *a.get<double>() == *b.get<double>();
         case Kind::string:
-            return *a.get<std::string>() == *b.get<std::string>();
+            return to_display(a) == to_display(b);
         case Kind::invalid:
             break;
     }
     if (a.is_nil() && b.is_nil()) return true;
+    // Structs of one type compare field by field; a time.Time's are its instant here.
+    if (a.get<Time>() && b.get<Time>()) return *a.get<Time>() == *b.get<Time>();
     throw CallError("uncomparable type " + type_name(a) + ": " + to_display(a));
 }
 
@@ -331,7 +280,7 @@ bool less_than(const Value& a, const Value& b) {
         case Kind::floating:
             return *a.get<double>() < *b.get<double>();
         default:
-            return *a.get<std::string>() < *b.get<std::string>();
+            return to_display(a) < to_display(b);
     }
 }
 
@@ -352,15 +301,17 @@ Function comparison(const std::string& name, bool (*decide)(const Value&, const 
 
 Value length(const Value& v) {
     if (const auto* s = v.get<std::string>()) return Value{static_cast<std::int64_t>(s->size())};
-    if (const auto* m = v.get<StringMap>()) return Value{static_cast<std::int64_t>(m->size())};
+    if (const auto* m = string_map(v)) return Value{static_cast<std::int64_t>(m->size())};
     if (const auto* r = v.get<QueryResult>()) return Value{static_cast<std::int64_t>(r->size())};
+    if (const auto* items = list_items(v)) return Value{static_cast<std::int64_t>(items->size())};
+    if (const auto* h = v.get<Html>()) return Value{static_cast<std::int64_t>(h->text.size())};
     throw CallError("len of type " + type_name(v));
 }
 
 Value index(const Args& args) {
     Value current = args[0];
     for (std::size_t i = 1; i < args.size(); ++i) {
-        if (const auto* m = current.get<StringMap>()) {
+        if (const auto* m = string_map(current)) {
             const std::string& key = want_string(args, i);
             auto it = m->find(key);
             current = Value{it == m->end() ? std::string() : it->second};
@@ -371,6 +322,18 @@ Value index(const Args& args) {
             if (*n < 0 || static_cast<std::size_t>(*n) >= r->size())
                 throw CallError("error calling index: index out of range: " + std::to_string(*n));
             current = Value{(*r)[static_cast<std::size_t>(*n)]};
+        } else if (const auto* items = list_items(current)) {
+            const auto* n = args[i].get<std::int64_t>();
+            if (n == nullptr)
+                throw CallError(args[i].is_nil()
+                                    ? "cannot index slice/array with nil"
+                                    : "cannot index slice/array with type " + type_name(args[i]));
+            // Go checks against the length inclusively, and reflect then panics at it.
+            if (*n < 0 || static_cast<std::size_t>(*n) > items->size())
+                throw CallError("index out of range: " + std::to_string(*n));
+            if (static_cast<std::size_t>(*n) == items->size())
+                throw CallError("reflect: slice index out of range");
+            current = (*items)[static_cast<std::size_t>(*n)];
         } else {
             throw CallError("can't index item of type " + type_name(current));
         }
@@ -432,10 +395,11 @@ FunctionMap build_prometheus_functions() {
     humanizer("humanizePercentage", humanize_percentage);
     humanizer("humanizeTimestamp", humanize_timestamp);
     fns["toUpper"] =
-        fixed("toUpper", 1, [](const Args& a) { return Value{map_case(want_string(a, 0), true)}; });
-    fns["toLower"] = fixed("toLower", 1,
-                           [](const Args& a) { return Value{map_case(want_string(a, 0), false)}; });
-    fns["title"] = fixed("title", 1, [](const Args& a) { return Value{title(want_string(a, 0))}; });
+        fixed("toUpper", 1, [](const Args& a) { return Value{to_upper(want_string(a, 0))}; });
+    fns["toLower"] =
+        fixed("toLower", 1, [](const Args& a) { return Value{to_lower(want_string(a, 0))}; });
+    fns["title"] =
+        fixed("title", 1, [](const Args& a) { return Value{strings_title(want_string(a, 0))}; });
     fns["safeHtml"] = fixed("safeHtml", 1, [](const Args& a) { return Value{want_string(a, 0)}; });
     fns["reReplaceAll"] = fixed("reReplaceAll", 3, [](const Args& a) {
         return Value{replace_all(want_string(a, 0), want_string(a, 1), want_string(a, 2))};

@@ -47,6 +47,11 @@ using Function = std::function<Value(const std::vector<Value>& args, const Funct
 // every template may call them.
 using FunctionMap = std::map<std::string, Function>;
 
+// Argument checks for functions, with Go's messages: the count, a string, a []string.
+void want_args(const std::string& name, const std::vector<Value>& args, std::size_t n);
+const std::string& want_string(const std::vector<Value>& args, std::size_t i);
+std::vector<std::string> want_string_list(const std::vector<Value>& args, std::size_t i);
+
 // Go's builtins (eq, len, printf, urlquery, ...), for sets of functions built on them.
 const FunctionMap& builtin_functions();
 // What a Prometheus rule template may call: Go's builtins and Prometheus's functions.

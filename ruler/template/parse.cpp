@@ -6,6 +6,7 @@
 
 #include "ruler/template/ast.hpp"
 #include "ruler/template/template.hpp"
+#include "ruler/template/utf8.hpp"
 
 namespace stackwatch::tmpl {
 namespace {
@@ -404,6 +405,34 @@ class Parser {
         return std::string("00") + digits[u >> 4] + digits[u & 15];
     }
 
+    // strconv.Unquote's \xHH, \uHHHH, \UHHHHHHHH and \OOO: how many digits follow the letter.
+    static std::size_t numeric_escape_length(char e) {
+        if (e == 'x') return 2;
+        if (e == 'u') return 4;
+        if (e == 'U') return 8;
+        return e >= '0' && e <= '7' ? 3 : 0;
+    }
+
+    // Decodes the escape whose letter is at `p`, leaving `p` at its last digit: \x and octal
+    // escapes are bytes, \u and \U code points.
+    void append_numeric_escape(std::string& value, char e, std::size_t& p, std::size_t digits) {
+        bool octal = e >= '0' && e <= '7';
+        std::size_t first = octal ? p : p + 1;
+        std::string number = text_.substr(first, digits);
+        bool ok = number.size() == digits && std::all_of(number.begin(), number.end(), [&](char d) {
+                      return octal ? d >= '0' && d <= '7'
+                                   : std::isxdigit(static_cast<unsigned char>(d)) != 0;
+                  });
+        unsigned long code = ok ? std::stoul(number, nullptr, octal ? 8 : 16) : 0;
+        if (!ok || (octal && code > 255) || code > 0x10FFFF) fail("invalid syntax");
+        p = first + digits - 1;
+        if (e == 'x' || octal) {
+            value += static_cast<char>(code);
+            return;
+        }
+        append_utf8(value, static_cast<char32_t>(code));
+    }
+
     void lex_quoted(int start, bool spaced) {
         std::string value;
         std::size_t p = pos_ + 1;
@@ -413,28 +442,17 @@ class Parser {
             if (c == '"') break;
             if (c == '\\' && p + 1 < text_.size()) {
                 char e = text_[++p];
-                switch (e) {
-                    case 'n':
-                        value += '\n';
-                        break;
-                    case 't':
-                        value += '\t';
-                        break;
-                    case 'r':
-                        value += '\r';
-                        break;
-                    case '\\':
-                        value += '\\';
-                        break;
-                    case '"':
-                        value += '"';
-                        break;
-                    case '\'':
-                        value += '\'';
-                        break;
-                    default:
-                        value += '\\';
-                        value += e;
+                static constexpr std::string_view kSimple = "abfnrtv";
+                static constexpr std::string_view kMeaning = "\a\b\f\n\r\t\v";
+                if (auto k = kSimple.find(e); k != std::string_view::npos) {
+                    value += kMeaning[k];
+                } else if (e == '\\' || e == '"' || e == '\'') {
+                    value += e;
+                } else if (std::size_t digits = numeric_escape_length(e); digits != 0) {
+                    append_numeric_escape(value, e, p, digits);
+                } else {
+                    value += '\\';
+                    value += e;
                 }
             } else {
                 value += c;

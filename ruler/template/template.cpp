@@ -1,13 +1,17 @@
 #include "ruler/template/template.hpp"
 
-#include "ruler/template/execute.hpp"
+#include "ruler/template/html_output.hpp"
 
 namespace stackwatch::tmpl {
 
 TemplateSet::TemplateSet(const FunctionMap& functions) : functions_(&functions) {}
 
 void TemplateSet::add(const std::string& name, const std::string& text) {
-    for (auto& [tree_name, tree] : parse_template(text, name, *functions_)) {
+    merge(parse_template(text, name, *functions_));
+}
+
+void TemplateSet::merge(TreeSet parsed) {
+    for (auto& [tree_name, tree] : parsed) {
         auto& slot = trees_[tree_name];
         if (!slot || !is_empty_tree(tree->root)) slot = std::move(tree);
     }
@@ -29,9 +33,26 @@ std::string TemplateSet::execute(const std::string& name, const Value& data,
 
 std::string TemplateSet::execute_text(const std::string& text, const Value& data,
                                       const FunctionContext& context) const {
+    PlainOutput output;
+    return run_text(text, data, context, output);
+}
+
+std::string TemplateSet::execute_html_text(const std::string& text, const Value& data,
+                                           const FunctionContext& context) const {
+    HtmlOutput output;
+    return run_text(text, data, context, output);
+}
+
+std::string TemplateSet::run_text(const std::string& text, const Value& data,
+                                  const FunctionContext& context, Output& output) const {
+    TreeSet parsed = parse_template(text, "", *functions_);
+    // Go executes the text's own tree even when it is blank and so does not replace the set's
+    // template "" (the top level of a text parsed under that name, such as Alertmanager's
+    // default.tmpl).
+    std::shared_ptr<const Tree> own = parsed.at("");
     TemplateSet scratch = *this;
-    scratch.add("", text);
-    return scratch.execute("", data, context);
+    scratch.merge(std::move(parsed));
+    return execute_tree(*own, scratch.trees_, *functions_, data, context, output);
 }
 
 std::string expand_template(const std::string& name, const std::string& text, const Value& data,

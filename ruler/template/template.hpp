@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ruler/template/ast.hpp"
+#include "ruler/template/execute.hpp"
 #include "ruler/template/functions.hpp"
 #include "ruler/template/value.hpp"
 
@@ -38,10 +39,19 @@ class TemplateSet {
     // ExecuteTextString does: parsed as the template "" of a copy of the set.
     std::string execute_text(const std::string& text, const Value& data,
                              const FunctionContext& context) const;
+    // The same as html/template, as Alertmanager's ExecuteHTMLString: what actions print is
+    // escaped for where it lands in the HTML (html_output.hpp says how far this follows Go), and
+    // HTML comments in the templates' text are dropped.
+    std::string execute_html_text(const std::string& text, const Value& data,
+                                  const FunctionContext& context) const;
 
   private:
     const FunctionMap* functions_;
     TreeSet trees_;
+
+    void merge(TreeSet parsed);
+    std::string run_text(const std::string& text, const Value& data, const FunctionContext& context,
+                         Output& output) const;
 };
 
 // Expands `text` (named `name` in messages) with `data` as dot and Prometheus's functions, as

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "ruler/template/go_time.hpp"
+
 namespace stackwatch::tmpl {
 namespace {
 
@@ -70,7 +72,10 @@ std::string format_one(const Spec& spec, const Value& arg) {
                     text.resize(static_cast<std::size_t>(spec.precision));
                 return pad(text, spec.width, left);
             }
-            if (arg.get<StringMap>()) return pad(to_display(arg), spec.width, left);
+            // Composites print their strings, and time.Time and HTML are strings to fmt.
+            if (string_map(arg) || list_items(arg) || arg.get<Time>() || arg.get<Html>() ||
+                arg.get<std::shared_ptr<const Struct>>())
+                return pad(to_display(arg), spec.width, left);
             return bad_verb('s', arg);
         case 'q':
             if (const auto* s = arg.get<std::string>()) return pad(go_quote(*s), spec.width, left);
@@ -137,6 +142,12 @@ std::string type_name(const Value& value) {
         std::string operator()(const std::shared_ptr<const Struct>& s) const {
             return s->type_name;
         }
+        std::string operator()(const std::shared_ptr<const List>& l) const { return l->type_name; }
+        std::string operator()(const std::shared_ptr<const NamedMap>& m) const {
+            return m->type_name;
+        }
+        std::string operator()(const Time&) const { return "time.Time"; }
+        std::string operator()(const Html&) const { return "template.HTML"; }
     };
     return std::visit(Visitor{}, value.v);
 }
@@ -152,6 +163,12 @@ bool is_true(const Value& value) {
         bool operator()(const QueryResult& r) const { return !r.empty(); }
         bool operator()(const QuerySample&) const { return true; }
         bool operator()(const std::shared_ptr<const Struct>&) const { return true; }
+        bool operator()(const std::shared_ptr<const List>& l) const { return !l->items.empty(); }
+        bool operator()(const std::shared_ptr<const NamedMap>& m) const {
+            return !m->entries.empty();
+        }
+        bool operator()(const Time&) const { return true; }  // a struct
+        bool operator()(const Html& h) const { return !h.text.empty(); }
     };
     return std::visit(Visitor{}, value.v);
 }
@@ -184,6 +201,7 @@ std::string to_display(const Value& value) {
             }
             return out + "]";
         }
+        // A pointer to a struct prints as the struct: text/template dereferences what it prints.
         std::string operator()(const std::shared_ptr<const Struct>& s) const {
             std::string out = "{";
             for (std::size_t i = 0; i < s->fields.size(); ++i) {
@@ -192,8 +210,46 @@ std::string to_display(const Value& value) {
             }
             return out + "}";
         }
+        std::string operator()(const std::shared_ptr<const List>& l) const {
+            std::string out = "[";
+            for (std::size_t i = 0; i < l->items.size(); ++i) {
+                if (i > 0) out += " ";
+                out += to_display(l->items[i]);
+            }
+            return out + "]";
+        }
+        std::string operator()(const std::shared_ptr<const NamedMap>& m) const {
+            return (*this)(m->entries);
+        }
+        std::string operator()(const Time& t) const { return time_string(t); }
+        std::string operator()(const Html& h) const { return h.text; }
     };
     return std::visit(Visitor{}, value.v);
+}
+
+Value string_list(const std::vector<std::string>& items) {
+    auto list = std::make_shared<List>();
+    list->type_name = "[]string";
+    for (const auto& item : items) list->items.push_back(Value{item});
+    return Value{std::shared_ptr<const List>(std::move(list))};
+}
+
+const StringMap* string_map(const Value& value) {
+    if (const auto* m = value.get<StringMap>()) return m;
+    if (const auto* m = value.get<std::shared_ptr<const NamedMap>>()) return &(*m)->entries;
+    return nullptr;
+}
+
+const std::vector<Value>* list_items(const Value& value) {
+    if (const auto* l = value.get<std::shared_ptr<const List>>()) return &(*l)->items;
+    return nullptr;
+}
+
+const MethodTable* methods_of(const Value& value) {
+    if (const auto* l = value.get<std::shared_ptr<const List>>()) return (*l)->methods;
+    if (const auto* m = value.get<std::shared_ptr<const NamedMap>>()) return (*m)->methods;
+    if (value.get<Time>()) return &time_methods();
+    return nullptr;
 }
 
 std::string to_fmt(const Value& value) {
