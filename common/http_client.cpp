@@ -72,8 +72,12 @@ std::string with_host(const std::string& url, const std::string& host) {
 
 }  // namespace
 
-ClientResponse perform(const ClientRequest& request) {
+void init_curl() {
     std::call_once(curl_init_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+ClientResponse perform(const ClientRequest& request) {
+    init_curl();
     ClientResponse response;
     CURL* curl = curl_easy_init();
     if (curl == nullptr) {

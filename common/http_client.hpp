@@ -39,6 +39,8 @@ struct ClientResponse {
 };
 
 ClientResponse perform(const ClientRequest& request);
+// libcurl's global set-up, once per process, before any thread makes a handle of its own.
+void init_curl();
 ClientResponse get(const std::string& url,
                    std::chrono::milliseconds timeout = std::chrono::seconds(10));
 

@@ -34,6 +34,10 @@ TlsConfig parse_tls_config(const ConfigNode& node) {
 HttpConfig parse_http_config(const ConfigNode& node) {
     node.allow_keys({"basic_auth", "authorization", "bearer_token", "bearer_token_file",
                      "tls_config", "proxy_url", "follow_redirects", "enable_http2", "oauth2"});
+    return parse_http_client_keys(node);
+}
+
+HttpConfig parse_http_client_keys(const ConfigNode& node) {
     if (node.has("oauth2")) node["oauth2"].fail("oauth2 is not supported by stackwatch");
     HttpConfig c;
     c.auth = scrape::parse_http_auth(node);

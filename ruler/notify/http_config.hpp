@@ -34,5 +34,8 @@ struct HttpConfig {
 // Relative files resolve against the configuration file, as Alertmanager's SetDirectory does.
 TlsConfig parse_tls_config(const ConfigNode& node);
 HttpConfig parse_http_config(const ConfigNode& node);
+// The same keys where they sit beside others (Prometheus's alertmanagers entries); the caller
+// checks for unknown keys.
+HttpConfig parse_http_client_keys(const ConfigNode& node);
 
 }  // namespace stackwatch::notify

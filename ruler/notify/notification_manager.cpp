@@ -7,7 +7,9 @@ namespace stackwatch::notify {
 NotificationManager::Generation::Generation(NotifyConfig c)
     : config(std::make_shared<const NotifyConfig>(std::move(c))),
       route(Route::build(config->route)),
-      receivers(build_receivers(*config)),
+      templates(std::make_shared<const NotificationTemplates>(
+          NotificationTemplates::load(config->templates))),
+      receivers(build_receivers(*config, templates)),
       inhibitor(config->inhibit_rules) {}
 
 NotificationManager::NotificationManager(NotifyConfig config, NotifyOptions options,
@@ -23,13 +25,7 @@ NotificationManager::NotificationManager(NotifyConfig config, NotifyOptions opti
     silences_.restore(store_.load_silences());
     log_.restore(store_.load_log());
     for (auto& a : store_.load_alerts()) alerts_[a.fingerprint()] = std::move(a);
-    auto generation = build(std::move(config));
-    {
-        std::lock_guard lock(mutex_);
-        generation_ = std::move(generation);
-        for (const auto& [fp, a] : alerts_) generation_->inhibitor.observe(a);
-        for (const auto& [fp, a] : alerts_) generation_->dispatcher->put(a);
-    }
+    apply(prepare(std::move(config)));
     outbox_.resume();
     collector_ = std::thread([this] { collector_loop(); });
 }
@@ -55,24 +51,26 @@ void NotificationManager::stop() {
     outbox_.stop();
 }
 
-std::unique_ptr<NotificationManager::Generation> NotificationManager::build(NotifyConfig config) {
-    auto generation = std::make_unique<Generation>(std::move(config));
-    Generation* g = generation.get();
+std::unique_ptr<NotificationManager::Prepared> NotificationManager::prepare(NotifyConfig config) {
+    auto prepared = std::make_unique<Prepared>();
+    prepared->generation = std::make_shared<Generation>(std::move(config));
+    Generation* g = prepared->generation.get();
     g->pipeline = std::make_unique<Pipeline>(Pipeline::Parts{*g->config, g->receivers, g->inhibitor,
                                                              silences_, log_, store_, outbox_,
                                                              options_.external_url});
-    g->dispatcher = std::make_unique<Dispatcher>(
-        g->route, [g](const GroupFlush& f) { return g->pipeline->run(f); });
+    return prepared;
+}
+
+void NotificationManager::apply(std::unique_ptr<Prepared> prepared) {
+    std::shared_ptr<Generation> fresh = std::move(prepared->generation);
+    Generation* g = fresh.get();
     for (const auto& receiver : g->config->receivers)
         for (const auto& kind : receiver.unsupported)
             log::warn(
                 "receiver integration not supported by stackwatch, its notifications are not sent",
                 {{"receiver", receiver.name}, {"integration", kind}});
-    return generation;
-}
-
-void NotificationManager::reload(NotifyConfig config) {
-    std::shared_ptr<Generation> fresh = build(std::move(config));
+    g->dispatcher = std::make_unique<Dispatcher>(
+        g->route, [g](const GroupFlush& f) { return g->pipeline->run(f); });
     std::shared_ptr<Generation> old;
     {
         std::lock_guard lock(mutex_);
@@ -81,7 +79,7 @@ void NotificationManager::reload(NotifyConfig config) {
         for (const auto& [fp, a] : alerts_) fresh->dispatcher->put(a);
     }
     // A flush of the old tree still running finishes before the old parts go.
-    old->dispatcher->stop();
+    if (old) old->dispatcher->stop();
 }
 
 void NotificationManager::put(std::vector<Alert> alerts) {

@@ -24,6 +24,7 @@
 #include "ruler/notify/outbox.hpp"
 #include "ruler/notify/pipeline.hpp"
 #include "ruler/notify/silence.hpp"
+#include "ruler/notify/templates.hpp"
 
 namespace stackwatch::notify {
 
@@ -48,13 +49,23 @@ struct AlertView {
 };
 
 class NotificationManager {
+    struct Generation;
+
   public:
     NotificationManager(NotifyConfig config, NotifyOptions options, prometheus::Registry& registry);
     ~NotificationManager();
     NotificationManager(const NotificationManager&) = delete;
     NotificationManager& operator=(const NotificationManager&) = delete;
 
-    void reload(NotifyConfig config);
+    // A configuration made ready to apply: its routing tree, templates and receivers are built,
+    // so every error shows here and nothing changes until apply().
+    class Prepared {
+        friend class NotificationManager;
+        std::shared_ptr<Generation> generation;
+    };
+    std::unique_ptr<Prepared> prepare(NotifyConfig config);
+    void apply(std::unique_ptr<Prepared> prepared);
+    void reload(NotifyConfig config) { apply(prepare(std::move(config))); }
     // Alerts as Alertmanager's API takes them: a missing start is the end, or now when that is
     // missing too; a missing end is now + resolve_timeout, marked as a timeout.
     void put(std::vector<Alert> alerts);
@@ -78,13 +89,13 @@ class NotificationManager {
     struct Generation {
         std::shared_ptr<const NotifyConfig> config;
         std::shared_ptr<const Route> route;
+        std::shared_ptr<const NotificationTemplates> templates;
         Receivers receivers;
         Inhibitor inhibitor;
         std::unique_ptr<Pipeline> pipeline;
-        std::unique_ptr<Dispatcher> dispatcher;
+        std::unique_ptr<Dispatcher> dispatcher;  // made by apply(), when the generation goes live
         explicit Generation(NotifyConfig c);
     };
-    std::unique_ptr<Generation> build(NotifyConfig config);
     std::shared_ptr<const Notifier> notifier_for(const OutboxEntry& entry) const;
     void update_gauges(const std::vector<AlertView>& views) const;
     void collector_loop();

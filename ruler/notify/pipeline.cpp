@@ -4,6 +4,8 @@
 
 #include "common/logging.hpp"
 #include "common/uuid.hpp"
+#include "ruler/notify/email.hpp"
+#include "ruler/notify/slack.hpp"
 #include "ruler/notify/webhook.hpp"
 
 namespace stackwatch::notify {
@@ -24,10 +26,17 @@ void add_integrations(std::vector<Integration>& out, const char* kind,
 
 }  // namespace
 
-Receivers build_receivers(const NotifyConfig& config) {
+Receivers build_receivers(const NotifyConfig& config,
+                          std::shared_ptr<const NotificationTemplates> templates) {
     Receivers receivers;
     for (const auto& r : config.receivers) {
         auto& integrations = receivers[r.name];
+        add_integrations(integrations, "email", r.email_configs, [&](const EmailConfig& c) {
+            return std::make_shared<EmailNotifier>(c, templates);
+        });
+        add_integrations(integrations, "slack", r.slack_configs, [&](const SlackConfig& c) {
+            return std::make_shared<SlackNotifier>(c, templates);
+        });
         add_integrations(integrations, "webhook", r.webhook_configs, [](const WebhookConfig& c) {
             return std::make_shared<WebhookNotifier>(c);
         });

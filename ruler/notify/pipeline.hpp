@@ -16,6 +16,7 @@
 #include "ruler/notify/notifier.hpp"
 #include "ruler/notify/outbox.hpp"
 #include "ruler/notify/silence.hpp"
+#include "ruler/notify/templates.hpp"
 
 namespace stackwatch::notify {
 
@@ -25,8 +26,9 @@ struct Integration {
 };
 using Receivers = std::map<std::string, std::vector<Integration>>;
 
-// Builds every receiver's integrations from the configuration.
-Receivers build_receivers(const NotifyConfig& config);
+// Builds every receiver's integrations from the configuration; they render with `templates`.
+Receivers build_receivers(const NotifyConfig& config,
+                          std::shared_ptr<const NotificationTemplates> templates);
 
 class Pipeline {
   public:

@@ -11,6 +11,12 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "common/time_format.hpp"
+#include "ruler/notify/default_templates.hpp"
+#include "ruler/notify/webhook.hpp"
+#include "ruler/template/case_mapping.hpp"
+#include "ruler/template/go_time.hpp"
+
 namespace stackwatch::notify {
 namespace {
 
@@ -95,20 +101,150 @@ std::vector<std::string> expand(const std::string& pattern) {
     return paths;
 }
 
+using tmpl::Value;
+using Args = std::vector<Value>;
+
+Value go_struct(std::string type, std::vector<std::pair<std::string, Value>> fields) {
+    return Value{
+        std::make_shared<const tmpl::Struct>(tmpl::Struct{std::move(type), std::move(fields)})};
+}
+
+Value go_list(std::string type, std::vector<Value> items, const tmpl::MethodTable* methods) {
+    return Value{
+        std::make_shared<const tmpl::List>(tmpl::List{std::move(type), std::move(items), methods})};
+}
+
+// The string field at `index` of a struct that this file made.
+const std::string& string_field(const Value& value, std::size_t index) {
+    const auto& fields = (*value.get<std::shared_ptr<const tmpl::Struct>>())->fields;
+    return *fields[index].second.get<std::string>();
+}
+
+// Pairs.Names and Pairs.Values: the Name (0) or Value (1) of each pair.
+Value pair_fields(const Value& pairs, std::size_t index) {
+    std::vector<std::string> out;
+    for (const auto& pair : *tmpl::list_items(pairs)) out.push_back(string_field(pair, index));
+    return tmpl::string_list(out);
+}
+
+const tmpl::MethodTable& pairs_methods() {
+    static const tmpl::MethodTable methods{
+        {"Names", {{}, [](const Value& self, const Args&) { return pair_fields(self, 0); }}},
+        {"Values", {{}, [](const Value& self, const Args&) { return pair_fields(self, 1); }}}};
+    return methods;
+}
+
+// KV.SortedPairs: by name, except that alertname comes first.
+Value sorted_pairs(const Value& self) {
+    const tmpl::StringMap& entries = *tmpl::string_map(self);
+    std::vector<std::pair<std::string, std::string>> sorted(entries.begin(), entries.end());
+    std::stable_partition(sorted.begin(), sorted.end(),
+                          [](const auto& entry) { return entry.first == "alertname"; });
+    std::vector<Value> pairs;
+    for (auto& [name, value] : sorted)
+        pairs.push_back(
+            go_struct("template.Pair", {{"Name", Value{name}}, {"Value", Value{value}}}));
+    return go_list("template.Pairs", std::move(pairs), &pairs_methods());
+}
+
+Value kv(tmpl::StringMap entries);
+
+const tmpl::MethodTable& kv_methods() {
+    static const tmpl::MethodTable methods{
+        {"SortedPairs", {{}, [](const Value& self, const Args&) { return sorted_pairs(self); }}},
+        {"Names",
+         {{}, [](const Value& self, const Args&) { return pair_fields(sorted_pairs(self), 0); }}},
+        {"Values",
+         {{}, [](const Value& self, const Args&) { return pair_fields(sorted_pairs(self), 1); }}},
+        {"Remove", {{"[]string"}, [](const Value& self, const Args& args) {
+                        tmpl::StringMap rest = *tmpl::string_map(self);
+                        for (const auto& key : tmpl::want_string_list(args, 0)) rest.erase(key);
+                        return kv(std::move(rest));
+                    }}}};
+    return methods;
+}
+
+Value kv(tmpl::StringMap entries) {
+    return Value{std::make_shared<const tmpl::NamedMap>(
+        tmpl::NamedMap{"template.KV", std::move(entries), &kv_methods()})};
+}
+
+// Alerts.Firing and Alerts.Resolved: a []template.Alert, which has no methods.
+Value alerts_with_status(const Value& alerts, const std::string& status) {
+    std::vector<Value> subset;
+    for (const auto& alert : *tmpl::list_items(alerts))
+        if (string_field(alert, 0) == status) subset.push_back(alert);
+    return go_list("[]template.Alert", std::move(subset), nullptr);
+}
+
+const tmpl::MethodTable& alerts_methods() {
+    static const tmpl::MethodTable methods{
+        {"Firing",
+         {{}, [](const Value& self, const Args&) { return alerts_with_status(self, "firing"); }}},
+        {"Resolved", {{}, [](const Value& self, const Args&) {
+                          return alerts_with_status(self, "resolved");
+                      }}}};
+    return methods;
+}
+
+Value kv_of(const nlohmann::ordered_json& object) {
+    tmpl::StringMap entries;
+    for (const auto& [key, value] : object.items()) entries[key] = value.get<std::string>();
+    return kv(std::move(entries));
+}
+
+Value time_of(const nlohmann::ordered_json& text) {
+    std::optional<TimePoint> tp;
+    if (!parse_rfc3339(text.get<std::string>(), tp) || !tp) return Value{tmpl::Time{}};
+    return Value{tmpl::to_go_time(*tp)};
+}
+
 tmpl::FunctionMap build_alertmanager_functions() {
     tmpl::FunctionMap functions = tmpl::builtin_functions();
-    // The same Go functions Prometheus offers.
-    for (const char* name : {"toUpper", "toLower", "match", "safeHtml", "reReplaceAll"})
+    // The same Go functions as Prometheus's: strings.ToUpper, strings.ToLower, and
+    // regexp.MustCompile(pattern).ReplaceAllString.
+    for (const char* name : {"toUpper", "toLower", "reReplaceAll"})
         functions[name] = tmpl::prometheus_functions().at(name);
-    // Alertmanager's title is cases.Title, which lower-cases the rest of each word, unlike
-    // Prometheus's strings.Title; join and stringSlice take and make []string.
-    for (const char* name : {"title", "join", "stringSlice"})
-        functions[name] = [function = std::string(name)](
-                              const std::vector<tmpl::Value>&,
-                              const tmpl::FunctionContext&) -> tmpl::Value {
-            throw tmpl::CallError(function + " is not supported yet");
-        };
+    functions["title"] = [](const Args& a, const tmpl::FunctionContext&) {
+        tmpl::want_args("title", a, 1);
+        return Value{tmpl::cases_title(tmpl::want_string(a, 0))};
+    };
+    functions["join"] = [](const Args& a, const tmpl::FunctionContext&) {
+        tmpl::want_args("join", a, 2);
+        const std::string& separator = tmpl::want_string(a, 0);
+        std::string out;
+        for (const auto& item : tmpl::want_string_list(a, 1))
+            out += (out.empty() ? "" : separator) + item;
+        return Value{out};
+    };
+    // regexp.MatchString: a bad pattern is an error of its own, not MustCompile's panic.
+    functions["match"] = [](const Args& a, const tmpl::FunctionContext& context) {
+        try {
+            return tmpl::prometheus_functions().at("match")(a, context);
+        } catch (const tmpl::CallError& e) {
+            std::string message = e.what();
+            auto cut = message.find("error parsing regexp");
+            throw tmpl::CallError(cut == std::string::npos ? message : message.substr(cut));
+        }
+    };
+    functions["safeHtml"] = [](const Args& a, const tmpl::FunctionContext&) {
+        tmpl::want_args("safeHtml", a, 1);
+        return Value{tmpl::Html{tmpl::want_string(a, 0)}};
+    };
+    functions["stringSlice"] = [](const Args& a, const tmpl::FunctionContext&) {
+        std::vector<std::string> items;
+        for (std::size_t i = 0; i < a.size(); ++i) items.push_back(tmpl::want_string(a, i));
+        return tmpl::string_list(items);
+    };
     return functions;
+}
+
+std::string best_effort(const std::function<std::string()>& render) {
+    try {
+        return render();
+    } catch (const tmpl::TemplateError& e) {
+        return std::string("error expanding template: ") + e.what();
+    }
 }
 
 }  // namespace
@@ -118,13 +254,67 @@ const tmpl::FunctionMap& alertmanager_functions() {
     return functions;
 }
 
+// The webhook's message is template.Data marshalled; this is it unmarshalled, as amtool reads it,
+// so that both follow one reading of NotificationData.
+tmpl::Value template_data(const NotificationData& data) {
+    auto json = template_data_json(data);
+    std::vector<Value> alerts;
+    for (const auto& a : json["alerts"])
+        alerts.push_back(go_struct("template.Alert",
+                                   {{"Status", Value{a["status"].get<std::string>()}},
+                                    {"Labels", kv_of(a["labels"])},
+                                    {"Annotations", kv_of(a["annotations"])},
+                                    {"StartsAt", time_of(a["startsAt"])},
+                                    {"EndsAt", time_of(a["endsAt"])},
+                                    {"GeneratorURL", Value{a["generatorURL"].get<std::string>()}},
+                                    {"Fingerprint", Value{a["fingerprint"].get<std::string>()}}}));
+    // Alertmanager's notifiers execute with a *template.Data, which errors name.
+    return go_struct("*template.Data",
+                     {{"Receiver", Value{json["receiver"].get<std::string>()}},
+                      {"Status", Value{json["status"].get<std::string>()}},
+                      {"Alerts", go_list("template.Alerts", std::move(alerts), &alerts_methods())},
+                      {"GroupLabels", kv_of(json["groupLabels"])},
+                      {"CommonLabels", kv_of(json["commonLabels"])},
+                      {"CommonAnnotations", kv_of(json["commonAnnotations"])},
+                      {"ExternalURL", Value{json["externalURL"].get<std::string>()}}});
+}
+
 tmpl::TemplateSet load_templates(const std::vector<std::string>& globs) {
     tmpl::TemplateSet set(alertmanager_functions());
+    // Parsed into the unnamed root template, as FromGlobs does: their errors name the file "".
+    set.add("", kDefaultTemplate);
+    set.add("", kEmailTemplate);
     for (const auto& pattern : globs) {
         for (const auto& path : expand(pattern))
             set.add(std::filesystem::path(path).filename().string(), read_file(path));
     }
     return set;
+}
+
+NotificationTemplates NotificationTemplates::load(const std::vector<std::string>& globs) {
+    return NotificationTemplates(load_templates(globs));
+}
+
+std::string NotificationTemplates::execute(const std::string& text,
+                                           const NotificationData& data) const {
+    if (text.empty()) return "";
+    return set_.execute_text(text, template_data(data), {.external_url = data.external_url});
+}
+
+std::string NotificationTemplates::execute_html(const std::string& text,
+                                                const NotificationData& data) const {
+    if (text.empty()) return "";
+    return set_.execute_html_text(text, template_data(data), {.external_url = data.external_url});
+}
+
+std::string NotificationTemplates::execute_best_effort(const std::string& text,
+                                                       const NotificationData& data) const {
+    return best_effort([&] { return execute(text, data); });
+}
+
+std::string NotificationTemplates::execute_html_best_effort(const std::string& text,
+                                                            const NotificationData& data) const {
+    return best_effort([&] { return execute_html(text, data); });
 }
 
 }  // namespace stackwatch::notify
