@@ -10,6 +10,7 @@
 #include "ruler/notify/config_commands.hpp"
 #include "ruler/notify/environment_config.hpp"
 #include "ruler/notify/notification_manager.hpp"
+#include "ruler/notify/test_command.hpp"
 #include "ruler/promql/test_script.hpp"
 #include "ruler/rule_manager.hpp"
 #include "ruler/ruler_config.hpp"
@@ -33,6 +34,7 @@ struct Flags {
     std::string log_dir;
     std::string max_series = "1000000";
     std::string state_path = "data/stackwatch-ruler.db";
+    std::string receiver;
     bool routes_tree = false;
     std::string verify_receivers;
 };
@@ -62,6 +64,9 @@ int run_subcommand(const std::vector<std::string>& args, const Flags& flags) {
     if (args[0] == "check-config")
         return notify::check_config({args.begin() + 1, args.end()}, std::cout, std::cerr);
     if (args[0] == "config") return run_config_command(args, flags);
+    if (args[0] == "notify" && args.size() == 2 && args[1] == "test")
+        return notify::test_receiver(flags.notify_config_file, flags.receiver, std::cout,
+                                     std::cerr);
     if (args.size() < 3) return usage_error("a command needs files, e.g. 'check rules rules.yml'");
     std::vector<std::string> files(args.begin() + 2, args.end());
     if (args[0] == "check" && args[1] == "rules")
@@ -95,20 +100,22 @@ notify::Alert to_notification(const rules::Alert& alert, const std::string& expr
 
 rules::GroupOptions group_options(const RulerConfig& config,
                                   notify::NotificationManager& notifications,
+                                  notify::AlertmanagerForwarder& forwarder,
                                   bool restore_pending = false) {
     rules::GroupOptions options;
     options.restore_pending = restore_pending;
     options.default_interval = config.evaluation_interval;
     options.external_labels = config.external_labels;
     options.external_url = config.external_url;
-    options.notify = [&notifications, config](const std::string& expr,
-                                              const std::vector<rules::Alert>& alerts) {
+    options.notify = [&notifications, &forwarder, config](const std::string& expr,
+                                                          const std::vector<rules::Alert>& alerts) {
         std::vector<notify::Alert> out;
         for (const auto& alert : alerts) {
             log::info("alert " + std::string(rules::alert_state_name(alert.state)),
                       {{"alert", rules::alert_to_json(alert)}, {"expr", expr}});
             out.push_back(to_notification(alert, expr, config));
         }
+        forwarder.send(out);
         notifications.put(std::move(out));
     };
     return options;
@@ -151,11 +158,12 @@ int serve(const Flags& flags) {
         {.state_path = flags.state_path.empty() ? ":memory:" : flags.state_path,
          .external_url = config.external_url},
         *registry);
+    notify::AlertmanagerForwarder forwarder(config.alertmanagers, *registry);
     RuleManager rule_manager(data, appender, store, state, registry);
     scrape::ScrapeManager scrape_manager(store);
 
-    auto errors = rule_manager.load(config.rule_files,
-                                    group_options(config, notifications, state != nullptr));
+    auto errors = rule_manager.load(
+        config.rule_files, group_options(config, notifications, forwarder, state != nullptr));
     if (!errors.empty()) {
         for (const auto& e : errors) std::cerr << "stackwatch-ruler: error: " << e << "\n";
         return 1;
@@ -166,16 +174,17 @@ int serve(const Flags& flags) {
         std::lock_guard lock(reload_mutex);
         try {
             auto fresh = load_ruler_config(config_file);
-            auto notify_config = load_notify_config(flags, fresh);
+            auto notify_config = notifications.prepare(load_notify_config(flags, fresh));
             auto problems =
-                rule_manager.load(fresh.rule_files, group_options(fresh, notifications));
+                rule_manager.load(fresh.rule_files, group_options(fresh, notifications, forwarder));
             if (!problems.empty()) {
                 for (const auto& p : problems)
                     log::error("reload failed, keeping the previous rules", {{"error", p}});
                 return problems;
             }
             scrape_manager.apply(fresh.scrape_configs);
-            notifications.reload(std::move(notify_config));
+            notifications.apply(std::move(notify_config));
+            forwarder.set_targets(fresh.alertmanagers);
             config = std::move(fresh);
             log::info("configuration reloaded", {{"rule_files", config.rule_files.size()},
                                                  {"groups", rule_manager.group_count()}});
@@ -222,6 +231,7 @@ int serve(const Flags& flags) {
     rule_manager.stop();
     scrape_manager.stop();
     notifications.stop();
+    forwarder.stop();
     return 0;
 }
 
@@ -255,6 +265,8 @@ int main(int argc, char** argv) {
         "Alertmanager configuration for notifications (else notify_config_file in ruler.yml, else "
         "SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASS and ALERT_EMAIL).",
         &flags.notify_config_file);
+    parser.add_string("receiver", "notify test: the receiver to send a sample notification to.",
+                      &flags.receiver);
     parser.add_bool("tree", "config routes test: also print the matching routes.",
                     &flags.routes_tree);
     parser.add_string("verify.receivers",

@@ -26,7 +26,8 @@ RulerConfig load_ruler_config(const std::string& path) {
     RulerConfig config;
     config.file = path;
     auto root = ConfigNode::load_file(path);
-    root.allow_keys({"global", "rule_files", "scrape_configs", "datasource", "notify_config_file"});
+    root.allow_keys(
+        {"global", "rule_files", "scrape_configs", "datasource", "notify_config_file", "alerting"});
     auto global = root["global"];
     global.allow_keys({"scrape_interval", "scrape_timeout", "evaluation_interval",
                        "external_labels", "external_url", "query_log_file"});
@@ -50,6 +51,7 @@ RulerConfig load_ruler_config(const std::string& path) {
         std::filesystem::path notify = root["notify_config_file"].as_string();
         config.notify_config_file = (notify.is_relative() ? base / notify : notify).string();
     }
+    config.alertmanagers = notify::parse_alerting(root["alerting"]);
     config.scrape_configs = scrape::parse_scrape_configs(root);
     if (root.has("datasource")) config.datasource = root["datasource"];
     return config;

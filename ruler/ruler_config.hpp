@@ -1,12 +1,14 @@
 #pragma once
 // ruler.yml in Prometheus's shape (global, rule_files, scrape_configs) plus a `datasource`
-// section for the remote mode and `notify_config_file`, the Alertmanager file for notifications.
+// section for the remote mode, `notify_config_file` (the Alertmanager file for notifications) and
+// `alerting.alertmanagers` (real Alertmanagers that get the alerts too).
 
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/config.hpp"
+#include "ruler/notify/alertmanager_forwarder.hpp"
 #include "ruler/promql/value.hpp"
 #include "ruler/scrape/scrape_config.hpp"
 
@@ -21,6 +23,8 @@ struct RulerConfig {
     std::vector<scrape::ScrapeConfig> scrape_configs;
     std::optional<ConfigNode> datasource;  // absent: the embedded store
     std::string notify_config_file;        // an Alertmanager configuration, relative to this file
+    std::vector<notify::AlertmanagerTarget>
+        alertmanagers;  // alerting.alertmanagers: where alerts also go
 };
 
 // Throws ConfigError naming file:line:column and the key.

@@ -37,14 +37,16 @@ struct NotifyFixture {
     }
     // ruler.yml naming alertmanager.yml (relative to it) and rules.yml.
     void configure(const std::string& alertmanager_yml,
-                   const std::string& rules_yml = "groups: []\n") {
+                   const std::string& rules_yml = "groups: []\n",
+                   const std::string& ruler_extra = "") {
         write("alertmanager.yml", alertmanager_yml);
         write("rules.yml", rules_yml);
         write("ruler.yml",
               "global: {evaluation_interval: 1s, external_labels: {site: e2e}, external_url: "
               "'http://ruler.example'}\n"
               "rule_files: [rules.yml]\n"
-              "notify_config_file: alertmanager.yml\n");
+              "notify_config_file: alertmanager.yml\n" +
+                  ruler_extra);
     }
     void start() {
         ruler = std::make_unique<Program>(std::vector<std::string>{
@@ -117,6 +119,31 @@ BOOST_FIXTURE_TEST_CASE(prometheus_sends_its_alerts_to_us_as_to_an_alertmanager,
     BOOST_TEST(alert["labels"]["alertname"] == "FromPrometheus");
     BOOST_TEST(alert["generatorURL"].get<std::string>().find("/graph?g0.expr=vector%281%29") !=
                std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(alerting_alertmanagers_forwards_the_rulers_alerts_to_real_ones,
+                        NotifyFixture) {
+    AlertmanagerServer alertmanager("route: {receiver: x}\nreceivers: [{name: x}]\n");
+    configure(webhook_config(receiver.url("/hook")),
+              "groups:\n- name: always\n  rules:\n  - alert: Forwarded\n    expr: vector(1)\n",
+              "alerting:\n  alertmanagers:\n  - api_version: v2\n    timeout: 5s\n"
+              "    static_configs: [{targets: ['" +
+                  alertmanager.address() + "']}]\n");
+    start();
+    auto forwarded = [&] {
+        auto alerts =
+            json::parse(http::get(alertmanager.url() + "/api/v2/alerts").body, nullptr, false);
+        if (!alerts.is_array()) return json();
+        for (const auto& a : alerts)
+            if (a["labels"]["alertname"] == "Forwarded") return a;
+        return json();
+    };
+    BOOST_REQUIRE_MESSAGE(eventually([&] { return !forwarded().is_null(); }, 30s),
+                          alertmanager.log());
+    auto alert = forwarded();
+    BOOST_TEST(alert["labels"]["site"] == "e2e");
+    BOOST_TEST(alert["generatorURL"].get<std::string>().starts_with("http://ruler.example/graph?"));
+    BOOST_TEST(receiver.wait_for(1));  // and our own pipeline still notifies
 }
 
 BOOST_FIXTURE_TEST_CASE(fingerprints_are_alertmanagers, NotifyFixture) {
