@@ -2,6 +2,9 @@
 
 #include <execinfo.h>
 #include <fcntl.h>
+#include <spdlog/sinks/rotating_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -11,9 +14,6 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
-#include <spdlog/sinks/rotating_file_sink.h>
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
 #include <stdexcept>
 
 #include "common/redact.hpp"
@@ -29,17 +29,23 @@ thread_local const Context* current_context = nullptr;
 const char* level_name(spdlog::level::level_enum level) {
     switch (level) {
         case spdlog::level::trace:
-        case spdlog::level::debug: return "debug";
-        case spdlog::level::info: return "info";
-        case spdlog::level::warn: return "warn";
-        case spdlog::level::err: return "error";
-        case spdlog::level::critical: return "fatal";
-        default: return "info";
+        case spdlog::level::debug:
+            return "debug";
+        case spdlog::level::info:
+            return "info";
+        case spdlog::level::warn:
+            return "warn";
+        case spdlog::level::err:
+            return "error";
+        case spdlog::level::critical:
+            return "fatal";
+        default:
+            return "info";
     }
 }
 
 class StructuredFormatter : public spdlog::formatter {
-public:
+  public:
     explicit StructuredFormatter(Format format) : format_(format) {}
 
     void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
@@ -69,7 +75,7 @@ public:
         return std::make_unique<StructuredFormatter>(format_);
     }
 
-private:
+  private:
     static std::string quote(const std::string& s) {
         bool plain = !s.empty();
         for (char c : s) plain = plain && c != ' ' && c != '"' && c != '=' && c > 31;
@@ -98,7 +104,8 @@ std::shared_ptr<Loggers> current() {
             logger->set_level(spdlog::level::info);
             return logger;
         };
-        active = std::make_shared<Loggers>(Loggers{make("main"), make("access"), make("exceptions")});
+        active =
+            std::make_shared<Loggers>(Loggers{make("main"), make("access"), make("exceptions")});
     }
     return active;
 }
@@ -123,7 +130,7 @@ Context redact_context(const Context& context) {
 }
 
 void emit(const std::shared_ptr<spdlog::logger>& logger, spdlog::level::level_enum level,
-           std::string_view message, const Context& context) {
+          std::string_view message, const Context& context) {
     if (!logger->should_log(level)) return;
     Context clean = redact_context(context.is_null() ? Context::object() : context);
     const Context* previous = current_context;
@@ -159,11 +166,13 @@ void fatal_signal_handler(int sig) {
     char timestamp[64];
     format_utc(std::time(nullptr), timestamp, sizeof timestamp);
     char line[256];
-    int n = std::snprintf(line, sizeof line,
-                          "{\"timestamp\":\"%s\",\"level\":\"fatal\",\"message\":\"%s\",\"context\":{}}\n",
-                          timestamp, name);
+    int n = std::snprintf(
+        line, sizeof line,
+        "{\"timestamp\":\"%s\",\"level\":\"fatal\",\"message\":\"%s\",\"context\":{}}\n", timestamp,
+        name);
     int targets[2] = {STDERR_FILENO, -1};
-    if (exceptions_path[0] != '\0') targets[1] = open(exceptions_path, O_WRONLY | O_APPEND | O_CREAT, 0644);
+    if (exceptions_path[0] != '\0')
+        targets[1] = open(exceptions_path, O_WRONLY | O_APPEND | O_CREAT, 0644);
     for (int fd : targets) {
         if (fd < 0) continue;
         if (write(fd, line, static_cast<size_t>(n)) < 0) continue;
@@ -197,7 +206,9 @@ void init(const Options& options) {
     if (!options.dir.empty()) {
         std::error_code ec;
         std::filesystem::create_directories(options.dir, ec);
-        if (ec) throw std::invalid_argument("cannot create log dir " + options.dir + ": " + ec.message());
+        if (ec)
+            throw std::invalid_argument("cannot create log dir " + options.dir + ": " +
+                                        ec.message());
         auto rotating = [&](const char* file, std::size_t files) {
             try {
                 return std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
@@ -225,7 +236,8 @@ void init(const Options& options) {
     if (console && !options.dir.empty()) exception_sinks.push_back(console);
 
     auto make = [&](const char* name, std::vector<spdlog::sink_ptr>& sinks) {
-        for (auto& sink : sinks) sink->set_formatter(std::make_unique<StructuredFormatter>(options.format));
+        for (auto& sink : sinks)
+            sink->set_formatter(std::make_unique<StructuredFormatter>(options.format));
         auto logger = std::make_shared<spdlog::logger>(name, sinks.begin(), sinks.end());
         logger->set_level(level);
         logger->flush_on(spdlog::level::warn);
@@ -234,7 +246,9 @@ void init(const Options& options) {
     auto loggers = std::make_shared<Loggers>();
     loggers->main = make("main", main_sinks);
     loggers->access = make("access", access_sinks);
-    loggers->access->set_level(spdlog::level::info);
+    // access.log is the runbook's own file and keeps every request whatever the level; on the
+    // console a request line is an info line, gone at --log.level=warn like the others.
+    if (!options.dir.empty()) loggers->access->set_level(spdlog::level::info);
     loggers->exceptions = make("exceptions", exception_sinks);
     loggers->exceptions->flush_on(spdlog::level::trace);
 
@@ -286,7 +300,8 @@ void install_crash_handlers() {
         std::signal(SIGABRT, SIG_DFL);
         std::abort();
     });
-    for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) std::signal(sig, fatal_signal_handler);
+    for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT})
+        std::signal(sig, fatal_signal_handler);
 }
 
 }  // namespace stackwatch::log

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/logging.hpp"
+#include "common/thread_name.hpp"
 #include "common/time_format.hpp"
 #include "ruler/notify/http_delivery.hpp"
 
@@ -141,6 +142,7 @@ void AlertmanagerForwarder::post_batch(const std::vector<Alert>& batch,
 }
 
 void AlertmanagerForwarder::run() {
+    name_this_thread("am-forward");
     std::unique_lock lock(mutex_);
     while (true) {
         wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });

@@ -216,6 +216,13 @@ NotifyConfig parse_notify_config(const std::string& text, const std::string& nam
     if (!c.route.active_time_intervals.empty())
         route_node.fail("root route must not have any active time intervals");
     check_receivers_exist(c.route, route_node, receiver_names);
+    auto receiver_items = root["receivers"].items();
+    for (std::size_t i = 0; i < c.receivers.size(); ++i) {
+        const auto& fallback = c.receivers[i].fallback_receiver;
+        if (!fallback.empty() && !receiver_names.contains(fallback))
+            receiver_items[i]["fallback_receiver"].fail("undefined receiver \"" + fallback +
+                                                        "\" used as fallback_receiver");
+    }
     check_time_intervals_exist(c.route, route_node, interval_names);
     if (c.route.continue_matching)
         route_node["continue"].fail("cannot have continue in root route");

@@ -1,5 +1,7 @@
 #include "ruler/notify/dispatcher.hpp"
 
+#include "common/thread_name.hpp"
+
 namespace stackwatch::notify {
 namespace {
 
@@ -61,39 +63,32 @@ void Dispatcher::put(const Alert& alert) {
     if (earlier) wake_.notify_all();
 }
 
-void Dispatcher::flush(const GroupId& id, std::unique_lock<std::mutex>& lock) {
+std::optional<GroupFlush> Dispatcher::start_flush(const GroupId& id, TimePoint now) {
+    auto it = groups_.find(id);
+    if (it == groups_.end()) return std::nullopt;
+    Group& group = it->second;
+    if (group.alerts.empty()) {
+        groups_.erase(it);
+        return std::nullopt;
+    }
     GroupFlush request;
-    {
-        auto it = groups_.find(id);
-        if (it == groups_.end()) return;
-        Group& group = it->second;
-        timers_.erase({group.next_flush, id});
-        if (group.alerts.empty()) {
-            groups_.erase(it);
-            return;
-        }
-        request.now = Clock::now();
-        schedule(group, request.now + group.route->options().group_interval);
-        group.has_flushed = true;
-        request.group_key = group.key;
-        request.route = group.route->options();
-        request.group_labels = group.labels;
-        for (const auto& [fp, alert] : group.alerts) {
-            Alert copy = alert;
-            if (!copy.resolved_at(request.now)) copy.ends_at.reset();
-            request.alerts.push_back(std::move(copy));
-        }
-        sort_for_notification(request.alerts);
+    request.now = now;
+    schedule(group, request.now + group.route->options().group_interval);
+    group.has_flushed = true;
+    request.group_key = group.key;
+    request.route = group.route->options();
+    request.group_labels = group.labels;
+    request.alerts.reserve(group.alerts.size());
+    for (const auto& [fp, alert] : group.alerts) {
+        Alert copy = alert;
+        if (!copy.resolved_at(request.now)) copy.ends_at.reset();
+        request.alerts.push_back(std::move(copy));
     }
-    lock.unlock();
-    bool sent = false;
-    try {
-        sent = flush_(request);
-    } catch (...) {
-        sent = false;
-    }
-    lock.lock();
-    if (!sent) return;
+    sort_for_notification(request.alerts);
+    return request;
+}
+
+void Dispatcher::finish_flush(const GroupId& id, const GroupFlush& request) {
     auto it = groups_.find(id);
     if (it == groups_.end()) return;
     Group& group = it->second;
@@ -110,19 +105,45 @@ void Dispatcher::flush(const GroupId& id, std::unique_lock<std::mutex>& lock) {
     }
 }
 
+void Dispatcher::flush_due(std::unique_lock<std::mutex>& lock) {
+    auto now = Clock::now();
+    std::vector<GroupId> ids;
+    std::vector<GroupFlush> requests;
+    while (!timers_.empty() && timers_.begin()->first <= now && requests.size() < kMaxBatch) {
+        auto id = timers_.begin()->second;
+        timers_.erase(timers_.begin());
+        if (auto request = start_flush(id, now)) {
+            ids.push_back(id);
+            requests.push_back(std::move(*request));
+        }
+    }
+    if (requests.empty()) return;
+    lock.unlock();
+    std::vector<bool> sent;
+    try {
+        sent = flush_(requests);
+    } catch (...) {
+        sent.clear();
+    }
+    lock.lock();
+    for (std::size_t i = 0; i < ids.size(); ++i)
+        if (i < sent.size() && sent[i]) finish_flush(ids[i], requests[i]);
+}
+
 void Dispatcher::run() {
+    name_this_thread("notify-dispatch");
     std::unique_lock lock(mutex_);
     while (!stopping_) {
         if (timers_.empty()) {
             wake_.wait(lock);
             continue;
         }
-        auto [when, id] = *timers_.begin();
+        auto when = timers_.begin()->first;
         if (when > Clock::now()) {
             wake_.wait_until(lock, when);
             continue;
         }
-        flush(id, lock);
+        flush_due(lock);
     }
 }
 

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -38,9 +39,11 @@ struct GroupView {
 
 class Dispatcher {
   public:
-    // `flush` runs on the dispatcher's thread and returns true once the notification is safely
-    // on its way (in the outbox); only then do resolved alerts leave their group.
-    using Flush = std::function<bool(const GroupFlush&)>;
+    // `flush` runs on the dispatcher's thread with every group due at that moment (so a burst
+    // is committed at once) and says for each whether its notification is safely on its way (in
+    // the outbox); only then do resolved alerts leave their group.
+    using Flush = std::function<std::vector<bool>(const std::vector<GroupFlush>&)>;
+    static constexpr std::size_t kMaxBatch = 512;
 
     Dispatcher(std::shared_ptr<const Route> root, Flush flush);
     ~Dispatcher();
@@ -67,7 +70,9 @@ class Dispatcher {
     void run();
     void schedule(Group& group, TimePoint at);
     // Called and returns with `lock` held; releases it while the pipeline runs.
-    void flush(const GroupId& id, std::unique_lock<std::mutex>& lock);
+    void flush_due(std::unique_lock<std::mutex>& lock);
+    std::optional<GroupFlush> start_flush(const GroupId& id, TimePoint now);
+    void finish_flush(const GroupId& id, const GroupFlush& request);
 
     std::shared_ptr<const Route> root_;
     Flush flush_;

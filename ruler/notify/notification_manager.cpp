@@ -1,6 +1,9 @@
 #include "ruler/notify/notification_manager.hpp"
 
 #include "common/logging.hpp"
+#include "common/thread_name.hpp"
+#include "common/uuid.hpp"
+#include "ruler/notify/records.hpp"
 
 namespace stackwatch::notify {
 
@@ -20,8 +23,8 @@ NotificationManager::NotificationManager(NotifyConfig config, NotifyOptions opti
       metrics_(registry),
       silences_([this](const Silence& s) { store_.save_silence(s); }),
       outbox_(
-          store_, metrics_, [this](const OutboxEntry& e) { return notifier_for(e); },
-          [this](const OutboxEntry& e) { log_.drop(e.log_key); }, options_.retry) {
+          store_, metrics_, [this](const OutboxEntry& e) { return target_for(e); },
+          [this](const OutboxEntry& e) { on_dead_letter(e); }, options_.max_in_flight) {
     silences_.restore(store_.load_silences());
     log_.restore(store_.load_log());
     for (auto& a : store_.load_alerts()) alerts_[a.fingerprint()] = std::move(a);
@@ -70,7 +73,8 @@ void NotificationManager::apply(std::unique_ptr<Prepared> prepared) {
                 "receiver integration not supported by stackwatch, its notifications are not sent",
                 {{"receiver", receiver.name}, {"integration", kind}});
     g->dispatcher = std::make_unique<Dispatcher>(
-        g->route, [g](const GroupFlush& f) { return g->pipeline->run(f); });
+        g->route,
+        [g](const std::vector<GroupFlush>& flushes) { return g->pipeline->run(flushes); });
     std::shared_ptr<Generation> old;
     {
         std::lock_guard lock(mutex_);
@@ -107,13 +111,64 @@ void NotificationManager::put(std::vector<Alert> alerts) {
     for (const auto& a : merged) generation_->dispatcher->put(a);
 }
 
-std::shared_ptr<const Notifier> NotificationManager::notifier_for(const OutboxEntry& entry) const {
+Outbox::Target NotificationManager::target_for(const OutboxEntry& entry) const {
     std::lock_guard lock(mutex_);
+    Outbox::Target target{nullptr, options_.retry};
+    if (const auto* receiver = generation_->config->receiver(entry.receiver))
+        target.policy = receiver->retry.over(options_.retry);
     auto found = generation_->receivers.find(entry.receiver);
-    if (found == generation_->receivers.end()) return nullptr;
+    if (found == generation_->receivers.end()) return target;
     for (const auto& integration : found->second)
-        if (integration.name == entry.integration) return integration.notifier;
-    return nullptr;
+        if (integration.name == entry.integration) target.notifier = integration.notifier;
+    return target;
+}
+
+void NotificationManager::on_dead_letter(const OutboxEntry& entry) {
+    log_.drop(entry.log_key);
+    if (entry.fallback || entry.data.empty()) return;
+    std::vector<OutboxEntry> fallbacks;
+    try {
+        auto data = notification_from_record(entry.data);
+        std::lock_guard lock(mutex_);
+        const auto* receiver = generation_->config->receiver(entry.receiver);
+        if (receiver == nullptr || receiver->fallback_receiver.empty()) return;
+        auto found = generation_->receivers.find(receiver->fallback_receiver);
+        if (found == generation_->receivers.end()) return;
+        data.receiver = receiver->fallback_receiver;
+        auto now = Clock::now();
+        for (const auto& integration : found->second) {
+            auto told = data;
+            if (!integration.notifier->send_resolved())
+                std::erase_if(told.alerts, [&](const Alert& a) { return a.resolved_at(told.now); });
+            if (told.alerts.empty()) continue;
+            OutboxEntry fallback{.idempotency_key = random_uuid(),
+                                 .receiver = data.receiver,
+                                 .integration = integration.name,
+                                 .group_key = entry.group_key,
+                                 .payload = integration.notifier->render(told),
+                                 .created_at = now,
+                                 .next_attempt_at = now,
+                                 .fallback = true};
+            // Its own key: the fallback's notifications of one group need no order among them.
+            fallback.log_key = "fallback/" + fallback.idempotency_key;
+            fallbacks.push_back(std::move(fallback));
+        }
+    } catch (const std::exception& e) {
+        log::error(
+            "could not hand a dead letter to its fallback receiver",
+            {{"receiver", entry.receiver}, {"groupKey", entry.group_key}, {"error", e.what()}});
+        return;
+    }
+    for (auto& fallback : fallbacks) {
+        log::warn("notification handed to the fallback receiver",
+                  {{"receiver", entry.receiver},
+                   {"integration", entry.integration},
+                   {"fallbackReceiver", fallback.receiver},
+                   {"fallbackIntegration", fallback.integration},
+                   {"groupKey", entry.group_key}});
+        store_.enqueue_alone(fallback);
+        outbox_.submit(std::move(fallback), {});
+    }
 }
 
 std::vector<std::string> NotificationManager::receivers_for(const promql::Labels& labels) const {
@@ -192,6 +247,7 @@ void NotificationManager::collect_garbage() {
 }
 
 void NotificationManager::collector_loop() {
+    name_this_thread("notify-gc");
     // The gauges follow every few seconds; the collection runs at Alertmanager's pace.
     constexpr auto kGaugePeriod = std::chrono::seconds(5);
     auto next_collection = Clock::now() + options_.gc_interval;

@@ -31,7 +31,8 @@ namespace stackwatch::notify {
 struct NotifyOptions {
     std::string state_path;  // the sqlite file; ":memory:" keeps nothing across restarts
     std::string external_url;
-    RetryPolicy retry;
+    RetryPolicy retry;  // what a receiver's own `retry:` does not set
+    std::size_t max_in_flight = Outbox::kMaxInFlight;
     std::chrono::milliseconds gc_interval = std::chrono::minutes(30);  // Alertmanager's alert GC
     std::chrono::milliseconds retention =
         std::chrono::hours(120);  // expired silences, delivered rows
@@ -96,7 +97,9 @@ class NotificationManager {
         std::unique_ptr<Dispatcher> dispatcher;  // made by apply(), when the generation goes live
         explicit Generation(NotifyConfig c);
     };
-    std::shared_ptr<const Notifier> notifier_for(const OutboxEntry& entry) const;
+    Outbox::Target target_for(const OutboxEntry& entry) const;
+    // Out of retries: the log forgets it, and a receiver's fallback_receiver gets it instead.
+    void on_dead_letter(const OutboxEntry& entry);
     void update_gauges(const std::vector<AlertView>& views) const;
     void collector_loop();
 

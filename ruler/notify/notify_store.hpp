@@ -40,6 +40,9 @@ struct OutboxEntry {
     TimePoint next_attempt_at{};
     std::string last_error;
     OutboxState state = OutboxState::pending;
+    // What the payload was rendered from, kept only when the receiver has a fallback_receiver.
+    std::string data;
+    bool fallback = false;  // sent for another receiver that could not deliver it
 };
 
 class NotifyStore {
@@ -63,6 +66,8 @@ class NotifyStore {
     // Returns the new entry's id and the ids it superseded.
     std::pair<std::int64_t, std::vector<std::int64_t>> enqueue(OutboxEntry& entry,
                                                                const LogEntry& log);
+    // Commits a notification with no log entry and nothing to supersede: a fallback's.
+    std::int64_t enqueue_alone(OutboxEntry& entry);
     std::vector<OutboxEntry> pending() const;
     void delivered(std::int64_t id, int attempts);
     void retry_later(std::int64_t id, int attempts, TimePoint next, const std::string& error);
@@ -76,9 +81,19 @@ class NotifyStore {
     std::vector<OutboxEntry> dead_letters(std::size_t limit) const;
     std::size_t count(OutboxState state) const;
 
+    // Runs `writes` (calls of the methods above) as one transaction: all of them are committed
+    // or none, and a burst of flushes pays for one commit instead of one each.
+    template <typename Writes>
+    void batch(Writes&& writes) {
+        std::lock_guard lock(mutex_);
+        ruler::sqlite::Transaction transaction(db_);
+        writes();
+        transaction.commit();
+    }
+
   private:
     ruler::sqlite::Database db_;
-    mutable std::mutex mutex_;
+    mutable std::recursive_mutex mutex_;  // batch() holds it around the methods' own locks
 };
 
 }  // namespace stackwatch::notify

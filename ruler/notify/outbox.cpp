@@ -3,6 +3,7 @@
 #include <random>
 
 #include "common/logging.hpp"
+#include "common/thread_name.hpp"
 
 namespace stackwatch::notify {
 namespace {
@@ -19,12 +20,12 @@ std::string worker_key(const OutboxEntry& entry) {
 }  // namespace
 
 Outbox::Outbox(NotifyStore& store, NotifyMetrics& metrics, Lookup lookup, DeadLetter dead_letter,
-               RetryPolicy policy)
+               std::size_t max_in_flight)
     : store_(store),
       metrics_(metrics),
       lookup_(std::move(lookup)),
       dead_letter_(std::move(dead_letter)),
-      policy_(policy) {}
+      max_in_flight_(std::max<std::size_t>(1, max_in_flight)) {}
 
 Outbox::~Outbox() {
     stop();
@@ -34,11 +35,12 @@ void Outbox::stop() {
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
+        for (auto& [key, worker] : workers_) worker->wake.notify_all();
     }
-    wake_.notify_all();
     // Workers are only added under the lock while not stopping, so the map is final here.
     for (auto& [key, worker] : workers_)
-        if (worker->thread.joinable()) worker->thread.join();
+        for (auto& thread : worker->threads)
+            if (thread.joinable()) thread.join();
 }
 
 void Outbox::resume() {
@@ -51,17 +53,14 @@ void Outbox::submit(OutboxEntry entry, const std::vector<std::int64_t>& supersed
         if (stopping_) return;  // still pending in the store: the next start resumes it
         for (auto id : superseded) superseded_.insert(id);
         auto& worker = workers_[worker_key(entry)];
-        if (!worker) {
-            worker = std::make_unique<Worker>();
-            Worker* w = worker.get();
-            w->thread = std::thread([this, w] { run(*w); });
-        }
+        if (!worker) worker = std::make_unique<Worker>();
         auto at = entry.next_attempt_at;
         worker->queue.emplace(at, std::move(entry));
+        if (worker->idle == 0 && worker->threads.size() < max_in_flight_) start_thread(*worker);
         ++pending_;
         metrics_.set_outbox_pending(static_cast<double>(pending_));
+        worker->wake.notify_one();
     }
-    wake_.notify_all();
 }
 
 std::size_t Outbox::pending() const {
@@ -69,43 +68,71 @@ std::size_t Outbox::pending() const {
     return pending_;
 }
 
-std::chrono::milliseconds Outbox::backoff(int attempts) const {
+std::chrono::milliseconds Outbox::backoff(int attempts, const RetryPolicy& policy) {
     static thread_local std::mt19937 random{std::random_device{}()};
-    auto delay = policy_.initial_backoff;
-    for (int i = 1; i < attempts && delay < policy_.max_backoff; ++i) delay *= 2;
-    delay = std::min(delay, policy_.max_backoff);
+    auto delay = policy.initial_backoff;
+    for (int i = 1; i < attempts && delay < policy.max_backoff; ++i) delay *= 2;
+    delay = std::min(delay, policy.max_backoff);
     // Half fixed, half random: retries of many notifications after one outage spread out.
     std::uniform_int_distribution<long long> jitter(0, delay.count() / 2);
     return std::chrono::milliseconds(delay.count() / 2 + jitter(random));
 }
 
+void Outbox::start_thread(Worker& worker) {
+    ++worker.idle;
+    worker.threads.emplace_back([this, &worker] { run(worker); });
+}
+
+std::multimap<TimePoint, OutboxEntry>::iterator Outbox::next_due(Worker& worker, TimePoint now,
+                                                                 TimePoint& wake_at) {
+    wake_at = TimePoint::max();
+    for (auto it = worker.queue.begin(); it != worker.queue.end(); ++it) {
+        if (it->first > now) {
+            wake_at = it->first;
+            break;
+        }
+        if (!worker.sending.contains(it->second.log_key)) return it;
+    }
+    return worker.queue.end();
+}
+
 void Outbox::run(Worker& worker) {
+    name_this_thread("notify-send");
     std::unique_lock lock(mutex_);
     while (!stopping_) {
-        if (worker.queue.empty()) {
-            wake_.wait(lock);
+        TimePoint wake_at;
+        auto due = next_due(worker, Clock::now(), wake_at);
+        if (due == worker.queue.end()) {
+            // An entry held back because its group is being sent is taken by the thread sending
+            // it, once that attempt ends; nobody else needs waking for it.
+            if (wake_at == TimePoint::max())
+                worker.wake.wait(lock);
+            else
+                worker.wake.wait_until(lock, wake_at);
             continue;
         }
-        auto first = worker.queue.begin();
-        if (first->first > Clock::now()) {
-            wake_.wait_until(lock, first->first);
-            continue;
-        }
-        OutboxEntry entry = std::move(first->second);
-        worker.queue.erase(first);
+        OutboxEntry entry = std::move(due->second);
+        worker.queue.erase(due);
         if (superseded_.erase(entry.id) > 0) {
             --pending_;
             metrics_.set_outbox_pending(static_cast<double>(pending_));
             continue;
         }
+        --worker.idle;
+        worker.sending.insert(entry.log_key);
+        // More due work than hands: another thread, up to the limit.
+        if (worker.idle == 0 && !worker.queue.empty() && worker.threads.size() < max_in_flight_ &&
+            worker.queue.begin()->first <= Clock::now())
+            start_thread(worker);
         attempt(std::move(entry), lock, worker);
+        ++worker.idle;
     }
 }
 
 void Outbox::attempt(OutboxEntry entry, std::unique_lock<std::mutex>& lock, Worker& worker) {
     lock.unlock();
     auto kind = integration_kind(entry.integration);
-    auto notifier = lookup_(entry);
+    auto [notifier, policy] = lookup_(entry);
     DeliveryResult result;
     auto started = Clock::now();
     if (notifier) {
@@ -122,8 +149,8 @@ void Outbox::attempt(OutboxEntry entry, std::unique_lock<std::mutex>& lock, Work
         metrics_.delivered(kind, std::chrono::duration<double>(now - started).count());
     } else {
         if (notifier) metrics_.failed(kind, result.retry ? "retryable" : "final");
-        bool again = result.retry && entry.attempts < policy_.max_attempts &&
-                     now - entry.created_at < policy_.max_age;
+        bool again = result.retry && entry.attempts < policy.max_attempts &&
+                     now - entry.created_at < policy.max_age;
         log::warn(again ? "notification failed, will retry" : "notification failed, giving up",
                   {{"receiver", entry.receiver},
                    {"integration", entry.integration},
@@ -131,7 +158,7 @@ void Outbox::attempt(OutboxEntry entry, std::unique_lock<std::mutex>& lock, Work
                    {"error", result.error},
                    {"groupKey", entry.group_key}});
         if (again) {
-            auto wait = backoff(entry.attempts);
+            auto wait = backoff(entry.attempts, policy);
             if (result.retry_after) wait = std::max(wait, *result.retry_after);
             entry.next_attempt_at = now + wait;
             entry.last_error = result.error;
@@ -143,6 +170,7 @@ void Outbox::attempt(OutboxEntry entry, std::unique_lock<std::mutex>& lock, Work
         }
     }
     lock.lock();
+    worker.sending.erase(entry.log_key);
     if (finished) {
         --pending_;
     } else {

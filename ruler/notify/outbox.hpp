@@ -1,7 +1,10 @@
 #pragma once
-// Delivery from the outbox: one worker per receiver integration, so a slow or dead receiver
-// delays only itself. Each entry is retried with exponential backoff and jitter within its
-// attempts and age; 4xx answers are final; what runs out becomes a dead letter.
+// Delivery from the outbox: workers of their own for each receiver integration, so a slow or
+// dead receiver delays only itself. Up to max_in_flight notifications of one integration are
+// sent at once (Alertmanager sends each aggregation group on its own), but one group's
+// notifications go out in the order they were made. Each entry is retried with exponential
+// backoff and jitter within its attempts and age; 4xx answers are final; what runs out becomes a
+// dead letter.
 
 #include <chrono>
 #include <condition_variable>
@@ -17,26 +20,25 @@
 #include "ruler/notify/notifier.hpp"
 #include "ruler/notify/notify_metrics.hpp"
 #include "ruler/notify/notify_store.hpp"
+#include "ruler/notify/retry_policy.hpp"
 
 namespace stackwatch::notify {
 
-struct RetryPolicy {
-    int max_attempts = 10;
-    std::chrono::milliseconds max_age = std::chrono::hours(1);
-    std::chrono::milliseconds initial_backoff = std::chrono::milliseconds(500);
-    std::chrono::milliseconds max_backoff = std::chrono::minutes(1);
-};
-
 class Outbox {
   public:
-    // The notifier currently configured for an entry's receiver and integration; null when a
-    // reload removed it (the entry is then a dead letter).
-    using Lookup = std::function<std::shared_ptr<const Notifier>(const OutboxEntry&)>;
+    // The notifier currently configured for an entry's receiver and integration (null when a
+    // reload removed it: the entry is then a dead letter), and that receiver's retry policy.
+    struct Target {
+        std::shared_ptr<const Notifier> notifier;
+        RetryPolicy policy;
+    };
+    using Lookup = std::function<Target(const OutboxEntry&)>;
     // After an entry became a dead letter, for the notification log and the logs.
     using DeadLetter = std::function<void(const OutboxEntry&)>;
 
+    static constexpr std::size_t kMaxInFlight = 16;  // per integration
     Outbox(NotifyStore& store, NotifyMetrics& metrics, Lookup lookup, DeadLetter dead_letter,
-           RetryPolicy policy = {});
+           std::size_t max_in_flight = kMaxInFlight);
     ~Outbox();
     Outbox(const Outbox&) = delete;
     Outbox& operator=(const Outbox&) = delete;
@@ -51,19 +53,25 @@ class Outbox {
   private:
     struct Worker {
         std::multimap<TimePoint, OutboxEntry> queue;  // by next attempt
-        std::thread thread;
+        std::set<std::string> sending;                // log keys with an attempt under way
+        std::vector<std::thread> threads;             // grown while all are busy
+        std::size_t idle = 0;
+        std::condition_variable wake;
     };
+    void start_thread(Worker& worker);
     void run(Worker& worker);
+    // The first entry due whose group is not being sent; queue.end() when none is.
+    std::multimap<TimePoint, OutboxEntry>::iterator next_due(Worker& worker, TimePoint now,
+                                                             TimePoint& wake_at);
     void attempt(OutboxEntry entry, std::unique_lock<std::mutex>& lock, Worker& worker);
-    std::chrono::milliseconds backoff(int attempts) const;
+    static std::chrono::milliseconds backoff(int attempts, const RetryPolicy& policy);
 
     NotifyStore& store_;
     NotifyMetrics& metrics_;
     Lookup lookup_;
     DeadLetter dead_letter_;
-    RetryPolicy policy_;
+    std::size_t max_in_flight_;
     mutable std::mutex mutex_;
-    std::condition_variable wake_;
     bool stopping_ = false;
     std::set<std::int64_t> superseded_;
     std::map<std::string, std::unique_ptr<Worker>> workers_;  // by receiver and integration

@@ -5,6 +5,7 @@
 #include "common/logging.hpp"
 #include "common/uuid.hpp"
 #include "ruler/notify/email.hpp"
+#include "ruler/notify/records.hpp"
 #include "ruler/notify/slack.hpp"
 #include "ruler/notify/webhook.hpp"
 
@@ -70,7 +71,27 @@ bool Pipeline::muted_by_time(const RouteOptions& route, TimePoint now) const {
     return std::any_of(route.mute_time_intervals.begin(), route.mute_time_intervals.end(), inside);
 }
 
-bool Pipeline::run(const GroupFlush& flush) const {
+std::vector<bool> Pipeline::run(const std::vector<GroupFlush>& flushes) const {
+    std::vector<bool> done(flushes.size(), false);
+    std::vector<Committed> committed;
+    try {
+        parts_.store.batch([&] {
+            for (std::size_t i = 0; i < flushes.size(); ++i)
+                done[i] = run_one(flushes[i], committed);
+        });
+    } catch (const std::exception& e) {
+        log::error("could not queue notifications; their groups try again at the next flush",
+                   {{"groups", flushes.size()}, {"error", e.what()}});
+        return std::vector<bool>(flushes.size(), false);
+    }
+    for (auto& c : committed) {
+        parts_.log.set(std::move(c.log));
+        if (c.notification) parts_.outbox.submit(std::move(*c.notification), c.superseded);
+    }
+    return done;
+}
+
+bool Pipeline::run_one(const GroupFlush& flush, std::vector<Committed>& committed) const {
     std::vector<Alert> alerts;
     for (const auto& a : flush.alerts)
         if (!parts_.inhibitor.inhibited_by(a.labels, flush.now)) alerts.push_back(a);
@@ -83,12 +104,12 @@ bool Pipeline::run(const GroupFlush& flush) const {
     if (found == parts_.receivers.end()) return true;
     bool all_done = true;
     for (const auto& integration : found->second)
-        all_done = notify(flush, alerts, integration) && all_done;
+        all_done = notify(flush, alerts, integration, committed) && all_done;
     return all_done;
 }
 
 bool Pipeline::notify(const GroupFlush& flush, const std::vector<Alert>& alerts,
-                      const Integration& integration) const {
+                      const Integration& integration, std::vector<Committed>& committed) const {
     std::vector<Fingerprint> firing, resolved;
     for (const auto& a : alerts)
         (a.resolved_at(flush.now) ? resolved : firing).push_back(a.fingerprint());
@@ -111,7 +132,7 @@ bool Pipeline::notify(const GroupFlush& flush, const std::vector<Alert>& alerts,
         if (data.alerts.empty()) {
             // Nothing the integration wants to hear, but the log must know that nothing fires.
             parts_.store.record(entry);
-            parts_.log.set(std::move(entry));
+            committed.push_back({std::move(entry), std::nullopt, {}});
             return true;
         }
         OutboxEntry outbox_entry{.idempotency_key = random_uuid(),
@@ -122,9 +143,11 @@ bool Pipeline::notify(const GroupFlush& flush, const std::vector<Alert>& alerts,
                                  .payload = integration.notifier->render(data),
                                  .created_at = flush.now,
                                  .next_attempt_at = flush.now};
-        auto [id, superseded] = parts_.store.enqueue(outbox_entry, entry);
-        parts_.log.set(std::move(entry));
-        parts_.outbox.submit(std::move(outbox_entry), superseded);
+        if (const auto* receiver = parts_.config.receiver(flush.route.receiver);
+            receiver != nullptr && !receiver->fallback_receiver.empty())
+            outbox_entry.data = notification_record(data);
+        auto superseded = parts_.store.enqueue(outbox_entry, entry).second;
+        committed.push_back({std::move(entry), std::move(outbox_entry), std::move(superseded)});
         return true;
     } catch (const std::exception& e) {
         log::error("could not queue a notification", {{"receiver", flush.route.receiver},

@@ -44,13 +44,22 @@ class Pipeline {
     };
     explicit Pipeline(Parts parts) : parts_(std::move(parts)) {}
 
-    // True when every integration is done with the flush: notified, nothing to tell, or muted.
-    bool run(const GroupFlush& flush) const;
+    // For each flush, true when every integration is done with it: notified, nothing to tell,
+    // or muted. The notifications of all of them are committed in one transaction, and only
+    // then handed to the outbox and the in-memory log.
+    std::vector<bool> run(const std::vector<GroupFlush>& flushes) const;
 
   private:
+    // What a flush leaves for after the commit.
+    struct Committed {
+        LogEntry log;
+        std::optional<OutboxEntry> notification;
+        std::vector<std::int64_t> superseded;
+    };
+    bool run_one(const GroupFlush& flush, std::vector<Committed>& committed) const;
     bool muted_by_time(const RouteOptions& route, TimePoint now) const;
     bool notify(const GroupFlush& flush, const std::vector<Alert>& alerts,
-                const Integration& integration) const;
+                const Integration& integration, std::vector<Committed>& committed) const;
     Parts parts_;
 };
 

@@ -241,6 +241,35 @@ ReceiverDefaults parse_receiver_defaults(const ConfigNode& global) {
     return d;
 }
 
+namespace {
+
+RetryOverrides parse_retry(const ConfigNode& node) {
+    RetryOverrides retry;
+    if (!node.defined()) return retry;
+    node.require_map();
+    node.allow_keys({"max_attempts", "max_age", "initial_backoff", "max_backoff"});
+    auto positive = [&](const char* key) -> std::optional<std::chrono::milliseconds> {
+        if (!node.has(key)) return std::nullopt;
+        auto value = std::chrono::duration_cast<std::chrono::milliseconds>(node[key].as_duration());
+        if (value <= std::chrono::milliseconds::zero()) node[key].fail("must be greater than 0");
+        return value;
+    };
+    if (node.has("max_attempts")) {
+        auto attempts = node["max_attempts"].as_int();
+        if (attempts < 1 || attempts > 1000)
+            node["max_attempts"].fail("must be between 1 and 1000");
+        retry.max_attempts = static_cast<int>(attempts);
+    }
+    retry.max_age = positive("max_age");
+    retry.initial_backoff = positive("initial_backoff");
+    retry.max_backoff = positive("max_backoff");
+    if (retry.initial_backoff && retry.max_backoff && *retry.initial_backoff > *retry.max_backoff)
+        node["initial_backoff"].fail("must not be greater than max_backoff");
+    return retry;
+}
+
+}  // namespace
+
 ReceiverConfig parse_receiver(const ConfigNode& node, const ReceiverDefaults& defaults) {
     static constexpr const char* kOtherIntegrations[] = {
         "discord_configs", "pagerduty_configs", "opsgenie_configs",
@@ -248,7 +277,8 @@ ReceiverConfig parse_receiver(const ConfigNode& node, const ReceiverDefaults& de
         "sns_configs",     "telegram_configs",  "webex_configs"};
     node.allow_keys({"name", "email_configs", "slack_configs", "webhook_configs", "discord_configs",
                      "pagerduty_configs", "opsgenie_configs", "wechat_configs", "pushover_configs",
-                     "victorops_configs", "sns_configs", "telegram_configs", "webex_configs"});
+                     "victorops_configs", "sns_configs", "telegram_configs", "webex_configs",
+                     "retry", "fallback_receiver"});
     ReceiverConfig r;
     r.name = node.get_raw_string("name", "");
     if (r.name.empty()) node.fail("missing name in receiver");
@@ -260,6 +290,10 @@ ReceiverConfig parse_receiver(const ConfigNode& node, const ReceiverDefaults& de
         r.webhook_configs.push_back(parse_webhook(item, defaults));
     for (const char* other : kOtherIntegrations)
         if (!node[other].items().empty()) r.unsupported.push_back(other);
+    r.retry = parse_retry(node["retry"]);
+    r.fallback_receiver = node.get_raw_string("fallback_receiver", "");
+    if (r.fallback_receiver == r.name)
+        node["fallback_receiver"].fail("a receiver cannot be its own fallback_receiver");
     return r;
 }
 

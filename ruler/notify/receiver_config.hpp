@@ -12,6 +12,7 @@
 
 #include "common/config.hpp"
 #include "ruler/notify/http_config.hpp"
+#include "ruler/notify/retry_policy.hpp"
 
 namespace stackwatch::notify {
 
@@ -116,6 +117,10 @@ struct ReceiverConfig {
     std::vector<SlackConfig> slack_configs;
     std::vector<WebhookConfig> webhook_configs;
     std::vector<std::string> unsupported;  // e.g. "pagerduty_configs", accepted but not sent
+    // stackwatch's extensions: the receiver's own retry bounds, and the receiver that gets a
+    // notification this one could not deliver (not followed further: no chains).
+    RetryOverrides retry;
+    std::string fallback_receiver;
 
     std::size_t integration_count() const;
 };

@@ -21,6 +21,7 @@ Database::Database(const std::string& path) : path_(path) {
 }
 
 Database::~Database() {
+    statements_.clear();  // sqlite3_close refuses while statements are alive
     sqlite3_close(db_);
 }
 
@@ -33,8 +34,17 @@ void Database::exec(const char* sql) const {
     }
 }
 
-Statement::Statement(const Database& db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db.handle(), sql, -1, &stmt_, nullptr) != SQLITE_OK)
+Statement& Database::cached(const char* sql) const {
+    auto found = statements_.find(std::string_view(sql));
+    if (found == statements_.end())
+        found = statements_.emplace(sql, std::make_unique<Statement>(*this, sql, true)).first;
+    found->second->reset();
+    return *found->second;
+}
+
+Statement::Statement(const Database& db, const char* sql, bool persistent) : db_(db) {
+    if (sqlite3_prepare_v3(db.handle(), sql, -1, persistent ? SQLITE_PREPARE_PERSISTENT : 0, &stmt_,
+                           nullptr) != SQLITE_OK)
         throw std::runtime_error("state file " + db.path() + ": " + sqlite3_errmsg(db.handle()));
 }
 
@@ -74,6 +84,11 @@ void Statement::run() {
     sqlite3_clear_bindings(stmt_);
 }
 
+void Statement::reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+}
+
 std::string Statement::text(int column) const {
     auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
     return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
@@ -89,15 +104,31 @@ bool Statement::is_null(int column) const {
     return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-Transaction::Transaction(const Database& db) : db_(db) {
-    db_.exec("BEGIN IMMEDIATE");
+Transaction::Transaction(const Database& db) : db_(db), outermost_(db.transaction_depth_ == 0) {
+    if (outermost_) {
+        db_.exec("BEGIN IMMEDIATE");
+        db_.inner_failed_ = false;
+    }
+    ++db_.transaction_depth_;
 }
 
 Transaction::~Transaction() {
-    if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    --db_.transaction_depth_;
+    if (done_) return;
+    if (outermost_)
+        sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    else
+        db_.inner_failed_ = true;
 }
 
 void Transaction::commit() {
+    if (!outermost_) {
+        done_ = true;
+        return;
+    }
+    if (db_.inner_failed_)
+        throw std::runtime_error("state file " + db_.path() +
+                                 ": a write of the transaction failed; nothing was committed");
     db_.exec("COMMIT");
     done_ = true;
 }

@@ -4,7 +4,7 @@ namespace stackwatch::test {
 
 HttpReceiver::HttpReceiver() : server_({.listen_addresses = {"127.0.0.1:0"}, .threads = 8}) {
     auto handle = [this](const http::Request& request) {
-        std::lock_guard lock(mutex_);
+        std::unique_lock lock(mutex_);
         int status = 200;
         if (always_ != 0) {
             status = always_;
@@ -17,18 +17,28 @@ HttpReceiver::HttpReceiver() : server_({.listen_addresses = {"127.0.0.1:0"}, .th
         }
         requests_.push_back({request.path, request.body, request.headers, status});
         arrived_.notify_all();
+        released_.wait(lock, [this] { return !holding_; });
         auto response = http::Response::text("ok\n", status);
         if (status != 200) response.headers = script_headers_;
         return response;
     };
-    for (const char* path : {"/hook", "/slack", "/other", "/api/v2/alerts"}) {
+    for (const char* path : {"/hook", "/slack", "/other", "/backup", "/api/v2/alerts"}) {
         server_.route("POST", path, handle, {.max_body_bytes = 64 << 20});
     }
     server_.start();
 }
 
 HttpReceiver::~HttpReceiver() {
+    hold(false);
     server_.stop();
+}
+
+void HttpReceiver::hold(bool holding) {
+    {
+        std::lock_guard lock(mutex_);
+        holding_ = holding;
+    }
+    released_.notify_all();
 }
 
 std::string HttpReceiver::url(const std::string& path) const {

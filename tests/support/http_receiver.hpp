@@ -36,6 +36,8 @@ class HttpReceiver {
     void always(int status);
     // After the script, each request fails with 503 with this probability (a seeded sequence).
     void fail_randomly(double probability, unsigned seed);
+    // While held, every request is recorded when it arrives but answered only once released.
+    void hold(bool holding);
 
     std::vector<ReceivedRequest> requests() const;
     std::size_t count() const;
@@ -46,6 +48,8 @@ class HttpReceiver {
     http::Server server_;
     mutable std::mutex mutex_;
     mutable std::condition_variable arrived_;
+    std::condition_variable released_;
+    bool holding_ = false;
     std::vector<ReceivedRequest> requests_;
     std::deque<int> script_;
     std::vector<std::pair<std::string, std::string>> script_headers_;

@@ -397,4 +397,93 @@ time_intervals:
     for (const auto& r : receiver.requests()) BOOST_TEST(r.path == "/other");
 }
 
+BOOST_FIXTURE_TEST_CASE(a_receivers_own_retry_bounds_its_attempts, Stack) {
+    receiver.always(503);
+    start(R"(
+route: {receiver: hook, group_by: [alertname], group_wait: 0s, group_interval: 1h}
+receivers:
+- name: hook
+  webhook_configs: [{url: '{URL}/hook'}]
+  retry: {max_attempts: 2, initial_backoff: 20ms, max_backoff: 40ms}
+)");
+    manager->put({alert({{"alertname", "A"}})});
+    BOOST_REQUIRE(test::eventually([&] { return !manager->dead_letters(10).empty(); }));
+    BOOST_TEST(manager->dead_letters(10).at(0).attempts == 2);  // the default would be 4
+    BOOST_TEST(receiver.count() == 2u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_dead_letter_goes_to_the_fallback_receiver, Stack) {
+    receiver.script({500, 500});
+    start(R"(
+route: {receiver: pager, group_by: [alertname], group_wait: 0s, group_interval: 1h}
+receivers:
+- name: pager
+  webhook_configs: [{url: '{URL}/hook'}]
+  retry: {max_attempts: 2, initial_backoff: 20ms, max_backoff: 40ms}
+  fallback_receiver: backup
+- name: backup
+  webhook_configs: [{url: '{URL}/backup'}]
+)");
+    manager->put({alert({{"alertname", "A"}, {"instance", "db-1"}})});
+    BOOST_REQUIRE(receiver.wait_for(3));
+    auto requests = receiver.requests();
+    BOOST_TEST(requests[0].path == "/hook");
+    BOOST_TEST(requests[1].path == "/hook");
+    BOOST_TEST(requests[2].path == "/backup");
+    auto sent = json::parse(requests[2].body);
+    BOOST_TEST(sent["receiver"] == "backup");
+    BOOST_TEST(sent["alerts"][0]["labels"]["instance"] == "db-1");
+    BOOST_TEST(sent["groupKey"] == json::parse(requests[0].body)["groupKey"]);
+    BOOST_TEST(requests[2].headers.at("idempotency-key") !=
+               requests[0].headers.at("idempotency-key"));
+    BOOST_TEST(manager->dead_letters(10).size() == 1u);  // the pager's; the fallback delivered
+    BOOST_TEST(test::eventually([&] { return manager->outbox_pending() == 0; }));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_failing_fallback_is_a_dead_letter_and_not_followed_further, Stack) {
+    receiver.always(500);
+    start(R"(
+route: {receiver: pager, group_by: [alertname], group_wait: 0s, group_interval: 1h}
+receivers:
+- name: pager
+  webhook_configs: [{url: '{URL}/hook'}]
+  retry: {max_attempts: 1}
+  fallback_receiver: backup
+- name: backup
+  webhook_configs: [{url: '{URL}/backup'}]
+  retry: {max_attempts: 1}
+  fallback_receiver: pager
+)");
+    manager->put({alert({{"alertname", "A"}})});
+    BOOST_REQUIRE(test::eventually([&] { return manager->dead_letters(10).size() == 2u; }));
+    BOOST_TEST(test::eventually([&] { return manager->outbox_pending() == 0; }));
+    BOOST_TEST(receiver.count() == 2u);  // the pager once, the backup once, no loop back
+}
+
+BOOST_FIXTURE_TEST_CASE(one_groups_notifications_go_out_in_order_while_others_go_at_once, Stack) {
+    start(R"(
+route: {receiver: hook, group_by: [alertname], group_wait: 0s, group_interval: 100ms}
+receivers:
+- name: hook
+  webhook_configs: [{url: '{URL}/hook', send_resolved: true}]
+)");
+    receiver.hold(true);
+    auto a = alert({{"alertname", "A"}});
+    manager->put({a});
+    BOOST_REQUIRE(receiver.wait_for(1));  // A firing, held at the receiver
+    manager->put({resolved(a)});
+    BOOST_REQUIRE(test::eventually([&] { return manager->outbox_pending() == 2; }));
+    // Another group is not held up by A's: its notification arrives while A's still hangs.
+    manager->put({alert({{"alertname", "B"}})});
+    BOOST_REQUIRE(receiver.wait_for(2));
+    BOOST_TEST(alertnames(1) == Names{"B"});
+    // A's resolution waits for A's firing notice to be answered.
+    BOOST_TEST(!receiver.wait_for(3, 300ms));
+    receiver.hold(false);
+    BOOST_REQUIRE(receiver.wait_for(3));
+    BOOST_TEST(notification(0)["status"] == "firing");
+    BOOST_TEST(alertnames(2) == Names{"A"});
+    BOOST_TEST(notification(2)["status"] == "resolved");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -182,6 +182,21 @@ BOOST_AUTO_TEST_CASE(errors_name_file_line_key_and_reason) {
          "repeat_interval cannot be zero"},
         {"route:\n  receiver: a\n  group_wait: soon\nreceivers:\n- name: a\n",
          "route.group_wait: not a valid duration"},
+        // stackwatch's extensions are checked like the rest.
+        {"route:\n  receiver: a\nreceivers:\n- name: a\n  fallback_receiver: b\n",
+         "5:22: receivers[0].fallback_receiver: undefined receiver \"b\" used as "
+         "fallback_receiver"},
+        {"route:\n  receiver: a\nreceivers:\n- name: a\n  fallback_receiver: a\n",
+         "a receiver cannot be its own fallback_receiver"},
+        {"route:\n  receiver: a\nreceivers:\n- name: a\n  retry: {max_attempts: 0}\n",
+         "receivers[0].retry.max_attempts: must be between 1 and 1000"},
+        {"route:\n  receiver: a\nreceivers:\n- name: a\n  retry: {max_age: 0s}\n",
+         "receivers[0].retry.max_age: must be greater than 0"},
+        {"route:\n  receiver: a\nreceivers:\n- name: a\n  retry: {initial_backoff: 2m, "
+         "max_backoff: 1m}\n",
+         "must not be greater than max_backoff"},
+        {"route:\n  receiver: a\nreceivers:\n- name: a\n  retry: {attempts: 3}\n",
+         "receivers[0].retry.attempts: unknown field"},
         {"route:\n  receiver: a\nreceivers:\n- name: a\nsilences: []\n",
          "5:1: silences: unknown field"},
         {"route:\n  receiver: a\n  recevier: b\nreceivers:\n- name: a\n",
