@@ -14,6 +14,7 @@
 #include <stdexcept>
 
 #include "common/logging.hpp"
+#include "common/memory.hpp"
 
 namespace stackwatch::http {
 namespace {
@@ -89,6 +90,8 @@ const char* status_text(int status) {
         default: return "Status";
     }
 }
+
+constexpr std::size_t kLargeResponseBytes = 1 << 20;
 
 int civetweb_dispatch(mg_connection* conn, void* server) {
     return static_cast<Server*>(server)->handle(conn);
@@ -400,6 +403,8 @@ int Server::handle(mg_connection* conn) {
                  {"remoteAddr", request.remote_addr},
                  {"requestId", request.request_id},
                  {"userAgent", request.header("user-agent").value_or("")}});
+    // What built a large answer is free by now; without this glibc keeps it in the thread's arena.
+    if (body_bytes >= kLargeResponseBytes) memory::release_free_memory();
     return status;
 }
 

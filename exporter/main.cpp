@@ -5,6 +5,7 @@
 #include "common/auth.hpp"
 #include "common/flags.hpp"
 #include "common/logging.hpp"
+#include "common/memory.hpp"
 #include "common/signals.hpp"
 #include "common/version.hpp"
 #include "exporter/exporter_app.hpp"
@@ -18,6 +19,7 @@ using namespace stackwatch::exporter;
 namespace {
 
 int run(ExporterConfig& config) {
+    memory::tune_allocator();
     log::init({.level = config.log_level, .format = log::parse_format(config.log_format),
                .dir = config.log_dir});
     log::install_crash_handlers();

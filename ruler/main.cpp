@@ -3,9 +3,11 @@
 #include "common/auth.hpp"
 #include "common/flags.hpp"
 #include "common/logging.hpp"
+#include "common/memory.hpp"
 #include "common/signals.hpp"
 #include "common/version.hpp"
 #include "ruler/api/alertmanager_api.hpp"
+#include "ruler/api/notifications_api.hpp"
 #include "ruler/api/ruler_api.hpp"
 #include "ruler/notify/config_commands.hpp"
 #include "ruler/notify/environment_config.hpp"
@@ -131,6 +133,7 @@ notify::NotifyConfig load_notify_config(const Flags& flags, const RulerConfig& c
 }
 
 int serve(const Flags& flags) {
+    memory::tune_allocator();
     log::init({.level = flags.log_level,
                .format = log::parse_format(flags.log_format),
                .dir = flags.log_dir});
@@ -200,6 +203,7 @@ int serve(const Flags& flags) {
     http::Server server({.listen_addresses = {listen}, .threads = 16});
     register_api(server, {rule_manager, scrape_manager, *data, registry, reload}, token);
     register_alertmanager_api(server, notifications, token);
+    register_notifications_api(server, notifications, token);
     server.start();
     log::info("stackwatch-ruler listening", {{"address", flags.listen_address},
                                              {"version", kVersion},

@@ -37,29 +37,30 @@ void Dispatcher::schedule(Group& group, TimePoint at) {
     timers_.insert({at, group.id});
 }
 
-void Dispatcher::put(const Alert& alert) {
+void Dispatcher::put(const std::vector<Alert>& alerts) {
     auto now = Clock::now();
     std::lock_guard lock(mutex_);
     bool earlier = false;
-    for (const Route* route : root_->match(alert.labels)) {
-        auto labels = group_labels_of(alert, route->options());
-        GroupId id{route, fingerprint_of(labels)};
-        auto [it, created] = groups_.try_emplace(id);
-        Group& group = it->second;
-        if (created) {
-            group.id = id;
-            group.key = route->key() + ":" + label_set_text(labels);
-            group.route = route;
-            group.labels = std::move(labels);
-            schedule(group, now + route->options().group_wait);
+    for (const auto& alert : alerts)
+        for (const Route* route : root_->match(alert.labels)) {
+            auto labels = group_labels_of(alert, route->options());
+            GroupId id{route, fingerprint_of(labels)};
+            auto [it, created] = groups_.try_emplace(id);
+            Group& group = it->second;
+            if (created) {
+                group.id = id;
+                group.key = route->key() + ":" + label_set_text(labels);
+                group.route = route;
+                group.labels = std::move(labels);
+                schedule(group, now + route->options().group_wait);
+            }
+            group.alerts[alert.fingerprint()] = alert;
+            if (!group.has_flushed && alert.starts_at + route->options().group_wait < now) {
+                schedule(group, now);
+                earlier = true;
+            }
+            earlier = earlier || created;
         }
-        group.alerts[alert.fingerprint()] = alert;
-        if (!group.has_flushed && alert.starts_at + route->options().group_wait < now) {
-            schedule(group, now);
-            earlier = true;
-        }
-        earlier = earlier || created;
-    }
     if (earlier) wake_.notify_all();
 }
 

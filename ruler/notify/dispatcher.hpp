@@ -50,7 +50,7 @@ class Dispatcher {
     Dispatcher(const Dispatcher&) = delete;
     Dispatcher& operator=(const Dispatcher&) = delete;
 
-    void put(const Alert& alert);
+    void put(const std::vector<Alert>& alerts);  // under one lock: a POST of many is one step
     void stop();
     std::vector<GroupView> groups() const;
     std::size_t group_count() const;

@@ -1,6 +1,7 @@
 #include "ruler/notify/notification_manager.hpp"
 
 #include "common/logging.hpp"
+#include "common/memory.hpp"
 #include "common/thread_name.hpp"
 #include "common/uuid.hpp"
 #include "ruler/notify/records.hpp"
@@ -80,7 +81,10 @@ void NotificationManager::apply(std::unique_ptr<Prepared> prepared) {
         std::lock_guard lock(mutex_);
         old = std::exchange(generation_, fresh);
         for (const auto& [fp, a] : alerts_) fresh->inhibitor.observe(a);
-        for (const auto& [fp, a] : alerts_) fresh->dispatcher->put(a);
+        std::vector<Alert> all;
+        all.reserve(alerts_.size());
+        for (const auto& [fp, a] : alerts_) all.push_back(a);
+        fresh->dispatcher->put(all);
     }
     // A flush of the old tree still running finishes before the old parts go.
     if (old) old->dispatcher->stop();
@@ -88,27 +92,39 @@ void NotificationManager::apply(std::unique_ptr<Prepared> prepared) {
 
 void NotificationManager::put(std::vector<Alert> alerts) {
     auto now = Clock::now();
-    std::lock_guard lock(mutex_);
-    auto resolve_timeout = generation_->config->global.resolve_timeout;
+    // One intake at a time, so the state file gets merges in the order they were made; the
+    // main lock is free meanwhile for the API and the delivery workers.
+    std::lock_guard intake(intake_mutex_);
     std::vector<Alert> merged;
     merged.reserve(alerts.size());
-    for (auto& a : alerts) {
-        if (a.starts_at == TimePoint{}) a.starts_at = a.ends_at ? *a.ends_at : now;
-        if (!a.ends_at) {
-            a.ends_at = now + resolve_timeout;
-            a.timeout = true;
+    std::shared_ptr<Generation> generation;
+    {
+        std::lock_guard lock(mutex_);
+        generation = generation_;
+        auto resolve_timeout = generation->config->global.resolve_timeout;
+        for (auto& a : alerts) {
+            if (a.starts_at == TimePoint{}) a.starts_at = a.ends_at ? *a.ends_at : now;
+            if (!a.ends_at) {
+                a.ends_at = now + resolve_timeout;
+                a.timeout = true;
+            }
+            a.updated_at = now;
+            metrics_.received(a.resolved_at(now) ? "resolved" : "firing", 1);
+            auto fp = a.fingerprint();
+            auto found = alerts_.find(fp);
+            if (found == alerts_.end())
+                found = alerts_.emplace(fp, std::move(a)).first;
+            else
+                found->second = merge(found->second, a);
+            merged.push_back(found->second);
         }
-        a.updated_at = now;
-        metrics_.received(a.resolved_at(now) ? "resolved" : "firing", 1);
-        auto fp = a.fingerprint();
-        auto found = alerts_.find(fp);
-        Alert result = found == alerts_.end() ? std::move(a) : merge(found->second, a);
-        alerts_[fp] = result;
-        merged.push_back(std::move(result));
     }
     store_.save_alerts(merged);
+    std::lock_guard lock(mutex_);
+    // A reload in between put its generation in place with these alerts already in it.
+    if (generation_ != generation) return;
     for (const auto& a : merged) generation_->inhibitor.observe(a);
-    for (const auto& a : merged) generation_->dispatcher->put(a);
+    generation_->dispatcher->put(merged);
 }
 
 Outbox::Target NotificationManager::target_for(const OutboxEntry& entry) const {
@@ -263,6 +279,7 @@ void NotificationManager::collector_loop() {
             } else {
                 update_gauges(alerts());
             }
+            memory::release_free_memory();
         } catch (const std::exception& e) {
             log::error("notification state collection failed", {{"error", e.what()}});
         }

@@ -111,6 +111,7 @@ class NotificationManager {
     NotificationLog log_;
     Outbox outbox_;
 
+    std::mutex intake_mutex_;   // held through put()
     mutable std::mutex mutex_;  // alerts_ and generation_
     std::map<Fingerprint, Alert> alerts_;
     std::shared_ptr<Generation> generation_;

@@ -289,4 +289,29 @@ BOOST_FIXTURE_TEST_CASE(sigkill_at_any_moment_loses_nothing_and_duplicates_only_
                                       << accepted << " accepted, 5 SIGKILLs, 0 lost");
 }
 
+BOOST_FIXTURE_TEST_CASE(dead_letters_are_listed_by_the_api, NotifyFixture) {
+    receiver.always(400);
+    configure(webhook_config(receiver.url("/hook")));
+    start();
+    BOOST_REQUIRE(post_alerts(json::parse(R"([{"labels": {"alertname": "Refused"}}])")).status ==
+                  200);
+    auto url = ruler->url("/api/v1/notifications/dead-letters");
+    json listed;
+    BOOST_REQUIRE(eventually([&] {
+        listed = json::parse(http::get(url).body);
+        return !listed["deadLetters"].empty();
+    }));
+    const auto& dead = listed["deadLetters"][0];
+    BOOST_TEST(dead["receiver"] == "hook");
+    BOOST_TEST(dead["integration"] == "webhook[0]");
+    BOOST_TEST(dead["groupKey"] == R"({}:{alertname="Refused"})");
+    BOOST_TEST(dead["attempts"] == 1);
+    BOOST_TEST(dead["lastError"].get<std::string>().find("400") != std::string::npos);
+    BOOST_TEST(listed["outboxPending"] == 0);
+    auto bad = http::get(url + "?limit=lots");
+    BOOST_TEST(bad.status == 400);
+    BOOST_TEST(json::parse(bad.body)["error"].get<std::string>().find("limit") !=
+               std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
