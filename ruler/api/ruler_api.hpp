@@ -9,7 +9,7 @@
 #include <string>
 
 #include "common/http_server.hpp"
-#include "ruler/rule_manager.hpp"
+#include "ruler/rules/rule_manager.hpp"
 #include "ruler/scrape/scrape_manager.hpp"
 
 namespace stackwatch::ruler {

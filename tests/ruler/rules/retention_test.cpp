@@ -1,4 +1,4 @@
-#include "ruler/retention.hpp"
+#include "ruler/rules/retention.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,4 +1,4 @@
-#include "ruler/retention.hpp"
+#include "ruler/rules/retention.hpp"
 
 #include <algorithm>
 

@@ -1,7 +1,7 @@
-#include "ruler/rule_manager.hpp"
+#include "ruler/rules/rule_manager.hpp"
 
 #include "common/logging.hpp"
-#include "ruler/retention.hpp"
+#include "ruler/rules/retention.hpp"
 
 namespace stackwatch::ruler {
 namespace {

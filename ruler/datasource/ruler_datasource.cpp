@@ -1,4 +1,4 @@
-#include "ruler/ruler_datasource.hpp"
+#include "ruler/datasource/ruler_datasource.hpp"
 
 #include "ruler/datasource/remote_datasource.hpp"
 

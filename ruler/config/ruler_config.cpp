@@ -1,4 +1,4 @@
-#include "ruler/ruler_config.hpp"
+#include "ruler/config/ruler_config.hpp"
 
 #include <glob.h>
 

@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "ruler/datasource/datasource.hpp"
-#include "ruler/ruler_config.hpp"
+#include "ruler/config/ruler_config.hpp"
 #include "ruler/storage/memory_store.hpp"
 
 namespace stackwatch::ruler {
