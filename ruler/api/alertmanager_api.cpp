@@ -240,10 +240,20 @@ void register_alertmanager_api(http::Server& server, NotificationManager& manage
         "GET", "/api/v2/alerts",
         [m](const http::Request& request) {
             return answer_parsed(request, alert_query, [m](const AlertQuery& q) {
-                json out = json::array();
-                for (const auto& view : m->alerts())
-                    if (selected(q, view)) out.push_back(alert_json(view));
-                return http::Response::json(out);
+                // Written alert by alert: a document of 10,000 alerts built first cost more
+                // (its allocations and frees) than the alerts themselves.
+                auto views = m->alerts();
+                http::Response response;
+                response.body.reserve(views.size() * 640 + 2);
+                response.body += '[';
+                for (const auto& view : views) {
+                    if (!selected(q, view)) continue;
+                    if (response.body.size() > 1) response.body += ',';
+                    response.body +=
+                        alert_json(view).dump(-1, ' ', false, json::error_handler_t::replace);
+                }
+                response.body += ']';
+                return response;
             });
         },
         guarded);
