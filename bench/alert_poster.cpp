@@ -40,31 +40,14 @@
 #include <thread>
 #include <vector>
 
+#include "bench/epoch_ns.hpp"
 #include "common/http_client.hpp"
+#include "common/time_format.hpp"
 
 namespace {
 
 using nlohmann::json;
 using namespace stackwatch;
-
-std::int64_t now_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-// RFC 3339 with milliseconds, as Prometheus sends it.
-std::string rfc3339(std::chrono::system_clock::time_point t) {
-    std::time_t secs = std::chrono::system_clock::to_time_t(t);
-    auto ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() % 1000;
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[40];
-    std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-    std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms));
-    return buf;
-}
 
 struct Args {
     std::map<std::string, std::string> values;
@@ -135,7 +118,7 @@ int burst(const Args& args) {
     const std::string prefix = args.get("prefix", "a"), shape = args.get("shape", "flat");
     const std::string only = args.get("only", "all");
     auto now = std::chrono::system_clock::now();
-    const std::string starts = rfc3339(now), ends = rfc3339(now + std::chrono::hours(2));
+    const std::string starts = iso8601_utc_ms(now), ends = iso8601_utc_ms(now + std::chrono::hours(2));
 
     std::vector<std::string> bodies;
     std::vector<long long> sizes;
@@ -207,8 +190,8 @@ int latency(const Args& args) {
     int failures = 0;
     for (long long i = 0; i < count; ++i) {
         auto now = std::chrono::system_clock::now();
-        std::string body = json::array({make_alert("flat", prefix, i, 1, rfc3339(now),
-                                                   rfc3339(now + std::chrono::hours(2)))})
+        std::string body = json::array({make_alert("flat", prefix, i, 1, iso8601_utc_ms(now),
+                                                   iso8601_utc_ms(now + std::chrono::hours(2)))})
                                .dump();
         sent[static_cast<std::size_t>(i)] = now_ns();
         auto response = post(url, body);

@@ -26,6 +26,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bench/epoch_ns.hpp"
 #include "common/http_server.hpp"
 #include "common/logging.hpp"
 
@@ -33,12 +34,6 @@ namespace {
 
 using nlohmann::json;
 using namespace stackwatch;
-
-std::int64_t now_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 // Alertmanager sends each aggregation group's notification from its own goroutine: with every
 // alert its own group, thousands at once. civetweb serves one connection per thread behind a

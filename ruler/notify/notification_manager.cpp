@@ -154,8 +154,7 @@ void NotificationManager::on_dead_letter(const OutboxEntry& entry) {
         auto now = Clock::now();
         for (const auto& integration : found->second) {
             auto told = data;
-            if (!integration.notifier->send_resolved())
-                std::erase_if(told.alerts, [&](const Alert& a) { return a.resolved_at(told.now); });
+            if (!integration.notifier->send_resolved()) told.drop_resolved();
             if (told.alerts.empty()) continue;
             OutboxEntry fallback{.idempotency_key = random_uuid(),
                                  .receiver = data.receiver,

@@ -4,6 +4,10 @@
 
 namespace stackwatch::notify {
 
+void NotificationData::drop_resolved() {
+    std::erase_if(alerts, [&](const Alert& a) { return a.resolved_at(now); });
+}
+
 bool NotificationData::firing() const {
     return firing_count() > 0;
 }

@@ -27,6 +27,8 @@ struct NotificationData {
     std::size_t firing_count() const;
     std::size_t resolved_count() const;
     promql::Labels common_labels() const;
+    // For an integration with send_resolved off: only the alerts still firing.
+    void drop_resolved();
     std::map<std::string, std::string> common_annotations() const;
 };
 

@@ -56,7 +56,7 @@ void Outbox::submit(OutboxEntry entry, const std::vector<std::int64_t>& supersed
         if (!worker) worker = std::make_unique<Worker>();
         auto at = entry.next_attempt_at;
         worker->queue.emplace(at, std::move(entry));
-        if (worker->idle == 0 && worker->threads.size() < max_in_flight_) start_thread(*worker);
+        grow_if_busy(*worker);
         ++pending_;
         metrics_.set_outbox_pending(static_cast<double>(pending_));
         worker->wake.notify_one();
@@ -78,9 +78,13 @@ std::chrono::milliseconds Outbox::backoff(int attempts, const RetryPolicy& polic
     return std::chrono::milliseconds(delay.count() / 2 + jitter(random));
 }
 
-void Outbox::start_thread(Worker& worker) {
-    ++worker.idle;
-    worker.threads.emplace_back([this, &worker] { run(worker); });
+void Outbox::grow_if_busy(Worker& worker) {
+    // Each thread that sends holds one log key in `sending`.
+    bool all_busy = worker.sending.size() >= worker.threads.size();
+    bool due = !worker.queue.empty() && worker.queue.begin()->first <= Clock::now();
+    // The first thread also waits for entries that are not due yet.
+    if (worker.threads.empty() || (all_busy && due && worker.threads.size() < max_in_flight_))
+        worker.threads.emplace_back([this, &worker] { run(worker); });
 }
 
 std::multimap<TimePoint, OutboxEntry>::iterator Outbox::next_due(Worker& worker, TimePoint now,
@@ -118,14 +122,9 @@ void Outbox::run(Worker& worker) {
             metrics_.set_outbox_pending(static_cast<double>(pending_));
             continue;
         }
-        --worker.idle;
         worker.sending.insert(entry.log_key);
-        // More due work than hands: another thread, up to the limit.
-        if (worker.idle == 0 && !worker.queue.empty() && worker.threads.size() < max_in_flight_ &&
-            worker.queue.begin()->first <= Clock::now())
-            start_thread(worker);
+        grow_if_busy(worker);
         attempt(std::move(entry), lock, worker);
-        ++worker.idle;
     }
 }
 

@@ -55,10 +55,11 @@ class Outbox {
         std::multimap<TimePoint, OutboxEntry> queue;  // by next attempt
         std::set<std::string> sending;                // log keys with an attempt under way
         std::vector<std::thread> threads;             // grown while all are busy
-        std::size_t idle = 0;
         std::condition_variable wake;
     };
-    void start_thread(Worker& worker);
+    // A first thread, or another when every thread is sending and an entry is due, up to
+    // max_in_flight.
+    void grow_if_busy(Worker& worker);
     void run(Worker& worker);
     // The first entry due whose group is not being sent; queue.end() when none is.
     std::multimap<TimePoint, OutboxEntry>::iterator next_due(Worker& worker, TimePoint now,

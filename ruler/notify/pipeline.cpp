@@ -126,8 +126,7 @@ bool Pipeline::notify(const GroupFlush& flush, const std::vector<Alert>& alerts,
                           .group_labels = flush.group_labels,
                           .now = flush.now,
                           .external_url = parts_.external_url};
-    if (!send_resolved)
-        std::erase_if(data.alerts, [&](const Alert& a) { return a.resolved_at(flush.now); });
+    if (!send_resolved) data.drop_resolved();
     try {
         if (data.alerts.empty()) {
             // Nothing the integration wants to hear, but the log must know that nothing fires.
