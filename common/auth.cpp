@@ -18,6 +18,8 @@ std::string trim(std::string s) {
     return start == std::string::npos ? "" : s.substr(start);
 }
 
+}  // namespace
+
 std::optional<std::string> credentials(const http::Request& request, std::string_view scheme) {
     auto header = request.header("authorization");
     if (!header || header->size() <= scheme.size() + 1) return std::nullopt;
@@ -26,8 +28,6 @@ std::optional<std::string> credentials(const http::Request& request, std::string
     if ((*header)[scheme.size()] != ' ') return std::nullopt;
     return trim(header->substr(scheme.size() + 1));
 }
-
-}  // namespace
 
 bool constant_time_equals(std::string_view a, std::string_view b) {
     unsigned char diff = a.size() == b.size() ? 0 : 1;
@@ -44,14 +44,18 @@ BearerTokenAuth::BearerTokenAuth(std::string token) : token_(std::move(token)) {
     if (token_.empty()) throw std::runtime_error("bearer token is empty");
 }
 
-BearerTokenAuth BearerTokenAuth::from_file(const std::string& path) {
+std::string read_token_file(const std::string& path) {
     std::ifstream in(path);
     if (!in) throw std::runtime_error("cannot read token file " + path);
     std::string line;
     std::getline(in, line);
     line = trim(line);
     if (line.empty()) throw std::runtime_error("token file " + path + " is empty");
-    return BearerTokenAuth(line);
+    return line;
+}
+
+BearerTokenAuth BearerTokenAuth::from_file(const std::string& path) {
+    return BearerTokenAuth(read_token_file(path));
 }
 
 bool BearerTokenAuth::authenticate(const http::Request& request) const {

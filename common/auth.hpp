@@ -3,12 +3,20 @@
 // auth with bcrypt hashes as in the exporter-toolkit web-config.
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "common/http_server.hpp"
 
 namespace stackwatch {
+
+// The first line of a token file, trimmed; throws std::runtime_error naming the file when it is
+// unreadable or empty.
+std::string read_token_file(const std::string& path);
+
+// What follows "Scheme " in the Authorization header (scheme lower-case), trimmed.
+std::optional<std::string> credentials(const http::Request& request, std::string_view scheme);
 
 // Compares in time that depends only on the lengths, so a token cannot be guessed byte by byte.
 bool constant_time_equals(std::string_view a, std::string_view b);

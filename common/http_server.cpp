@@ -174,6 +174,21 @@ Response Response::text(std::string body, int status, std::string content_type) 
     return r;
 }
 
+const char* role_name(Role role) {
+    switch (role) {
+        case Role::viewer: return "viewer";
+        case Role::operator_: return "operator";
+        case Role::admin: return "admin";
+    }
+    return "viewer";
+}
+
+std::optional<Role> parse_role(std::string_view name) {
+    for (Role role : {Role::viewer, Role::operator_, Role::admin})
+        if (name == role_name(role)) return role;
+    return std::nullopt;
+}
+
 Response Response::error(int status, const std::string& reason) {
     return json({{"status", "error"}, {"error", reason}}, status);
 }
@@ -325,9 +340,15 @@ int Server::handle(mg_connection* conn) {
     if (route == nullptr) {
         response = path_known ? Response::error(405, "method " + request.method + " not allowed")
                               : Response::error(404, "no such endpoint: " + request.path);
-    } else if (route->options.auth && !route->options.auth->authenticate(request)) {
+    } else if (route->options.auth &&
+               !(request.principal = route->options.auth->identify(request))) {
         response = Response::error(401, "authentication required");
         response.headers.emplace_back("WWW-Authenticate", route->options.auth->challenge());
+    } else if (route->options.auth && request.principal->role < route->options.role) {
+        response = Response::error(403, std::string("this needs the ") +
+                                            role_name(route->options.role) + " role; " +
+                                            request.principal->name + " has " +
+                                            role_name(request.principal->role));
     } else if (info->content_length > static_cast<long long>(route->options.max_body_bytes)) {
         response = Response::error(413, "request body larger than " +
                                             std::to_string(route->options.max_body_bytes) + " bytes");

@@ -21,6 +21,18 @@ struct mg_connection;
 
 namespace stackwatch::http {
 
+// What a caller may do, in increasing order: read, act on alerts and silences, change the
+// configuration.
+enum class Role { viewer = 0, operator_ = 1, admin = 2 };
+const char* role_name(Role role);
+std::optional<Role> parse_role(std::string_view name);
+
+// Who a request comes from, as its credentials say.
+struct Principal {
+    std::string name;
+    Role role = Role::viewer;
+};
+
 struct Request {
     std::string method;
     std::string path;  // decoded, without the query string
@@ -30,6 +42,7 @@ struct Request {
     std::string request_id;
     std::map<std::string, std::string> headers;  // names lower-cased
     std::map<std::string, std::string> path_params;
+    std::optional<Principal> principal;  // set when the route is authenticated
 
     std::optional<std::string> header(std::string_view name) const;  // case-insensitive
     std::optional<std::string> query_param(std::string_view name) const;  // decoded, first value
@@ -54,6 +67,11 @@ public:
     virtual ~Authenticator() = default;
     virtual bool authenticate(const Request& request) const = 0;
     virtual std::string challenge() const = 0;  // the WWW-Authenticate header value
+    // Who the credentials belong to; a plain authenticator's callers may do everything.
+    virtual std::optional<Principal> identify(const Request& request) const {
+        if (!authenticate(request)) return std::nullopt;
+        return Principal{"token", Role::admin};
+    }
 };
 
 // A long-lived text/event-stream response. Writes fail (return false) once the client is gone or
@@ -84,6 +102,7 @@ using StreamHandler = std::function<void(const Request&, EventStream&)>;
 
 struct RouteOptions {
     std::shared_ptr<const Authenticator> auth;  // null: no authentication
+    Role role = Role::viewer;                   // what an authenticated caller needs, else 403
     std::size_t max_body_bytes = 1 << 20;
 };
 

@@ -1,18 +1,21 @@
 #include <iostream>
 
-#include "common/auth.hpp"
+#include "common/access_control.hpp"
+#include "common/web_config.hpp"
 #include "common/flags.hpp"
 #include "common/logging.hpp"
 #include "common/memory.hpp"
 #include "common/signals.hpp"
 #include "common/version.hpp"
 #include "ruler/api/alertmanager_api.hpp"
+#include "ruler/api/monitoring_alerts_api.hpp"
 #include "ruler/api/notifications_api.hpp"
 #include "ruler/api/ruler_api.hpp"
 #include "ruler/notify/config_commands.hpp"
 #include "ruler/notify/environment_config.hpp"
 #include "ruler/notify/notification_manager.hpp"
 #include "ruler/notify/test_command.hpp"
+#include "ruler/oncall/oncall.hpp"
 #include "ruler/promql/test_script.hpp"
 #include "ruler/rules/rule_manager.hpp"
 #include "ruler/config/ruler_config.hpp"
@@ -31,6 +34,8 @@ struct Flags {
     std::string notify_config_file;
     std::string listen_address = ":19090";
     std::string auth_token_file;
+    std::string tokens_file;
+    std::string web_config_file;
     std::string log_level = "info";
     std::string log_format = "json";
     std::string log_dir;
@@ -140,10 +145,9 @@ int serve(const Flags& flags) {
     log::install_crash_handlers();
     const std::string config_file = flags.config_file.empty() ? "ruler.yml" : flags.config_file;
     auto config = load_ruler_config(config_file);
-    std::shared_ptr<const http::Authenticator> token;
-    if (!flags.auth_token_file.empty())
-        token =
-            std::make_shared<BearerTokenAuth>(BearerTokenAuth::from_file(flags.auth_token_file));
+    auto web = load_web_config(flags.web_config_file);
+    std::shared_ptr<const http::Authenticator> token =
+        AccessControl::load(flags.tokens_file, flags.auth_token_file, web.basic_auth);
 
     SignalWaiter signals;  // before any thread starts, so all inherit the blocked signals
     auto registry = std::make_shared<prometheus::Registry>();
@@ -156,11 +160,13 @@ int serve(const Flags& flags) {
         log::info("alert state loaded",
                   {{"path", flags.state_path}, {"series", state->load_into(store)}});
     }
+    const std::string state_file = flags.state_path.empty() ? ":memory:" : flags.state_path;
+    oncall::OnCall oncall(state_file);
     notify::NotificationManager notifications(
         load_notify_config(flags, config),
-        {.state_path = flags.state_path.empty() ? ":memory:" : flags.state_path,
-         .external_url = config.external_url},
+        {.state_path = state_file, .external_url = config.external_url, .hooks = &oncall},
         *registry);
+    oncall.attach(notifications);
     notify::AlertmanagerForwarder forwarder(config.alertmanagers, *registry);
     RuleManager rule_manager(data, appender, store, state, registry);
     scrape::ScrapeManager scrape_manager(store);
@@ -200,10 +206,11 @@ int serve(const Flags& flags) {
 
     std::string listen = flags.listen_address.starts_with(":") ? flags.listen_address.substr(1)
                                                                : flags.listen_address;
-    http::Server server({.listen_addresses = {listen}, .threads = 16});
+    http::Server server({.listen_addresses = {listen}, .threads = 16, .tls = web.tls});
     register_api(server, {rule_manager, scrape_manager, *data, registry, reload}, token);
     register_alertmanager_api(server, notifications, token);
     register_notifications_api(server, notifications, token);
+    register_monitoring_alerts_api(server, oncall, rule_manager, token);
     server.start();
     log::info("stackwatch-ruler listening", {{"address", flags.listen_address},
                                              {"version", kVersion},
@@ -234,6 +241,7 @@ int serve(const Flags& flags) {
     server.stop();
     rule_manager.stop();
     scrape_manager.stop();
+    oncall.stop();
     notifications.stop();
     forwarder.stop();
     return 0;
@@ -278,8 +286,16 @@ int main(int argc, char** argv) {
                       &flags.verify_receivers);
     parser.add_string("web.listen-address", "Address to listen on for the API and metrics.",
                       &flags.listen_address);
-    parser.add_string("web.auth-token-file", "Bearer token required by /api/* and /-/reload.",
+    parser.add_string("web.auth-token-file",
+                      "An admin bearer token required by /api/*, /monitoring/* and /-/reload.",
                       &flags.auth_token_file);
+    parser.add_string("web.tokens-file",
+                      "Bearer tokens with roles (viewer, operator, admin), and the roles of "
+                      "--web.config.file's basic-auth users.",
+                      &flags.tokens_file);
+    parser.add_string("web.config.file",
+                      "exporter-toolkit web configuration: TLS and basic-auth users.",
+                      &flags.web_config_file);
     parser.add_string("storage.max-series", "Most series the embedded store holds.",
                       &flags.max_series);
     parser.add_string("storage.state-path",

@@ -207,8 +207,11 @@ bool silence_matches_filters(const Silence& s, const Matchers& filters) {
 
 void register_alertmanager_api(http::Server& server, NotificationManager& manager,
                                std::shared_ptr<const http::Authenticator> token) {
-    http::RouteOptions guarded{.auth = token};
-    http::RouteOptions posting{.auth = token, .max_body_bytes = 16 << 20};
+    // Reading is for viewers; sending alerts and silencing are what operators do.
+    http::RouteOptions guarded{.auth = token, .role = http::Role::viewer};
+    http::RouteOptions posting{.auth = token, .role = http::Role::operator_,
+                               .max_body_bytes = 16 << 20};
+    http::RouteOptions silencing{.auth = token, .role = http::Role::operator_};
     NotificationManager* m = &manager;
 
     server.route(
@@ -329,7 +332,7 @@ void register_alertmanager_api(http::Server& server, NotificationManager& manage
                 return bad_request(std::string("silence invalid: ") + e.what());
             }
         },
-        guarded);
+        silencing);
 
     server.route(
         "GET", "/api/v2/silence/{id}",
@@ -352,7 +355,7 @@ void register_alertmanager_api(http::Server& server, NotificationManager& manage
                 return bad_request(e.what());
             }
         },
-        guarded);
+        silencing);
 
     server.route(
         "GET", "/api/v2/status",

@@ -72,7 +72,8 @@ http::Response api_error(int status, const std::string& type, const std::string&
 void register_api(http::Server& server, ApiDeps deps,
                   std::shared_ptr<const http::Authenticator> token) {
     auto shared = std::make_shared<ApiDeps>(std::move(deps));
-    http::RouteOptions guarded{.auth = token};
+    http::RouteOptions guarded{.auth = token, .role = http::Role::viewer};
+    http::RouteOptions administering{.auth = token, .role = http::Role::admin};
     server.route(
         "GET", "/api/v1/rules",
         [shared](const http::Request&) { return api_success(shared->rules.rules_json()); },
@@ -124,7 +125,7 @@ void register_api(http::Server& server, ApiDeps deps,
                 {"errors", errors}};
             return http::Response::json(body, 400);
         },
-        guarded);
+        administering);
     server.route("GET", "/-/healthy",
                  [](const http::Request&) { return http::Response::text("Healthy.\n"); });
     server.route("GET", "/-/ready",

@@ -75,6 +75,20 @@ Alert merge(const Alert& older, const Alert& younger) {
     return result;
 }
 
+bool overlaps(const Alert& held, const Alert& incoming) {
+    auto held_end = held.ends_at.value_or(TimePoint::max());
+    bool ends_inside = incoming.ends_at && *incoming.ends_at > held.starts_at &&
+                       *incoming.ends_at < held_end;
+    bool starts_inside = incoming.starts_at > held.starts_at && incoming.starts_at < held_end;
+    return ends_inside || starts_inside;
+}
+
+std::string alert_id(const Alert& alert) {
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+        alert.starts_at.time_since_epoch());
+    return fingerprint_text(alert.fingerprint()) + "-" + std::to_string(ms.count());
+}
+
 void sort_for_notification(std::vector<Alert>& alerts) {
     std::stable_sort(alerts.begin(), alerts.end(), [](const Alert& a, const Alert& b) {
         for (const char* key : {"job", "instance"}) {

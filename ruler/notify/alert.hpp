@@ -26,6 +26,9 @@ struct Alert {
     std::string generator_url;
     TimePoint updated_at{};
     bool timeout = false;  // ends_at was set from resolve_timeout, not by the sender
+    // Resolved through the on-call API: resends of the same firing stay resolved until the
+    // sender resolves it too or it starts again.
+    bool resolved_by_hand = false;
 
     Fingerprint fingerprint() const;
     bool resolved_at(TimePoint t) const { return ends_at && *ends_at <= t; }
@@ -44,6 +47,13 @@ std::string fingerprint_text(Fingerprint fp);
 // types.Alert.Merge: the younger copy wins, except the earliest start is kept, and a sender's
 // own endsAt beats a timeout-made one.
 Alert merge(const Alert& older, const Alert& younger);
+
+// provider/mem's Put: a resent copy merges with the held alert when their times overlap, else
+// it replaces it (an alert that starts again after resolving is a new alert).
+bool overlaps(const Alert& held, const Alert& incoming);
+
+// A stable id for one firing of an alert: its fingerprint and when it started.
+std::string alert_id(const Alert& alert);
 
 // types.AlertSlice's order: by job, then instance, then the whole label set.
 void sort_for_notification(std::vector<Alert>& alerts);

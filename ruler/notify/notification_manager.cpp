@@ -59,9 +59,9 @@ std::unique_ptr<NotificationManager::Prepared> NotificationManager::prepare(Noti
     auto prepared = std::make_unique<Prepared>();
     prepared->generation = std::make_shared<Generation>(std::move(config));
     Generation* g = prepared->generation.get();
-    g->pipeline = std::make_unique<Pipeline>(Pipeline::Parts{*g->config, g->receivers, g->inhibitor,
-                                                             silences_, log_, store_, outbox_,
-                                                             options_.external_url});
+    g->pipeline = std::make_unique<Pipeline>(Pipeline::Parts{
+        *g->config, g->receivers, g->inhibitor, silences_, log_, store_, outbox_,
+        options_.external_url, options_.hooks});
     return prepared;
 }
 
@@ -112,19 +112,65 @@ void NotificationManager::put(std::vector<Alert> alerts) {
             metrics_.received(a.resolved_at(now) ? "resolved" : "firing", 1);
             auto fp = a.fingerprint();
             auto found = alerts_.find(fp);
-            if (found == alerts_.end())
+            if (found == alerts_.end()) {
                 found = alerts_.emplace(fp, std::move(a)).first;
-            else
+            } else if (found->second.resolved_by_hand && !a.resolved_at(now) &&
+                       a.starts_at <= found->second.starts_at) {
+                // Still the firing someone resolved: it stays resolved, and is kept while the
+                // sender keeps sending it.
+                found->second.updated_at = now;
+                continue;
+            } else if (overlaps(found->second, a)) {
                 found->second = merge(found->second, a);
+            } else {
+                found->second = std::move(a);
+            }
             merged.push_back(found->second);
         }
     }
+    publish(merged, generation);
+}
+
+void NotificationManager::publish(const std::vector<Alert>& merged,
+                                  const std::shared_ptr<Generation>& generation) {
+    if (merged.empty()) return;
     store_.save_alerts(merged);
+    if (options_.hooks != nullptr) options_.hooks->changed(merged);
     std::lock_guard lock(mutex_);
     // A reload in between put its generation in place with these alerts already in it.
     if (generation_ != generation) return;
     for (const auto& a : merged) generation_->inhibitor.observe(a);
     generation_->dispatcher->put(merged);
+}
+
+std::optional<Alert> NotificationManager::resolve_by_hand(const std::string& id) {
+    auto now = Clock::now();
+    std::lock_guard intake(intake_mutex_);
+    std::vector<Alert> merged;
+    std::shared_ptr<Generation> generation;
+    {
+        std::lock_guard lock(mutex_);
+        generation = generation_;
+        auto found = std::find_if(alerts_.begin(), alerts_.end(), [&](const auto& entry) {
+            return !entry.second.resolved_at(now) && alert_id(entry.second) == id;
+        });
+        if (found == alerts_.end()) return std::nullopt;
+        auto& a = found->second;
+        a.ends_at = now;
+        a.timeout = false;
+        a.resolved_by_hand = true;
+        a.updated_at = now;
+        merged.push_back(a);
+    }
+    publish(merged, generation);
+    return merged.front();
+}
+
+std::optional<Alert> NotificationManager::find(const std::string& id) const {
+    std::lock_guard lock(mutex_);
+    for (const auto& [fp, a] : alerts_)
+        if (alert_id(a) == id) return a;
+    return std::nullopt;
 }
 
 Outbox::Target NotificationManager::target_for(const OutboxEntry& entry) const {
@@ -245,7 +291,10 @@ void NotificationManager::collect_garbage() {
     {
         std::lock_guard lock(mutex_);
         for (auto it = alerts_.begin(); it != alerts_.end();) {
-            if (it->second.resolved_at(now)) {
+            // One resolved by hand stays while its sender still sends it as firing.
+            bool still_sent = it->second.resolved_by_hand &&
+                              it->second.updated_at > now - options_.gc_interval;
+            if (it->second.resolved_at(now) && !still_sent) {
                 gone.push_back(it->first);
                 generation_->inhibitor.forget(it->first);
                 it = alerts_.erase(it);

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "ruler/notify/alert_hooks.hpp"
 #include "ruler/notify/config.hpp"
 #include "ruler/notify/dispatcher.hpp"
 #include "ruler/notify/inhibit.hpp"
@@ -36,6 +37,7 @@ struct NotifyOptions {
     std::chrono::milliseconds gc_interval = std::chrono::minutes(30);  // Alertmanager's alert GC
     std::chrono::milliseconds retention =
         std::chrono::hours(120);  // expired silences, delivered rows
+    AlertHooks* hooks = nullptr;  // the on-call layer, when there is one; outlives the manager
 };
 
 // An alert with what the API reports about it.
@@ -70,6 +72,11 @@ class NotificationManager {
     // Alerts as Alertmanager's API takes them: a missing start is the end, or now when that is
     // missing too; a missing end is now + resolve_timeout, marked as a timeout.
     void put(std::vector<Alert> alerts);
+    // Resolves the firing alert with this alert_id() now: its resolved notice goes out as for
+    // any resolution, and resends of the same firing are ignored. Nullopt when no such alert
+    // fires.
+    std::optional<Alert> resolve_by_hand(const std::string& id);
+    std::optional<Alert> find(const std::string& id) const;  // resolved ones too, until collected
     void stop();
 
     std::vector<AlertView> alerts() const;  // the unresolved ones
@@ -97,6 +104,8 @@ class NotificationManager {
         std::unique_ptr<Dispatcher> dispatcher;  // made by apply(), when the generation goes live
         explicit Generation(NotifyConfig c);
     };
+    // Saves what an intake changed, tells the hooks, and hands it to the dispatcher.
+    void publish(const std::vector<Alert>& merged, const std::shared_ptr<Generation>& generation);
     Outbox::Target target_for(const OutboxEntry& entry) const;
     // Out of retries: the log forgets it, and a receiver's fallback_receiver gets it instead.
     void on_dead_letter(const OutboxEntry& entry);

@@ -47,7 +47,7 @@ Receivers build_receivers(const NotifyConfig& config,
 
 bool needs_update(const std::optional<LogEntry>& entry, const std::vector<Fingerprint>& firing,
                   const std::vector<Fingerprint>& resolved, bool send_resolved,
-                  Duration repeat_interval, TimePoint now) {
+                  Duration repeat_interval, TimePoint now, bool all_acknowledged) {
     // Never told about this group: only news of firing alerts is worth a first notification.
     if (!entry) return !firing.empty();
     if (!subset(firing, entry->firing)) return true;
@@ -56,7 +56,7 @@ bool needs_update(const std::optional<LogEntry>& entry, const std::vector<Finger
     // heard of.
     if (firing.empty()) return !entry->firing.empty();
     if (send_resolved && !subset(resolved, entry->resolved)) return true;
-    return entry->at < now - repeat_interval;
+    return !all_acknowledged && entry->at < now - repeat_interval;
 }
 
 bool Pipeline::muted_by_time(const RouteOptions& route, TimePoint now) const {
@@ -111,12 +111,17 @@ bool Pipeline::run_one(const GroupFlush& flush, std::vector<Committed>& committe
 bool Pipeline::notify(const GroupFlush& flush, const std::vector<Alert>& alerts,
                       const Integration& integration, std::vector<Committed>& committed) const {
     std::vector<Fingerprint> firing, resolved;
-    for (const auto& a : alerts)
-        (a.resolved_at(flush.now) ? resolved : firing).push_back(a.fingerprint());
+    bool all_acknowledged = parts_.hooks != nullptr;
+    for (const auto& a : alerts) {
+        bool is_resolved = a.resolved_at(flush.now);
+        (is_resolved ? resolved : firing).push_back(a.fingerprint());
+        if (!is_resolved && all_acknowledged)
+            all_acknowledged = parts_.hooks->acknowledged(a, flush.now);
+    }
     auto log_key = NotificationLog::key(flush.group_key, flush.route.receiver, integration.name);
     bool send_resolved = integration.notifier->send_resolved();
     if (!needs_update(parts_.log.get(log_key), firing, resolved, send_resolved,
-                      flush.route.repeat_interval, flush.now))
+                      flush.route.repeat_interval, flush.now, all_acknowledged && !firing.empty()))
         return true;
     LogEntry entry{log_key, firing, resolved, flush.now,
                    flush.now + 2 * flush.route.repeat_interval};

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ruler/notify/alert_hooks.hpp"
 #include "ruler/notify/config.hpp"
 #include "ruler/notify/dispatcher.hpp"
 #include "ruler/notify/inhibit.hpp"
@@ -41,6 +42,7 @@ class Pipeline {
         NotifyStore& store;
         Outbox& outbox;
         std::string external_url;
+        const AlertHooks* hooks = nullptr;  // acknowledgements hold back repeats
     };
     explicit Pipeline(Parts parts) : parts_(std::move(parts)) {}
 
@@ -63,9 +65,11 @@ class Pipeline {
     Parts parts_;
 };
 
-// DedupStage.needsUpdate: whether an integration must hear about the group now.
+// DedupStage.needsUpdate: whether an integration must hear about the group now. A group whose
+// firing alerts are all acknowledged is not repeated; news (a new firing, a resolution) still
+// goes out.
 bool needs_update(const std::optional<LogEntry>& entry, const std::vector<Fingerprint>& firing,
                   const std::vector<Fingerprint>& resolved, bool send_resolved,
-                  Duration repeat_interval, TimePoint now);
+                  Duration repeat_interval, TimePoint now, bool all_acknowledged = false);
 
 }  // namespace stackwatch::notify

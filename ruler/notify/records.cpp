@@ -21,7 +21,8 @@ json alert_record(const Alert& a) {
             {"endsAt", a.ends_at ? json(ticks(*a.ends_at)) : json(nullptr)},
             {"generatorURL", a.generator_url},
             {"updatedAt", ticks(a.updated_at)},
-            {"timeout", a.timeout}};
+            {"timeout", a.timeout},
+            {"resolvedByHand", a.resolved_by_hand}};
 }
 
 Alert alert_from_record(const json& in) {
@@ -33,6 +34,7 @@ Alert alert_from_record(const json& in) {
     a.generator_url = in.at("generatorURL").get<std::string>();
     a.updated_at = from_ticks(in.at("updatedAt").get<std::int64_t>());
     a.timeout = in.at("timeout").get<bool>();
+    a.resolved_by_hand = in.value("resolvedByHand", false);
     return a;
 }
 
