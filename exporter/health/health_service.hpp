@@ -62,7 +62,4 @@ private:
     std::thread refresher_;
 };
 
-// JSON about the exporter process for /monitoring/metrics: memory, cpu, process, uptime.
-nlohmann::json process_report();
-
 }  // namespace stackwatch::exporter::health

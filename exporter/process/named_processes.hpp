@@ -12,10 +12,14 @@
 #include <string>
 #include <vector>
 
-#include "exporter/process/procfs.hpp"
+#include "common/procfs.hpp"
 #include "exporter/target.hpp"
 
 namespace stackwatch::exporter::process {
+
+using stackwatch::process::ProcessReads;
+using stackwatch::process::ProcessSample;
+using stackwatch::process::ProcFs;
 
 struct ProcessGroupOptions {
     std::string name;                // the groupname label

@@ -1,14 +1,6 @@
 #include "exporter/process/self_process.hpp"
 
-#include <unistd.h>
-
 namespace stackwatch::exporter::process {
-
-std::optional<ProcessSample> read_self_process() {
-    static const ProcFs proc;
-    // process_* and the health reports need neither swap, context switches nor I/O bytes.
-    return proc.read(::getpid(), {.status_and_io = false});
-}
 
 void collect_self_process(MetricSet& out) {
     auto self = read_self_process();

@@ -5,13 +5,12 @@
 #include <optional>
 
 #include "exporter/metric_set.hpp"
-#include "exporter/process/procfs.hpp"
+#include "common/procfs.hpp"
 
 namespace stackwatch::exporter::process {
 
-// The facts themselves, for callers that present them otherwise (the /monitoring/metrics
-// health view); nullopt only when /proc is not mounted.
-std::optional<ProcessSample> read_self_process();
+using stackwatch::process::ProcessSample;
+using stackwatch::process::read_self_process;
 
 // process_cpu_seconds_total, process_open_fds, process_max_fds, process_virtual_memory_bytes,
 // process_virtual_memory_max_bytes, process_resident_memory_bytes, process_start_time_seconds

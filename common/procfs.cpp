@@ -1,4 +1,4 @@
-#include "exporter/process/procfs.hpp"
+#include "common/procfs.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace stackwatch::exporter::process {
+namespace stackwatch::process {
 namespace {
 
 // With read(2) rather than an ifstream: a scrape reads several /proc files per process, and a
@@ -175,4 +175,9 @@ std::vector<std::pair<pid_t, pid_t>> ProcFs::parents() const {
     return out;
 }
 
-}  // namespace stackwatch::exporter::process
+std::optional<ProcessSample> read_self_process() {
+    static const ProcFs proc;
+    return proc.read(::getpid(), {.status_and_io = false});
+}
+
+}  // namespace stackwatch::process

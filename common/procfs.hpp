@@ -1,6 +1,6 @@
 #pragma once
 // What Linux' /proc says about one process: the facts behind both the exporter's own process_*
-// families and the per-group namedprocess_* families.
+// families and the per-group namedprocess_* families, and both programs' /monitoring/metrics.
 
 #include <sys/types.h>
 
@@ -9,7 +9,7 @@
 #include <optional>
 #include <vector>
 
-namespace stackwatch::exporter::process {
+namespace stackwatch::process {
 
 struct ProcessSample {
     pid_t pid = 0;
@@ -66,4 +66,8 @@ class ProcFs {
     std::uint64_t page_size_;
 };
 
-}  // namespace stackwatch::exporter::process
+// This process, without the files only process_* and health reports do not need (swap, context
+// switches, I/O bytes); nullopt only when /proc is not mounted.
+std::optional<ProcessSample> read_self_process();
+
+}  // namespace stackwatch::process

@@ -1,4 +1,4 @@
-#include "exporter/process/procfs.hpp"
+#include "common/procfs.hpp"
 
 #include <unistd.h>
 
@@ -7,7 +7,7 @@
 #include <chrono>
 #include <fstream>
 
-using stackwatch::exporter::process::ProcFs;
+using stackwatch::process::ProcFs;
 
 BOOST_AUTO_TEST_SUITE(procfs)
 
