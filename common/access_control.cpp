@@ -76,7 +76,10 @@ std::shared_ptr<const AccessControl> AccessControl::load(
 }
 
 std::optional<http::Principal> AccessControl::identify(const http::Request& request) const {
-    if (auto presented = credentials(request, "bearer")) {
+    auto presented = credentials(request, "bearer");
+    // Browsers' EventSource and WebSocket cannot set headers; the access log never has queries.
+    if (!presented && !request.header("authorization")) presented = request.query_param("access_token");
+    if (presented) {
         // Every token is compared, so the time taken does not tell which one nearly matched.
         const Token* found = nullptr;
         for (const auto& token : tokens_)

@@ -1,7 +1,8 @@
 #pragma once
 // Who may do what: bearer tokens with roles from a file (--web.tokens-file), the single admin
 // token of --web.auth-token-file, and the basic-auth users of --web.config.file with the roles
-// the tokens file gives them. Tokens are compared in constant time and never logged.
+// the tokens file gives them. A bearer token may also come as ?access_token= (for EventSource
+// and WebSocket clients). Tokens are compared in constant time and never logged.
 //
 //   tokens:
 //     - {name: grafana, role: viewer, token_file: grafana.token}

@@ -203,10 +203,11 @@ bool EventStream::write_raw(const std::string& chunk) {
     return !failed_;
 }
 
-bool EventStream::send(const std::string& event, const nlohmann::json& data) {
+bool EventStream::send(std::string_view event, std::string_view data, std::string_view id) {
     std::string frame;
-    if (!event.empty()) frame += "event: " + event + "\n";
-    frame += "data: " + data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n";
+    if (!id.empty()) frame.append("id: ").append(id).append("\n");
+    if (!event.empty()) frame.append("event: ").append(event).append("\n");
+    frame.append("data: ").append(data).append("\n\n");
     return write_raw(frame);
 }
 
@@ -231,6 +232,11 @@ Server::~Server() { stop(); }
 void Server::route(const std::string& method, const std::string& pattern, Handler handler,
                    RouteOptions options) {
     routes_.push_back({method, split_path(pattern), std::move(handler), nullptr, std::move(options)});
+}
+
+void Server::websocket(const std::string& path, WebSocketHandler handler, RouteOptions options) {
+    websocket_routes_.push_back(std::make_unique<WebSocketRoute>(
+        WebSocketRoute{this, path, std::move(handler), std::move(options)}));
 }
 
 void Server::stream(const std::string& pattern, StreamHandler handler, RouteOptions options) {
@@ -271,6 +277,7 @@ void Server::start() {
                                  (last_civetweb_message.empty() ? "" : ": " + last_civetweb_message));
     }
     mg_set_request_handler(ctx_, "/", civetweb_dispatch, this);
+    register_websockets();
 }
 
 void Server::stop() {
@@ -319,8 +326,22 @@ const Server::Route* Server::match(const std::string& method, const std::string&
     return nullptr;
 }
 
-int Server::handle(mg_connection* conn) {
-    auto started = std::chrono::steady_clock::now();
+std::optional<Response> Server::refusal(Request& request, const RouteOptions& options) {
+    if (!options.auth) return std::nullopt;
+    request.principal = options.auth->identify(request);
+    if (!request.principal) {
+        auto response = Response::error(401, "authentication required");
+        response.headers.emplace_back("WWW-Authenticate", options.auth->challenge());
+        return response;
+    }
+    if (request.principal->role < options.role)
+        return Response::error(403, std::string("this needs the ") + role_name(options.role) +
+                                        " role; " + request.principal->name + " has " +
+                                        role_name(request.principal->role));
+    return std::nullopt;
+}
+
+Request Server::read_request(const mg_connection* conn) {
     const mg_request_info* info = mg_get_request_info(conn);
     Request request;
     request.method = info->request_method ? info->request_method : "";
@@ -332,6 +353,13 @@ int Server::handle(mg_connection* conn) {
     auto incoming_id = request.header("x-request-id");
     request.request_id = incoming_id && valid_request_id(*incoming_id) ? *incoming_id
                                                                        : generate_request_id();
+    return request;
+}
+
+int Server::handle(mg_connection* conn) {
+    auto started = std::chrono::steady_clock::now();
+    const mg_request_info* info = mg_get_request_info(conn);
+    Request request = read_request(conn);
 
     Response response;
     bool path_known = false;
@@ -340,15 +368,8 @@ int Server::handle(mg_connection* conn) {
     if (route == nullptr) {
         response = path_known ? Response::error(405, "method " + request.method + " not allowed")
                               : Response::error(404, "no such endpoint: " + request.path);
-    } else if (route->options.auth &&
-               !(request.principal = route->options.auth->identify(request))) {
-        response = Response::error(401, "authentication required");
-        response.headers.emplace_back("WWW-Authenticate", route->options.auth->challenge());
-    } else if (route->options.auth && request.principal->role < route->options.role) {
-        response = Response::error(403, std::string("this needs the ") +
-                                            role_name(route->options.role) + " role; " +
-                                            request.principal->name + " has " +
-                                            role_name(request.principal->role));
+    } else if (auto refused = refusal(request, route->options)) {
+        response = std::move(*refused);
     } else if (info->content_length > static_cast<long long>(route->options.max_body_bytes)) {
         response = Response::error(413, "request body larger than " +
                                             std::to_string(route->options.max_body_bytes) + " bytes");

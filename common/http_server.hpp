@@ -80,7 +80,8 @@ class EventStream {
 public:
     EventStream(mg_connection* conn, const std::atomic<bool>& stopping, std::mutex& wake_mutex,
                 std::condition_variable& wake);
-    bool send(const std::string& event, const nlohmann::json& data);
+    // One event: `id:` when given, `event:`, and the data (one line of JSON).
+    bool send(std::string_view event, std::string_view data, std::string_view id = {});
     bool heartbeat();
     bool open() const { return !failed_ && !stopping_.load(); }
     // Waits until the predicate holds, the server stops, or the timeout passes; checks the client
@@ -97,8 +98,32 @@ private:
     bool failed_ = false;
 };
 
+// One WebSocket connection as its handler sees it: text frames out, from the handler's thread.
+// Writes fail (return false) once the client is gone or the server is stopping.
+class WebSocket {
+public:
+    WebSocket(mg_connection* conn, const std::atomic<bool>& stopping, std::mutex& wake_mutex,
+              std::condition_variable& wake);
+    bool send_text(std::string_view text);
+    bool open() const;
+    bool wait_for(std::chrono::milliseconds timeout, const std::function<bool()>& ready);
+    void notify();
+    void close();  // the client went away: no write may touch the connection after this
+
+private:
+    mutable std::mutex mutex_;
+    mg_connection* conn_;
+    bool closed_ = false;
+    const std::atomic<bool>& stopping_;
+    std::mutex& wake_mutex_;
+    std::condition_variable& wake_;
+};
+
 using Handler = std::function<Response(const Request&)>;
 using StreamHandler = std::function<void(const Request&, EventStream&)>;
+// Runs on a thread of its own from the handshake until it returns; it should return once the
+// socket is no longer open. Messages from the client are read and dropped.
+using WebSocketHandler = std::function<void(const Request&, WebSocket&)>;
 
 struct RouteOptions {
     std::shared_ptr<const Authenticator> auth;  // null: no authentication
@@ -130,6 +155,8 @@ public:
     void route(const std::string& method, const std::string& pattern, Handler handler,
                RouteOptions options = {});
     void stream(const std::string& pattern, StreamHandler handler, RouteOptions options = {});
+    // An exact path; authentication as for routes, from the upgrade request.
+    void websocket(const std::string& path, WebSocketHandler handler, RouteOptions options = {});
 
     void start();  // throws std::runtime_error naming the address when it cannot listen
     void stop();   // wakes event streams, waits for in-flight requests
@@ -137,8 +164,19 @@ public:
     bool running() const { return ctx_ != nullptr; }
     const TlsOptions* tls_options() const { return options_.tls ? &*options_.tls : nullptr; }
 
-    // civetweb's callback; public only so the C trampoline can reach it.
+    // civetweb's callbacks; public only so the C trampolines can reach them.
     int handle(mg_connection* conn);
+    struct WebSocketRoute {
+        Server* server;
+        std::string path;
+        WebSocketHandler handler;
+        RouteOptions options;
+    };
+    // The upgrade request as a Request; 401/403 written and false when it may not connect.
+    static std::optional<Request> admit(mg_connection* conn, const RouteOptions& options);
+    std::atomic<bool>& stopping_flag() { return stopping_; }
+    std::mutex& wake_mutex() { return wake_mutex_; }
+    std::condition_variable& wake() { return wake_; }
 
 private:
     struct Route {
@@ -151,8 +189,14 @@ private:
     const Route* match(const std::string& method, const std::string& path,
                        std::map<std::string, std::string>& params, bool& path_known) const;
 
+    void register_websockets();
+    static Request read_request(const mg_connection* conn);
+    // The 401 or 403 for a request its route's options do not admit; sets its principal.
+    static std::optional<Response> refusal(Request& request, const RouteOptions& options);
+
     ServerOptions options_;
     std::vector<Route> routes_;
+    std::vector<std::unique_ptr<WebSocketRoute>> websocket_routes_;
     mg_context* ctx_ = nullptr;
     std::atomic<bool> stopping_{false};
     std::mutex wake_mutex_;

@@ -9,6 +9,8 @@
 #include "common/version.hpp"
 #include "ruler/api/alertmanager_api.hpp"
 #include "ruler/api/monitoring_alerts_api.hpp"
+#include "ruler/api/monitoring_events_api.hpp"
+#include "ruler/events/live_monitor.hpp"
 #include "ruler/api/notifications_api.hpp"
 #include "ruler/api/ruler_api.hpp"
 #include "ruler/notify/config_commands.hpp"
@@ -16,6 +18,7 @@
 #include "ruler/notify/notification_manager.hpp"
 #include "ruler/notify/test_command.hpp"
 #include "ruler/oncall/oncall.hpp"
+#include "ruler/oncall/oncall_json.hpp"
 #include "ruler/promql/test_script.hpp"
 #include "ruler/rules/rule_manager.hpp"
 #include "ruler/config/ruler_config.hpp"
@@ -36,6 +39,7 @@ struct Flags {
     std::string auth_token_file;
     std::string tokens_file;
     std::string web_config_file;
+    std::string monitor_interval = "10s";
     std::string log_level = "info";
     std::string log_format = "json";
     std::string log_dir;
@@ -167,6 +171,10 @@ int serve(const Flags& flags) {
         {.state_path = state_file, .external_url = config.external_url, .hooks = &oncall},
         *registry);
     oncall.attach(notifications);
+    events::EventJournal journal;
+    oncall.listen([&journal](const oncall::TransitionEvent& e) {
+        journal.publish("alert", oncall::transition_json(e));
+    });
     notify::AlertmanagerForwarder forwarder(config.alertmanagers, *registry);
     RuleManager rule_manager(data, appender, store, state, registry);
     scrape::ScrapeManager scrape_manager(store);
@@ -178,6 +186,15 @@ int serve(const Flags& flags) {
         return 1;
     }
     scrape_manager.apply(config.scrape_configs);
+    events::LiveMonitor monitor(
+        journal, scrape_manager,
+        {.interval = parse_duration(flags.monitor_interval),
+         .ruler_figures = [&] {
+            return nlohmann::json{{"ruleGroups", rule_manager.group_count()},
+                                  {"alertsActive", notifications.alerts().size()},
+                                  {"outboxPending", notifications.outbox_pending()},
+                                  {"eventSubscribers", journal.subscribers()}};
+        }});
     std::mutex reload_mutex;
     auto reload = [&]() -> std::vector<std::string> {
         std::lock_guard lock(reload_mutex);
@@ -211,6 +228,19 @@ int serve(const Flags& flags) {
     register_alertmanager_api(server, notifications, token);
     register_notifications_api(server, notifications, token);
     register_monitoring_alerts_api(server, oncall, rule_manager, token);
+    register_monitoring_events_api(
+        server,
+        {.journal = journal,
+         .snapshot =
+             [&] {
+                 nlohmann::json alerts = nlohmann::json::array();
+                 for (const auto& a : oncall.active()) alerts.push_back(oncall::active_alert_json(a));
+                 return nlohmann::json{{"alerts", std::move(alerts)},
+                                       {"health", monitor.health()},
+                                       {"metrics", monitor.metrics()}};
+             },
+         .metrics = [&] { return monitor.fresh_metrics(); }},
+        token);
     server.start();
     log::info("stackwatch-ruler listening", {{"address", flags.listen_address},
                                              {"version", kVersion},
@@ -239,6 +269,7 @@ int serve(const Flags& flags) {
     truncate_wake.notify_all();
     truncator.join();
     server.stop();
+    monitor.stop();
     rule_manager.stop();
     scrape_manager.stop();
     oncall.stop();
@@ -296,6 +327,10 @@ int main(int argc, char** argv) {
     parser.add_string("web.config.file",
                       "exporter-toolkit web configuration: TLS and basic-auth users.",
                       &flags.web_config_file);
+    parser.add_string("monitor.interval",
+                      "How often the event stream gets performance metrics and the scrape "
+                      "targets' health is checked.",
+                      &flags.monitor_interval);
     parser.add_string("storage.max-series", "Most series the embedded store holds.",
                       &flags.max_series);
     parser.add_string("storage.state-path",

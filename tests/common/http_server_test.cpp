@@ -1,4 +1,5 @@
 #include <boost/test/unit_test.hpp>
+#include <deque>
 
 #include <curl/curl.h>
 
@@ -6,7 +7,6 @@
 #include <thread>
 
 #include "common/auth.hpp"
-#include "common/event_bus.hpp"
 #include "common/http_client.hpp"
 #include "common/http_server.hpp"
 #include "tests/support/eventually.hpp"
@@ -145,9 +145,33 @@ BOOST_AUTO_TEST_CASE(gzip_when_the_client_asks) {
 }
 
 BOOST_AUTO_TEST_CASE(server_sent_events_reach_the_client_and_stop_cleanly) {
-    auto bus = std::make_shared<EventBus>();
-    server.stream("/events", [bus](const http::Request&, http::EventStream& stream) {
-        bus->serve(stream, 50ms);
+    std::mutex queue_mutex;
+    std::deque<std::string> queue;
+    http::EventStream* open_stream = nullptr;
+    std::atomic<int> streams{0};
+    server.stream("/events", [&](const http::Request&, http::EventStream& stream) {
+        {
+            std::lock_guard lock(queue_mutex);
+            open_stream = &stream;
+        }
+        ++streams;
+        bool alive = stream.send("connected", "{}");
+        auto has_data = [&] {
+            std::lock_guard lock(queue_mutex);
+            return !queue.empty();
+        };
+        while (alive && stream.open()) {
+            if (!stream.wait_for(50ms, has_data)) {
+                alive = stream.heartbeat();
+                continue;
+            }
+            std::lock_guard lock(queue_mutex);
+            alive = stream.send("alert", queue.front(), "7");
+            queue.pop_front();
+        }
+        std::lock_guard lock(queue_mutex);
+        open_stream = nullptr;
+        --streams;
     });
     start();
     std::string received;
@@ -169,15 +193,21 @@ BOOST_AUTO_TEST_CASE(server_sent_events_reach_the_client_and_stop_cleanly) {
         std::lock_guard lock(received_mutex);
         return received.find(needle) != std::string::npos;
     };
-    BOOST_REQUIRE(stackwatch::test::eventually([&] { return bus->subscribers() == 1; }, 10s, 5ms));
-    bus->publish("alert", {{"name", "HighErrorRate"}});
-    BOOST_TEST(stackwatch::test::eventually([&] { return contains("event: alert\ndata: {\"name\":\"HighErrorRate\"}\n\n"); }, 10s, 5ms));
+    BOOST_REQUIRE(stackwatch::test::eventually([&] { return streams.load() == 1; }, 10s, 5ms));
+    {
+        std::lock_guard lock(queue_mutex);
+        queue.push_back(R"({"name":"HighErrorRate"})");
+        open_stream->notify();
+    }
+    BOOST_TEST(stackwatch::test::eventually(
+        [&] { return contains("id: 7\nevent: alert\ndata: {\"name\":\"HighErrorRate\"}\n\n"); },
+        10s, 5ms));
     BOOST_TEST(stackwatch::test::eventually([&] { return contains(": heartbeat\n\n"); }, 10s, 5ms));
     BOOST_TEST(contains("event: connected"));
     server.stop();  // must not hang on the open stream
     client.join();
     BOOST_TEST(done.load());
-    BOOST_TEST(bus->subscribers() == 0u);
+    BOOST_TEST(streams.load() == 0);
 }
 
 BOOST_AUTO_TEST_CASE(listen_failure_names_the_address) {
