@@ -55,7 +55,7 @@ RouteConfig parse_route(const ConfigNode& node) {
     node.require_map();
     node.allow_keys({"receiver", "group_by", "match", "match_re", "matchers", "mute_time_intervals",
                      "active_time_intervals", "continue", "routes", "group_wait", "group_interval",
-                     "repeat_interval"});
+                     "repeat_interval", "escalation"});
     RouteConfig r;
     r.receiver = node.get_raw_string("receiver", "");
     std::set<std::string> seen;
@@ -83,6 +83,7 @@ RouteConfig parse_route(const ConfigNode& node) {
     r.group_wait = optional_duration(node, "group_wait");
     r.group_interval = optional_duration(node, "group_interval");
     r.repeat_interval = optional_duration(node, "repeat_interval");
+    r.escalation = node.get_raw_string("escalation", "");
     if (r.group_interval && r.group_interval->count() == 0)
         node["group_interval"].fail("group_interval cannot be zero");
     if (r.repeat_interval && r.repeat_interval->count() == 0)
@@ -148,6 +149,18 @@ void check_receivers_exist(const RouteConfig& route, const ConfigNode& node,
         node["receiver"].fail("undefined receiver \"" + route.receiver + "\" used in route");
 }
 
+void check_escalations_exist(const RouteConfig& route, const ConfigNode& node,
+                             const std::vector<EscalationPolicy>& policies) {
+    auto children = node["routes"].items();
+    for (std::size_t i = 0; i < route.routes.size(); ++i)
+        check_escalations_exist(route.routes[i], children[i], policies);
+    if (route.escalation.empty()) return;
+    for (const auto& p : policies)
+        if (p.name == route.escalation) return;
+    node["escalation"].fail("undefined escalation policy \"" + route.escalation +
+                            "\" used in route");
+}
+
 void check_time_intervals_exist(const RouteConfig& route, const ConfigNode& node,
                                 const std::set<std::string>& names) {
     auto children = node["routes"].items();
@@ -168,6 +181,12 @@ const ReceiverConfig* NotifyConfig::receiver(const std::string& name) const {
     return nullptr;
 }
 
+const EscalationPolicy* NotifyConfig::escalation_policy(const std::string& name) const {
+    for (const auto& p : escalation_policies)
+        if (p.name == name) return &p;
+    return nullptr;
+}
+
 const NamedTimeInterval* NotifyConfig::time_interval(const std::string& name) const {
     for (const auto& t : time_intervals)
         if (t.name == name) return &t;
@@ -179,7 +198,7 @@ NotifyConfig parse_notify_config(const std::string& text, const std::string& nam
     if (!root.defined()) throw ConfigError(name + ": no route provided in config");
     root.require_map();
     root.allow_keys({"global", "route", "inhibit_rules", "receivers", "templates",
-                     "mute_time_intervals", "time_intervals"});
+                     "mute_time_intervals", "time_intervals", "escalation_policies"});
     NotifyConfig c;
     c.file = name;
     c.original = text;
@@ -224,6 +243,8 @@ NotifyConfig parse_notify_config(const std::string& text, const std::string& nam
                                                         "\" used as fallback_receiver");
     }
     check_time_intervals_exist(c.route, route_node, interval_names);
+    c.escalation_policies = parse_escalation_policies(root["escalation_policies"], receiver_names);
+    check_escalations_exist(c.route, route_node, c.escalation_policies);
     if (c.route.continue_matching)
         route_node["continue"].fail("cannot have continue in root route");
     return c;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/config.hpp"
+#include "ruler/notify/escalation_config.hpp"
 #include "ruler/notify/http_config.hpp"
 #include "ruler/notify/matchers.hpp"
 #include "ruler/notify/receiver_config.hpp"
@@ -34,6 +35,7 @@ struct RouteConfig {
     std::optional<Duration> group_wait;
     std::optional<Duration> group_interval;
     std::optional<Duration> repeat_interval;
+    std::string escalation;  // a stackwatch extension: the name of an escalation policy
     std::vector<RouteConfig> routes;
 };
 
@@ -52,9 +54,11 @@ struct NotifyConfig {
     std::vector<ReceiverConfig> receivers;
     std::vector<NamedTimeInterval> time_intervals;  // time_intervals and mute_time_intervals
     std::vector<std::string> templates;             // globs, relative to the file
+    std::vector<EscalationPolicy> escalation_policies;  // a stackwatch extension
 
     const ReceiverConfig* receiver(const std::string& name) const;
     const NamedTimeInterval* time_interval(const std::string& name) const;
+    const EscalationPolicy* escalation_policy(const std::string& name) const;
 };
 
 // Throws ConfigError.

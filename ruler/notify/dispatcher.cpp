@@ -152,7 +152,8 @@ std::vector<GroupView> Dispatcher::groups() const {
     std::lock_guard lock(mutex_);
     std::vector<GroupView> out;
     for (const auto& [id, group] : groups_) {
-        GroupView view{group.key, group.route->options().receiver, group.labels, {}};
+        GroupView view{group.key, group.route->options().receiver,
+                       group.route->options().escalation, group.labels, {}};
         for (const auto& [fp, alert] : group.alerts) view.alerts.push_back(fp);
         out.push_back(std::move(view));
     }

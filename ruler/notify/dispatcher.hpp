@@ -33,6 +33,7 @@ struct GroupFlush {
 struct GroupView {
     std::string group_key;
     std::string receiver;
+    std::string escalation;  // the route's escalation policy, if any
     promql::Labels group_labels;
     std::vector<Fingerprint> alerts;
 };

@@ -185,6 +185,56 @@ Outbox::Target NotificationManager::target_for(const OutboxEntry& entry) const {
     return target;
 }
 
+std::vector<OutboxEntry> NotificationManager::render_for(const std::string& receiver,
+                                                         NotificationData data,
+                                                         const std::string& key_prefix,
+                                                         bool fallback) const {
+    std::vector<OutboxEntry> entries;
+    auto found = generation_->receivers.find(receiver);
+    if (found == generation_->receivers.end()) return entries;
+    data.receiver = receiver;
+    const auto* config = generation_->config->receiver(receiver);
+    bool keep_data = !fallback && config != nullptr && !config->fallback_receiver.empty();
+    auto now = Clock::now();
+    for (const auto& integration : found->second) {
+        auto told = data;
+        if (!integration.notifier->send_resolved()) told.drop_resolved();
+        if (told.alerts.empty()) continue;
+        OutboxEntry entry{.idempotency_key = random_uuid(),
+                          .receiver = receiver,
+                          .integration = integration.name,
+                          .group_key = data.group_key,
+                          .payload = integration.notifier->render(told),
+                          .created_at = now,
+                          .next_attempt_at = now,
+                          .data = keep_data ? notification_record(told) : "",
+                          .fallback = fallback};
+        // A key of its own: these notifications need no order among the group's others.
+        entry.log_key = key_prefix + entry.idempotency_key;
+        entries.push_back(std::move(entry));
+    }
+    return entries;
+}
+
+void NotificationManager::enqueue_all(std::vector<OutboxEntry> entries) {
+    for (auto& entry : entries) {
+        store_.enqueue_alone(entry);
+        outbox_.submit(std::move(entry), {});
+    }
+}
+
+bool NotificationManager::notify_receiver(const std::string& receiver, NotificationData data) {
+    std::vector<OutboxEntry> entries;
+    {
+        std::lock_guard lock(mutex_);
+        data.external_url = options_.external_url;
+        entries = render_for(receiver, std::move(data), "escalation/", false);
+    }
+    bool any = !entries.empty();
+    enqueue_all(std::move(entries));
+    return any;
+}
+
 void NotificationManager::on_dead_letter(const OutboxEntry& entry) {
     log_.drop(entry.log_key);
     if (entry.fallback || entry.data.empty()) return;
@@ -194,42 +244,21 @@ void NotificationManager::on_dead_letter(const OutboxEntry& entry) {
         std::lock_guard lock(mutex_);
         const auto* receiver = generation_->config->receiver(entry.receiver);
         if (receiver == nullptr || receiver->fallback_receiver.empty()) return;
-        auto found = generation_->receivers.find(receiver->fallback_receiver);
-        if (found == generation_->receivers.end()) return;
-        data.receiver = receiver->fallback_receiver;
-        auto now = Clock::now();
-        for (const auto& integration : found->second) {
-            auto told = data;
-            if (!integration.notifier->send_resolved()) told.drop_resolved();
-            if (told.alerts.empty()) continue;
-            OutboxEntry fallback{.idempotency_key = random_uuid(),
-                                 .receiver = data.receiver,
-                                 .integration = integration.name,
-                                 .group_key = entry.group_key,
-                                 .payload = integration.notifier->render(told),
-                                 .created_at = now,
-                                 .next_attempt_at = now,
-                                 .fallback = true};
-            // Its own key: the fallback's notifications of one group need no order among them.
-            fallback.log_key = "fallback/" + fallback.idempotency_key;
-            fallbacks.push_back(std::move(fallback));
-        }
+        fallbacks = render_for(receiver->fallback_receiver, std::move(data), "fallback/", true);
     } catch (const std::exception& e) {
         log::error(
             "could not hand a dead letter to its fallback receiver",
             {{"receiver", entry.receiver}, {"groupKey", entry.group_key}, {"error", e.what()}});
         return;
     }
-    for (auto& fallback : fallbacks) {
+    for (const auto& fallback : fallbacks)
         log::warn("notification handed to the fallback receiver",
                   {{"receiver", entry.receiver},
                    {"integration", entry.integration},
                    {"fallbackReceiver", fallback.receiver},
                    {"fallbackIntegration", fallback.integration},
                    {"groupKey", entry.group_key}});
-        store_.enqueue_alone(fallback);
-        outbox_.submit(std::move(fallback), {});
-    }
+    enqueue_all(std::move(fallbacks));
 }
 
 std::vector<std::string> NotificationManager::receivers_for(const promql::Labels& labels) const {

@@ -77,6 +77,9 @@ class NotificationManager {
     // fires.
     std::optional<Alert> resolve_by_hand(const std::string& id);
     std::optional<Alert> find(const std::string& id) const;  // resolved ones too, until collected
+    // Renders `data` for every integration of `receiver` and commits it to the outbox, outside
+    // any group's log: an escalation step's notification. False when it has none.
+    bool notify_receiver(const std::string& receiver, NotificationData data);
     void stop();
 
     std::vector<AlertView> alerts() const;  // the unresolved ones
@@ -107,6 +110,11 @@ class NotificationManager {
     // Saves what an intake changed, tells the hooks, and hands it to the dispatcher.
     void publish(const std::vector<Alert>& merged, const std::shared_ptr<Generation>& generation);
     Outbox::Target target_for(const OutboxEntry& entry) const;
+    // With mutex_ held: `data` rendered for each integration of `receiver`, log keys from
+    // `key_prefix`.
+    std::vector<OutboxEntry> render_for(const std::string& receiver, NotificationData data,
+                                        const std::string& key_prefix, bool fallback) const;
+    void enqueue_all(std::vector<OutboxEntry> entries);
     // Out of retries: the log forgets it, and a receiver's fallback_receiver gets it instead.
     void on_dead_letter(const OutboxEntry& entry);
     void update_gauges(const std::vector<AlertView>& views) const;

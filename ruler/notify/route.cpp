@@ -19,6 +19,7 @@ Route::Route(const RouteConfig& config, const Route* parent)
     if (config.group_interval) options_.group_interval = *config.group_interval;
     if (config.repeat_interval) options_.repeat_interval = *config.repeat_interval;
     options_.mute_time_intervals = config.mute_time_intervals;
+    options_.escalation = config.escalation;
     options_.active_time_intervals = config.active_time_intervals;
     for (const auto& child : config.routes)
         routes_.push_back(std::unique_ptr<Route>(new Route(child, this)));

@@ -21,6 +21,7 @@ struct RouteOptions {
     // Not inherited: Alertmanager 0.25 takes both from the node itself.
     std::vector<std::string> mute_time_intervals;
     std::vector<std::string> active_time_intervals;
+    std::string escalation;  // not inherited either: each route names its own
 };
 
 class Route {

@@ -1,11 +1,14 @@
 #include "ruler/oncall/oncall.hpp"
 
+#include <set>
+
 #include "common/logging.hpp"
 #include "common/thread_name.hpp"
 
 namespace stackwatch::oncall {
 
 using notify::Alert;
+using notify::alert_id;
 using notify::Clock;
 
 const char* transition_name(Transition transition) {
@@ -28,6 +31,8 @@ OnCall::OnCall(const std::string& state_path, std::chrono::milliseconds tick)
     : store_(state_path), tick_(tick) {
     for (auto& ack : store_.load_acks()) acks_[ack.alert_id] = std::move(ack);
     for (auto& id : store_.unresolved()) firing_[id] = true;
+    for (const auto& [key, record] : store_.load_escalations())
+        escalations_.emplace(key, escalation_from_record(key, nlohmann::json::parse(record)));
 }
 
 OnCall::~OnCall() {
@@ -50,6 +55,7 @@ void OnCall::timer_loop() {
         lock.unlock();
         try {
             expire(Clock::now());
+            escalate(Clock::now());
         } catch (const std::exception& e) {
             log::error("on-call timer failed", {{"error", e.what()}});
         }
@@ -199,7 +205,12 @@ std::vector<ActiveAlert> OnCall::active() const {
         auto id = notify::alert_id(view.alert);
         auto ack = ack_of(id, now);
         auto groups = groups_of[view.alert.fingerprint()];
-        out.push_back({std::move(id), std::move(view), std::move(ack), std::move(groups)});
+        std::optional<EscalationState> escalation;
+        for (const auto& key : groups)
+            if (auto found = escalations_.find(key); found != escalations_.end() && !escalation)
+                escalation = found->second;
+        out.push_back({std::move(id), std::move(view), std::move(ack), std::move(groups),
+                       std::move(escalation)});
     }
     return out;
 }
@@ -240,9 +251,89 @@ std::size_t OnCall::expire(TimePoint now) {
     return ended.size();
 }
 
-void OnCall::record_escalation(const TransitionEvent& event) {
-    store_.escalated(event.alert_id);
-    emit(event);
+void OnCall::escalate(TimePoint now) {
+    auto config = manager_->config();
+    std::map<notify::Fingerprint, Alert> firing;
+    for (auto& view : manager_->alerts())
+        if (view.state() == std::string_view("active"))
+            firing.emplace(view.alert.fingerprint(), std::move(view.alert));
+    struct Step {
+        std::string receiver;
+        notify::NotificationData data;
+    };
+    std::vector<Step> due;
+    std::vector<std::pair<std::string, std::optional<std::string>>> changed;  // key, record
+    {
+        std::lock_guard lock(mutex_);
+        std::set<std::string> live;
+        for (const auto& group : manager_->groups()) {
+            if (group.escalation.empty()) continue;
+            std::vector<Alert> alerts;
+            bool all_acknowledged = true;
+            for (auto fp : group.alerts) {
+                auto found = firing.find(fp);
+                if (found == firing.end()) continue;
+                alerts.push_back(found->second);
+                all_acknowledged = all_acknowledged && ack_of(alert_id(found->second), now);
+            }
+            if (alerts.empty()) continue;
+            live.insert(group.group_key);
+            auto state = escalations_.find(group.group_key);
+            if (state == escalations_.end()) {
+                const auto* policy = config->escalation_policy(group.escalation);
+                if (policy == nullptr) continue;
+                state = escalations_
+                            .emplace(group.group_key,
+                                     EscalationState::start(group.group_key, *policy, now))
+                            .first;
+                changed.emplace_back(group.group_key, escalation_record(state->second).dump());
+            }
+            auto before = escalation_record(state->second);
+            if (auto receiver = state->second.advance(now, all_acknowledged)) {
+                notify::sort_for_notification(alerts);
+                for (auto& a : alerts) a.ends_at.reset();
+                due.push_back({*receiver,
+                               {.receiver = *receiver,
+                                .group_key = group.group_key,
+                                .alerts = std::move(alerts),
+                                .group_labels = group.group_labels,
+                                .now = now}});
+            }
+            auto after = escalation_record(state->second);
+            if (after != before) changed.emplace_back(group.group_key, after.dump());
+        }
+        for (auto it = escalations_.begin(); it != escalations_.end();) {
+            if (live.contains(it->first)) {
+                ++it;
+                continue;
+            }
+            changed.emplace_back(it->first, std::nullopt);
+            it = escalations_.erase(it);
+        }
+    }
+    for (const auto& [key, record] : changed) {
+        if (record)
+            store_.save_escalation(key, *record);
+        else
+            store_.delete_escalation(key);
+    }
+    for (auto& step : due) {
+        log::warn("escalating", {{"groupKey", step.data.group_key}, {"receiver", step.receiver}});
+        auto alerts = step.data.alerts;
+        manager_->notify_receiver(step.receiver, std::move(step.data));
+        for (const auto& a : alerts) {
+            auto id = alert_id(a);
+            store_.escalated(id);
+            emit({Transition::escalated, id, a, "", std::nullopt, step.receiver});
+        }
+    }
+}
+
+std::vector<EscalationState> OnCall::escalations() const {
+    std::lock_guard lock(mutex_);
+    std::vector<EscalationState> out;
+    for (const auto& [key, state] : escalations_) out.push_back(state);
+    return out;
 }
 
 }  // namespace stackwatch::oncall

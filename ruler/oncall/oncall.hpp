@@ -19,6 +19,7 @@
 #include "ruler/notify/alert_hooks.hpp"
 #include "ruler/notify/notification_manager.hpp"
 #include "ruler/oncall/alert_stats.hpp"
+#include "ruler/oncall/escalation.hpp"
 #include "ruler/oncall/oncall_store.hpp"
 
 namespace stackwatch::oncall {
@@ -28,6 +29,7 @@ struct ActiveAlert {
     notify::AlertView view;
     std::optional<Acknowledgement> ack;
     std::vector<std::string> group_keys;
+    std::optional<EscalationState> escalation;  // of its first group that escalates
 };
 
 enum class Transition { firing, resolved, acknowledged, unacknowledged, escalated };
@@ -79,7 +81,10 @@ class OnCall : public notify::AlertHooks {
     AlertStats stats(TimePoint from, TimePoint to) const;
     // Ends expired acknowledgements (telling the listener); returns how many ended.
     std::size_t expire(TimePoint now);
-    void record_escalation(const TransitionEvent& event);
+    // One round of every escalating group: starts, holds, runs due steps, stops (the timer runs
+    // it every tick).
+    void escalate(TimePoint now);
+    std::vector<EscalationState> escalations() const;
 
   private:
     void timer_loop();
@@ -92,6 +97,7 @@ class OnCall : public notify::AlertHooks {
     std::map<std::string, Acknowledgement> acks_;
     std::map<std::string, bool> firing_;               // alert ids seen firing and not yet resolved
     std::map<std::string, std::string> resolving_by_;  // resolve() in progress: who
+    std::map<std::string, EscalationState> escalations_;  // by group key
     mutable std::mutex listener_mutex_;
     Listener listener_;
 

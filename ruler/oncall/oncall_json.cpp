@@ -44,6 +44,7 @@ json active_alert_json(const ActiveAlert& alert) {
     out["inhibitedBy"] = alert.view.inhibited_by;
     out["acknowledged"] = alert.ack.has_value();
     out["acknowledgement"] = alert.ack ? acknowledgement_json(*alert.ack) : json(nullptr);
+    out["escalation"] = alert.escalation ? escalation_json(*alert.escalation) : json(nullptr);
     return out;
 }
 

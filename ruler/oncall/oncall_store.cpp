@@ -27,6 +27,9 @@ OnCallStore::OnCallStore(const std::string& path) : db_(path) {
         "NULL DEFAULT '', resolved_at INTEGER, resolved_by TEXT NOT NULL DEFAULT '', "
         "escalations INTEGER NOT NULL DEFAULT 0)");
     db_.exec("CREATE INDEX IF NOT EXISTS oncall_history_start ON oncall_history (started_at)");
+    db_.exec(
+        "CREATE TABLE IF NOT EXISTS oncall_escalations (group_key TEXT PRIMARY KEY, record TEXT "
+        "NOT NULL)");
 }
 
 void OnCallStore::save_ack(const Acknowledgement& ack) {
@@ -124,6 +127,27 @@ void OnCallStore::forget_before(TimePoint before) {
     db_.cached("DELETE FROM oncall_history WHERE resolved_at IS NOT NULL AND resolved_at < ?")
         .bind(1, ticks(before))
         .run();
+}
+
+void OnCallStore::save_escalation(const std::string& group_key, const std::string& record) {
+    std::lock_guard lock(mutex_);
+    db_.cached("INSERT OR REPLACE INTO oncall_escalations (group_key, record) VALUES (?, ?)")
+        .bind(1, group_key)
+        .bind(2, record)
+        .run();
+}
+
+void OnCallStore::delete_escalation(const std::string& group_key) {
+    std::lock_guard lock(mutex_);
+    db_.cached("DELETE FROM oncall_escalations WHERE group_key = ?").bind(1, group_key).run();
+}
+
+std::vector<std::pair<std::string, std::string>> OnCallStore::load_escalations() const {
+    std::lock_guard lock(mutex_);
+    auto& s = db_.cached("SELECT group_key, record FROM oncall_escalations");
+    std::vector<std::pair<std::string, std::string>> out;
+    while (s.step()) out.emplace_back(s.text(0), s.text(1));
+    return out;
 }
 
 }  // namespace stackwatch::oncall

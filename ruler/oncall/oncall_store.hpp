@@ -53,6 +53,11 @@ class OnCallStore {
     std::vector<std::string> unresolved() const;
     void forget_before(TimePoint before);
 
+    // Running escalations, by group key, as escalation_record() writes them.
+    void save_escalation(const std::string& group_key, const std::string& record);
+    void delete_escalation(const std::string& group_key);
+    std::vector<std::pair<std::string, std::string>> load_escalations() const;
+
   private:
     ruler::sqlite::Database db_;
     mutable std::mutex mutex_;

@@ -22,7 +22,7 @@ HttpReceiver::HttpReceiver() : server_({.listen_addresses = {"127.0.0.1:0"}, .th
         if (status != 200) response.headers = script_headers_;
         return response;
     };
-    for (const char* path : {"/hook", "/slack", "/other", "/backup", "/api/v2/alerts"}) {
+    for (const char* path : {"/hook", "/slack", "/other", "/backup", "/secondary", "/manager", "/api/v2/alerts"}) {
         server_.route("POST", path, handle, {.max_body_bytes = 64 << 20});
     }
     server_.start();

@@ -42,6 +42,8 @@ struct OnCallStack {
     std::mutex events_mutex;
     std::vector<TransitionEvent> events;
 
+    std::string config_text = kConfig;
+
     OnCallStack() { start(); }
     ~OnCallStack() {
         stop();
@@ -54,7 +56,7 @@ struct OnCallStack {
             std::lock_guard lock(events_mutex);
             events.push_back(e);
         });
-        auto text = std::regex_replace(kConfig, std::regex(R"(\{URL\})"), receiver.url(""));
+        auto text = std::regex_replace(config_text, std::regex(R"(\{URL\})"), receiver.url(""));
         manager = std::make_unique<NotificationManager>(
             parse_notify_config(text, "alertmanager.yml"),
             NotifyOptions{
@@ -101,6 +103,20 @@ struct OnCallStack {
     void let_repeats_pass(std::size_t n = 2) const {
         auto seen = statuses("Clock").size();
         BOOST_REQUIRE(wait_statuses("Clock", seen + n));
+    }
+    void reconfigure(std::string text) {
+        config_text = std::move(text);
+        manager->reload(parse_notify_config(
+            std::regex_replace(config_text, std::regex(R"(\{URL\})"), receiver.url("")),
+            "alertmanager.yml"));
+    }
+    // The paths notifications went to, in arrival order, leaving out the clock group's.
+    std::vector<std::string> paths() const {
+        std::vector<std::string> out;
+        for (const auto& r : receiver.requests())
+            if (json::parse(r.body)["groupLabels"].value("alertname", "") != "Clock")
+                out.push_back(r.path);
+        return out;
     }
     std::vector<std::string> transitions(const std::string& id) {
         std::lock_guard lock(events_mutex);
@@ -282,6 +298,149 @@ BOOST_FIXTURE_TEST_CASE(an_alert_that_fires_again_after_resolving_is_a_new_alert
     BOOST_TEST(stats.total == 2u);
     BOOST_TEST(stats.by_state["resolved"] == 1u);
     BOOST_TEST(stats.by_state["firing"] == 1u);
+}
+
+namespace {
+
+// Notifications to /hook, escalations to /secondary and then /manager, 250 ms apart, the chain
+// run twice.
+const char* kEscalating = R"(
+route:
+  receiver: hook
+  group_by: [alertname]
+  group_wait: 0s
+  group_interval: 150ms
+  repeat_interval: 1h
+  escalation: database
+  routes:
+  - {matchers: [alertname="Clock"], repeat_interval: 450ms}
+escalation_policies:
+- name: database
+  steps:
+  - {wait: 250ms, receiver: secondary}
+  - {wait: 250ms, receiver: manager}
+  repeat: 1
+receivers:
+- name: hook
+  webhook_configs: [{url: '{URL}/hook'}]
+- name: secondary
+  webhook_configs: [{url: '{URL}/secondary'}]
+- name: manager
+  webhook_configs: [{url: '{URL}/manager'}]
+)";
+
+struct EscalationStack : OnCallStack {
+    EscalationStack() {
+        stop();
+        config_text = kEscalating;
+        start();
+    }
+    bool wait_paths(std::size_t n) const {
+        return test::eventually([&] { return paths().size() >= n; }, 10s);
+    }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(an_escalation_runs_its_steps_in_order_then_stops, EscalationStack) {
+    auto a = firing("Replication");
+    manager->put({a, firing("Clock")});
+    BOOST_REQUIRE(test::eventually([&] {
+        auto all = oncall->escalations();
+        return !all.empty() && all.front().exhausted;
+    }));
+    let_repeats_pass();
+    BOOST_TEST(paths() == Statuses({"/hook", "/secondary", "/manager", "/secondary", "/manager"}));
+    auto requests = receiver.requests();
+    for (const auto& r : requests) {
+        auto body = json::parse(r.body);
+        if (r.path == "/secondary") {
+            BOOST_TEST(body["receiver"] == "secondary");
+            BOOST_TEST(body["status"] == "firing");
+            BOOST_TEST(body["groupKey"] == R"({}:{alertname="Replication"})");
+        }
+    }
+    BOOST_TEST(transitions(alert_id(a)) ==
+               Statuses({"firing", "escalated", "escalated", "escalated", "escalated"}));
+    BOOST_TEST(oncall->stats(Clock::now() - 1h, Clock::now() + 1s).escalations == 4u);
+    // Resolving ends it: the escalation goes, the resolved notice goes to the route's receiver.
+    manager->put({resolved(a)});
+    BOOST_REQUIRE(test::eventually([&] { return oncall->escalations().empty(); }));
+    BOOST_REQUIRE(wait_paths(6));
+    BOOST_TEST(paths().back() == "/hook");
+}
+
+BOOST_FIXTURE_TEST_CASE(an_ack_holds_the_escalation_and_its_end_rearms_it, EscalationStack) {
+    auto a = firing("Held");
+    manager->put({a, firing("Clock")});
+    BOOST_REQUIRE(wait_paths(1));
+    BOOST_REQUIRE(oncall->acknowledge(alert_id(a), {.by = "hana"}));
+    let_repeats_pass();
+    BOOST_TEST(paths() == Statuses({"/hook"}));
+    BOOST_REQUIRE(!oncall->escalations().empty());
+    BOOST_TEST(oncall->escalations().front().held);
+    auto active = oncall->active(alert_id(a));
+    BOOST_REQUIRE(active->escalation);
+    BOOST_TEST(active->escalation->policy.name == "database");
+    BOOST_REQUIRE(oncall->unacknowledge(alert_id(a), "hana"));
+    BOOST_REQUIRE(wait_paths(2));
+    BOOST_TEST(paths().back() == "/secondary");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_restart_mid_escalation_goes_on_from_the_next_step, EscalationStack) {
+    auto a = firing("Restarted");
+    manager->put({a});
+    BOOST_REQUIRE(wait_paths(2));
+    BOOST_REQUIRE(paths() == Statuses({"/hook", "/secondary"}));
+    restart();
+    BOOST_REQUIRE(wait_paths(3));
+    BOOST_TEST(paths() == Statuses({"/hook", "/secondary", "/manager"}));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_running_escalation_keeps_the_policy_it_started_with, EscalationStack) {
+    auto a = firing("Edited");
+    manager->put({a});
+    BOOST_REQUIRE(wait_paths(1));
+    BOOST_REQUIRE(test::eventually([&] { return !oncall->escalations().empty(); }));
+    // The edit sends every step to the manager; the running chain still goes to the secondary.
+    reconfigure(std::regex_replace(kEscalating, std::regex("receiver: secondary\\}"),
+                                   "receiver: manager}"));
+    BOOST_REQUIRE(wait_paths(3));
+    BOOST_TEST(paths() == Statuses({"/hook", "/secondary", "/manager"}));
+    // A group that starts now follows the edited policy.
+    manager->put({firing("Fresh")});
+    BOOST_REQUIRE(test::eventually([&] {
+        for (const auto& e : oncall->escalations())
+            if (e.group_key == R"({}:{alertname="Fresh"})")
+                return e.policy.steps.front().receiver == "manager";
+        return false;
+    }));
+}
+
+BOOST_AUTO_TEST_CASE(escalation_policies_are_checked_with_file_and_line) {
+    auto fails_with = [](const std::string& text, const std::string& expected) {
+        try {
+            parse_notify_config(text, "alertmanager.yml");
+        } catch (const ConfigError& e) {
+            BOOST_TEST(std::string(e.what()).find(expected) != std::string::npos, e.what());
+            return;
+        }
+        BOOST_ERROR("no error for: " + expected);
+    };
+    std::string head = "route: {receiver: a, escalation: p}\nreceivers: [{name: a}]\n";
+    fails_with(head + "escalation_policies:\n- name: p\n  steps: [{wait: 5m, receiver: b}]\n",
+               "alertmanager.yml:5");
+    fails_with(head + "escalation_policies:\n- name: p\n  steps: [{wait: 5m, receiver: b}]\n",
+               "undefined receiver \"b\" used in escalation policy");
+    fails_with(head + "escalation_policies:\n- name: p\n  steps: [{wait: 0s, receiver: a}]\n",
+               "wait must be longer than zero");
+    fails_with(head + "escalation_policies:\n- name: p\n  steps: []\n", "needs at least one step");
+    fails_with(head + "escalation_policies:\n- name: q\n  steps: [{wait: 1m, receiver: a}]\n",
+               "undefined escalation policy \"p\" used in route");
+    fails_with(head +
+                   "escalation_policies:\n- name: p\n  steps: [{wait: 1m, receiver: a}]\n"
+                   "  repet: 2\n",
+               "repet");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
