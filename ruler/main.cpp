@@ -1,4 +1,7 @@
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "common/access_control.hpp"
 #include "common/web_config.hpp"
@@ -10,6 +13,9 @@
 #include "ruler/api/alertmanager_api.hpp"
 #include "ruler/api/monitoring_alerts_api.hpp"
 #include "ruler/api/monitoring_events_api.hpp"
+#include "ruler/api/monitoring_rules_api.hpp"
+#include "ruler/managed/managed_files.hpp"
+#include "ruler/managed/managed_rules.hpp"
 #include "ruler/events/live_monitor.hpp"
 #include "ruler/api/notifications_api.hpp"
 #include "ruler/api/ruler_api.hpp"
@@ -40,6 +46,7 @@ struct Flags {
     std::string tokens_file;
     std::string web_config_file;
     std::string monitor_interval = "10s";
+    std::string managed_dir;
     std::string log_level = "info";
     std::string log_format = "json";
     std::string log_dir;
@@ -132,13 +139,38 @@ rules::GroupOptions group_options(const RulerConfig& config,
     return options;
 }
 
-// The Alertmanager file named by the flag or by ruler.yml, or else the runbook's environment.
-notify::NotifyConfig load_notify_config(const Flags& flags, const RulerConfig& config) {
+// The Alertmanager file named by the flag or by ruler.yml, or else the runbook's environment,
+// with the receivers and routes of rules made through the API. The file is read alone first, so
+// its own errors name its own lines.
+notify::NotifyConfig load_notify_config(const Flags& flags, const RulerConfig& config,
+                                        const managed::ManagedPaths& managed) {
     const auto& file =
         flags.notify_config_file.empty() ? config.notify_config_file : flags.notify_config_file;
-    if (!file.empty()) return notify::load_notify_config(file);
-    return notify::parse_notify_config(notify::environment_config_text(notify::process_getenv),
-                                       "environment");
+    auto base = !file.empty() ? notify::load_notify_config(file)
+                              : notify::parse_notify_config(
+                                    notify::environment_config_text(notify::process_getenv),
+                                    "environment");
+    std::ifstream fragment_file(managed.channels_file);
+    if (!fragment_file) return base;
+    std::stringstream fragment;
+    fragment << fragment_file.rdbuf();
+    auto merged = managed::merge_channels(base.original, fragment.str());
+    if (merged == base.original) return base;
+    return notify::parse_notify_config(merged, base.file);
+}
+
+// The rule files of ruler.yml and the one rules made through the API are written to.
+std::vector<std::string> rule_files(const RulerConfig& config,
+                                    const managed::ManagedPaths& managed) {
+    auto files = config.rule_files;
+    files.push_back(managed.rule_file);
+    return files;
+}
+
+std::string managed_dir(const Flags& flags) {
+    if (!flags.managed_dir.empty()) return flags.managed_dir;
+    auto state = std::filesystem::path(flags.state_path.empty() ? "data/x" : flags.state_path);
+    return (state.parent_path() / "managed").string();
 }
 
 int serve(const Flags& flags) {
@@ -165,9 +197,15 @@ int serve(const Flags& flags) {
                   {{"path", flags.state_path}, {"series", state->load_into(store)}});
     }
     const std::string state_file = flags.state_path.empty() ? ":memory:" : flags.state_path;
+    auto managed_path = std::filesystem::path(managed_dir(flags));
+    managed::ManagedRules managed_rules(
+        state_file, {.rule_file = (managed_path / "api-rules.yml").string(),
+                     .channels_file = (managed_path / "api-channels.yml").string()});
+    managed_rules.write_files();
+    const auto& managed_paths = managed_rules.paths();
     oncall::OnCall oncall(state_file);
     notify::NotificationManager notifications(
-        load_notify_config(flags, config),
+        load_notify_config(flags, config, managed_paths),
         {.state_path = state_file, .external_url = config.external_url, .hooks = &oncall},
         *registry);
     oncall.attach(notifications);
@@ -179,8 +217,9 @@ int serve(const Flags& flags) {
     RuleManager rule_manager(data, appender, store, state, registry);
     scrape::ScrapeManager scrape_manager(store);
 
-    auto errors = rule_manager.load(
-        config.rule_files, group_options(config, notifications, forwarder, state != nullptr));
+    auto errors =
+        rule_manager.load(rule_files(config, managed_paths),
+                          group_options(config, notifications, forwarder, state != nullptr));
     if (!errors.empty()) {
         for (const auto& e : errors) std::cerr << "stackwatch-ruler: error: " << e << "\n";
         return 1;
@@ -200,9 +239,10 @@ int serve(const Flags& flags) {
         std::lock_guard lock(reload_mutex);
         try {
             auto fresh = load_ruler_config(config_file);
-            auto notify_config = notifications.prepare(load_notify_config(flags, fresh));
-            auto problems =
-                rule_manager.load(fresh.rule_files, group_options(fresh, notifications, forwarder));
+            auto notify_config =
+                notifications.prepare(load_notify_config(flags, fresh, managed_paths));
+            auto problems = rule_manager.load(rule_files(fresh, managed_paths),
+                                              group_options(fresh, notifications, forwarder));
             if (!problems.empty()) {
                 for (const auto& p : problems)
                     log::error("reload failed, keeping the previous rules", {{"error", p}});
@@ -221,6 +261,8 @@ int serve(const Flags& flags) {
         }
     };
 
+    managed_rules.set_reload(reload);
+
     std::string listen = flags.listen_address.starts_with(":") ? flags.listen_address.substr(1)
                                                                : flags.listen_address;
     http::Server server({.listen_addresses = {listen}, .threads = 16, .tls = web.tls});
@@ -228,6 +270,7 @@ int serve(const Flags& flags) {
     register_alertmanager_api(server, notifications, token);
     register_notifications_api(server, notifications, token);
     register_monitoring_alerts_api(server, oncall, rule_manager, token);
+    register_monitoring_rules_api(server, managed_rules, rule_manager, token);
     register_monitoring_events_api(
         server,
         {.journal = journal,
@@ -331,6 +374,10 @@ int main(int argc, char** argv) {
                       "How often the event stream gets performance metrics and the scrape "
                       "targets' health is checked.",
                       &flags.monitor_interval);
+    parser.add_string("rules.managed-dir",
+                      "Where rules made through /monitoring/alerts/rules are written "
+                      "(api-rules.yml, api-channels.yml; default: managed/ beside the state file).",
+                      &flags.managed_dir);
     parser.add_string("storage.max-series", "Most series the embedded store holds.",
                       &flags.max_series);
     parser.add_string("storage.state-path",

@@ -96,7 +96,8 @@ http::Response guarded(Answer answer) {
 
 std::size_t pending_count(RuleManager& rules) {
     std::size_t pending = 0;
-    for (const auto& a : rules.alerts_json()["alerts"])
+    auto all = rules.alerts_json();
+    for (const auto& a : all["alerts"])
         if (a.value("state", "") == "pending") ++pending;
     return pending;
 }

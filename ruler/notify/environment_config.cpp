@@ -14,19 +14,22 @@ std::optional<std::string> process_getenv(const std::string& name) {
 
 std::string environment_config_text(const Getenv& getenv) {
     YAML::Node root;
+    // The server goes in `global`, so email channels of rules made through the API use it too.
+    auto host = getenv("SMTP_HOST");
+    if (host) {
+        auto user = getenv("SMTP_USER");
+        root["global"]["smtp_smarthost"] = *host + ":" + getenv("SMTP_PORT").value_or("587");
+        root["global"]["smtp_from"] =
+            getenv("SMTP_FROM").value_or(user.value_or("stackwatch@" + *host));
+        if (user) root["global"]["smtp_auth_username"] = *user;
+        if (auto password = getenv("SMTP_PASS")) root["global"]["smtp_auth_password"] = *password;
+    }
     root["route"]["receiver"] = "default";
     YAML::Node receiver;
     receiver["name"] = "default";
-    auto host = getenv("SMTP_HOST");
-    auto to = getenv("ALERT_EMAIL");
-    if (host && to) {
+    if (auto to = getenv("ALERT_EMAIL"); host && to) {
         YAML::Node email;
         email["to"] = *to;
-        email["smarthost"] = *host + ":" + getenv("SMTP_PORT").value_or("587");
-        auto user = getenv("SMTP_USER");
-        email["from"] = getenv("SMTP_FROM").value_or(user.value_or("stackwatch@" + *host));
-        if (user) email["auth_username"] = *user;
-        if (auto password = getenv("SMTP_PASS")) email["auth_password"] = *password;
         email["send_resolved"] = true;
         receiver["email_configs"].push_back(email);
     }

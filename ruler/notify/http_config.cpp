@@ -1,14 +1,19 @@
 #include "ruler/notify/http_config.hpp"
 
 #include <filesystem>
+#include <fstream>
 
 namespace stackwatch::notify {
 namespace {
 
-std::string file_field(const ConfigNode& parent, std::string_view key) {
-    std::filesystem::path file = parent.get_raw_string(key, "");
+// Relative to the configuration file.
+std::string resolved(const ConfigNode& node, std::filesystem::path file) {
     if (file.empty() || file.is_absolute()) return file.string();
-    return (std::filesystem::path(parent.file()).parent_path() / file).string();
+    return (std::filesystem::path(node.file()).parent_path() / file).string();
+}
+
+std::string file_field(const ConfigNode& parent, std::string_view key) {
+    return resolved(parent, parent.get_raw_string(key, ""));
 }
 
 }  // namespace
@@ -33,7 +38,8 @@ TlsConfig parse_tls_config(const ConfigNode& node) {
 
 HttpConfig parse_http_config(const ConfigNode& node) {
     node.allow_keys({"basic_auth", "authorization", "bearer_token", "bearer_token_file",
-                     "tls_config", "proxy_url", "follow_redirects", "enable_http2", "oauth2"});
+                     "tls_config", "proxy_url", "follow_redirects", "enable_http2", "oauth2",
+                     "http_headers"});
     return parse_http_client_keys(node);
 }
 
@@ -55,6 +61,18 @@ HttpConfig parse_http_client_keys(const ConfigNode& node) {
     if (node.has("tls_config")) c.tls = parse_tls_config(node["tls_config"]);
     c.proxy_url = node.get_raw_string("proxy_url", "");
     c.follow_redirects = node.get_bool("follow_redirects", true);
+    for (const auto& [name, header] : node["http_headers"].entries()) {
+        header.require_map();
+        header.allow_keys({"values", "secrets", "files"});
+        HttpHeader h{name, header["values"].as_raw_string_list(), {}};
+        for (auto& secret : header["secrets"].as_raw_string_list()) h.values.push_back(secret);
+        for (const auto& file : header["files"].items()) h.files.push_back(resolved(file, file.raw_scalar()));
+        std::string lowered = name;
+        for (auto& ch : lowered) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if (lowered == "authorization" || lowered == "content-type" || lowered == "user-agent")
+            header.fail("header " + name + " is set by stackwatch; use authorization for credentials");
+        c.headers.push_back(std::move(h));
+    }
     return c;
 }
 
@@ -67,6 +85,16 @@ void HttpConfig::apply(http::ClientRequest& request) const {
     request.verify_tls = !tls.insecure_skip_verify;
     request.proxy_url = proxy_url;
     request.follow_redirects = follow_redirects;
+    for (const auto& h : headers) {
+        for (const auto& v : h.values) request.headers.emplace_back(h.name, v);
+        for (const auto& file : h.files) {
+            std::ifstream in(file);
+            if (!in) throw std::runtime_error("cannot read header file " + file);
+            std::string value;
+            std::getline(in, value);
+            request.headers.emplace_back(h.name, value);
+        }
+    }
 }
 
 }  // namespace stackwatch::notify

@@ -3,6 +3,7 @@
 // common HTTP client configuration, turned into the libcurl request settings they stand for.
 
 #include <string>
+#include <vector>
 
 #include "common/config.hpp"
 #include "common/http_client.hpp"
@@ -19,11 +20,21 @@ struct TlsConfig {
     bool operator==(const TlsConfig&) const = default;
 };
 
+// One of `http_headers` (prometheus/common's shape, which Alertmanager reads from 0.28): fixed
+// values, secrets, and files read at each send.
+struct HttpHeader {
+    std::string name;
+    std::vector<std::string> values;  // values and secrets, in order
+    std::vector<std::string> files;
+    bool operator==(const HttpHeader&) const = default;
+};
+
 struct HttpConfig {
     scrape::HttpAuth auth;
     TlsConfig tls;
     std::string proxy_url;
     bool follow_redirects = true;
+    std::vector<HttpHeader> headers;
     bool operator==(const HttpConfig&) const = default;
 
     // Credentials, TLS and proxy onto a request. Throws std::runtime_error when a secret file
