@@ -14,6 +14,7 @@
 #include "ruler/api/monitoring_alerts_api.hpp"
 #include "ruler/api/monitoring_events_api.hpp"
 #include "ruler/api/monitoring_rules_api.hpp"
+#include "ruler/api/web_page_api.hpp"
 #include "ruler/managed/managed_files.hpp"
 #include "ruler/managed/managed_rules.hpp"
 #include "ruler/events/live_monitor.hpp"
@@ -271,6 +272,7 @@ int serve(const Flags& flags) {
     register_notifications_api(server, notifications, token);
     register_monitoring_alerts_api(server, oncall, rule_manager, token);
     register_monitoring_rules_api(server, managed_rules, rule_manager, token);
+    register_web_page(server, token);
     register_monitoring_events_api(
         server,
         {.journal = journal,
