@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cctype>
 
 #include "ruler/managed/condition.hpp"
@@ -108,6 +109,9 @@ std::string alert_name(const std::string& name) {
 }
 
 std::string render_rule_file(const std::vector<ApiRule>& rules) {
+    // No group at all while nothing is enabled, so /api/v1/rules shows no empty one.
+    if (std::none_of(rules.begin(), rules.end(), [](const ApiRule& r) { return r.enabled; }))
+        return std::string(kHeader) + "groups: []\n";
     YAML::Emitter out;
     out << YAML::BeginMap << YAML::Key << "groups" << YAML::Value << YAML::BeginSeq;
     out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << kGroupName;
