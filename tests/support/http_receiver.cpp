@@ -1,5 +1,7 @@
 #include "tests/support/http_receiver.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace stackwatch::test {
 
 HttpReceiver::HttpReceiver() : server_({.listen_addresses = {"127.0.0.1:0"}, .threads = 8}) {
@@ -22,7 +24,8 @@ HttpReceiver::HttpReceiver() : server_({.listen_addresses = {"127.0.0.1:0"}, .th
         if (status != 200) response.headers = script_headers_;
         return response;
     };
-    for (const char* path : {"/hook", "/slack", "/other", "/backup", "/secondary", "/manager", "/api/v2/alerts"}) {
+    for (const char* path :
+         {"/hook", "/slack", "/other", "/backup", "/secondary", "/manager", "/api/v2/alerts"}) {
         server_.route("POST", path, handle, {.max_body_bytes = 64 << 20});
     }
     server_.start();
@@ -66,6 +69,16 @@ void HttpReceiver::fail_randomly(double probability, unsigned seed) {
 std::vector<ReceivedRequest> HttpReceiver::requests() const {
     std::lock_guard lock(mutex_);
     return requests_;
+}
+
+std::vector<std::string> HttpReceiver::statuses(const std::string& alertname) const {
+    std::vector<std::string> out;
+    for (const auto& r : requests()) {
+        auto body = nlohmann::json::parse(r.body, nullptr, false);
+        if (body.is_object() && body["groupLabels"].value("alertname", "") == alertname)
+            out.push_back(body.value("status", ""));
+    }
+    return out;
 }
 
 std::size_t HttpReceiver::count() const {

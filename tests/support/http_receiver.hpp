@@ -40,6 +40,9 @@ class HttpReceiver {
     void hold(bool holding);
 
     std::vector<ReceivedRequest> requests() const;
+    // The "status" (firing, resolved) of each Alertmanager-shaped notification whose group
+    // label alertname is `alertname`, in arrival order.
+    std::vector<std::string> statuses(const std::string& alertname) const;
     std::size_t count() const;
     // Waits until at least n requests arrived; false after the bound.
     bool wait_for(std::size_t n, std::chrono::milliseconds bound = std::chrono::seconds(20)) const;

@@ -2,6 +2,8 @@
 // (401 and 403 with a JSON reason), acknowledge and resolve from the API reaching a real webhook
 // receiver, and malformed bodies answered with 400 naming what is wrong.
 
+#include <crypt.h>
+
 #include <boost/test/unit_test.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -76,12 +78,7 @@ struct OnCallFixture {
         return nullptr;
     }
     std::vector<std::string> statuses(const std::string& name) const {
-        std::vector<std::string> out;
-        for (const auto& r : receiver.requests()) {
-            auto body = json::parse(r.body);
-            if (body["groupLabels"]["alertname"] == name) out.push_back(body["status"]);
-        }
-        return out;
+        return receiver.statuses(name);
     }
     // Two more repeats of the Clock group (600 ms each): time in which any other repeat or
     // resent firing would have arrived too.
@@ -228,6 +225,42 @@ BOOST_FIXTURE_TEST_CASE(malformed_requests_get_400_with_the_reason, OnCallFixtur
     BOOST_TEST(call("GET", "/monitoring/alerts/stats?start=tomorrow", "viewer-secret").status ==
                400);
     BOOST_TEST(active("DatabaseDown")["acknowledged"] == false);  // none of them changed it
+}
+
+BOOST_AUTO_TEST_CASE(basic_auth_users_of_the_web_config_get_the_roles_the_tokens_file_gives) {
+    auto dir = make_temp_dir("stackwatch-basic-auth");
+    auto bcrypt = [](const std::string& password) {
+        const char* salt = crypt_gensalt_ra("$2b$", 4, nullptr, 0);
+        crypt_data data{};
+        std::string hash = crypt_r(password.c_str(), salt, &data);
+        free(const_cast<char*>(salt));
+        return hash;
+    };
+    std::ofstream(dir / "web.yml") << "basic_auth_users:\n  alice: '" << bcrypt("alice-pw")
+                                   << "'\n  bob: '" << bcrypt("bob-pw") << "'\n";
+    std::ofstream(dir / "tokens.yml") << "users: {alice: operator}\n";
+    std::ofstream(dir / "ruler.yml") << "rule_files: []\n";
+    Program ruler({"stackwatch-ruler", "--config.file=" + (dir / "ruler.yml").string(),
+                   "--storage.state-path=", "--web.config.file=" + (dir / "web.yml").string(),
+                   "--web.tokens-file=" + (dir / "tokens.yml").string()});
+    ruler.wait_until_serving("/-/healthy");
+    auto as = [&](const std::string& user, const std::string& password, const std::string& method,
+                  const std::string& path) {
+        http::ClientRequest r{.method = method, .url = ruler.url(path)};
+        r.basic_user = user;
+        r.basic_password = password;
+        return http::perform(r);
+    };
+    const std::string silence = "/monitoring/alerts/groups/acknowledge";
+    BOOST_TEST(as("alice", "alice-pw", "GET", "/monitoring/whoami").body ==
+               R"({"name":"alice","role":"operator"})");
+    BOOST_TEST(as("alice", "alice-pw", "POST", silence).status == 400);  // admitted; no groupKey
+    BOOST_TEST(as("bob", "bob-pw", "GET", "/monitoring/alerts/active").status == 200);
+    BOOST_TEST(as("bob", "bob-pw", "POST", silence).status == 403);  // unlisted: a viewer
+    auto wrong = as("alice", "bob-pw", "GET", "/monitoring/alerts/active");
+    BOOST_TEST(wrong.status == 401);
+    BOOST_TEST(wrong.headers["www-authenticate"] == "Basic realm=\"stackwatch\"");
+    remove_dir(dir);
 }
 
 BOOST_AUTO_TEST_CASE(a_bad_tokens_file_is_named_with_its_line) {

@@ -37,15 +37,6 @@ bool browser_available() {
     return true;
 }
 
-std::vector<std::string> statuses(const HttpReceiver& receiver, const std::string& name) {
-    std::vector<std::string> out;
-    for (const auto& r : receiver.requests()) {
-        auto body = json::parse(r.body);
-        if (body["groupLabels"]["alertname"] == name) out.push_back(body["status"]);
-    }
-    return out;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(web_page_e2e)
@@ -109,10 +100,10 @@ BOOST_AUTO_TEST_CASE(the_page_shows_a_firing_alert_live_and_acknowledges_it) {
     BOOST_REQUIRE(!acked.is_null());
     BOOST_TEST(acked["state"] == "acknowledged");
     BOOST_TEST(acked["acknowledgement"]["by"] == "alice");
-    auto at_ack = statuses(receiver, "SwitchedOn").size();
-    auto clock = statuses(receiver, "Clock").size();
-    BOOST_REQUIRE(eventually([&] { return statuses(receiver, "Clock").size() >= clock + 2; }, 20s));
-    BOOST_TEST(statuses(receiver, "SwitchedOn").size() == at_ack);
+    auto at_ack = receiver.statuses("SwitchedOn").size();
+    auto clock = receiver.statuses("Clock").size();
+    BOOST_REQUIRE(eventually([&] { return receiver.statuses("Clock").size() >= clock + 2; }, 20s));
+    BOOST_TEST(receiver.statuses("SwitchedOn").size() == at_ack);
     remove_dir(dir);
 }
 

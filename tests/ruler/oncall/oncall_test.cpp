@@ -88,12 +88,7 @@ struct OnCallStack {
 
     // The notifications of one group, in arrival order, as "firing"/"resolved".
     std::vector<std::string> statuses(const std::string& name) const {
-        std::vector<std::string> out;
-        for (const auto& r : receiver.requests()) {
-            auto body = json::parse(r.body);
-            if (body["groupLabels"]["alertname"] == name) out.push_back(body["status"]);
-        }
-        return out;
+        return receiver.statuses(name);
     }
     bool wait_statuses(const std::string& name, std::size_t n) const {
         return test::eventually([&] { return statuses(name).size() >= n; }, 10s);
