@@ -193,9 +193,34 @@ Response Response::error(int status, const std::string& reason) {
     return json({{"status", "error"}, {"error", reason}}, status);
 }
 
-EventStream::EventStream(mg_connection* conn, const std::atomic<bool>& stopping,
-                         std::mutex& wake_mutex, std::condition_variable& wake)
-    : conn_(conn), stopping_(stopping), wake_mutex_(wake_mutex), wake_(wake) {}
+Waiter::Waiter(WaitSet& set) : set_(set) {
+    std::lock_guard lock(set_.mutex_);
+    set_.waiters_.push_back(this);
+}
+
+Waiter::~Waiter() {
+    std::lock_guard lock(set_.mutex_);
+    std::erase(set_.waiters_, this);
+}
+
+void Waiter::wait_for(std::chrono::milliseconds timeout, const std::function<bool()>& done) {
+    std::unique_lock lock(mutex_);
+    cv_.wait_for(lock, timeout, done);
+}
+
+void Waiter::notify() {
+    // Taking the lock orders this wake-up after a waiter's check of done(), so none is lost.
+    { std::lock_guard lock(mutex_); }
+    cv_.notify_all();
+}
+
+void WaitSet::wake_all() {
+    std::lock_guard lock(mutex_);
+    for (auto* waiter : waiters_) waiter->notify();
+}
+
+EventStream::EventStream(mg_connection* conn, const std::atomic<bool>& stopping, WaitSet& waits)
+    : conn_(conn), stopping_(stopping), waiter_(waits) {}
 
 bool EventStream::write_raw(const std::string& chunk) {
     if (!open()) return false;
@@ -214,15 +239,12 @@ bool EventStream::send(std::string_view event, std::string_view data, std::strin
 bool EventStream::heartbeat() { return write_raw(": heartbeat\n\n"); }
 
 bool EventStream::wait_for(std::chrono::milliseconds timeout, const std::function<bool()>& ready) {
-    std::unique_lock lock(wake_mutex_);
-    wake_.wait_for(lock, timeout, [&] { return stopping_.load() || ready(); });
+    waiter_.wait_for(timeout, [&] { return stopping_.load() || ready(); });
     return ready();
 }
 
 void EventStream::notify() {
-    // Taking the lock orders this wake-up after a waiter's predicate check, so none is lost.
-    { std::lock_guard lock(wake_mutex_); }
-    wake_.notify_all();
+    waiter_.notify();
 }
 
 Server::Server(ServerOptions options) : options_(std::move(options)) {}
@@ -282,11 +304,8 @@ void Server::start() {
 
 void Server::stop() {
     if (ctx_ == nullptr) return;
-    {
-        std::lock_guard lock(wake_mutex_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
+    stopping_ = true;  // before the wake-ups: a waiter that wakes sees it
+    waits_.wake_all();
     mg_stop(ctx_);
     ctx_ = nullptr;
 }
@@ -393,7 +412,7 @@ int Server::handle(mg_connection* conn) {
                 "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
                 "Connection: close\r\nX-Request-Id: " + request.request_id + "\r\n\r\n";
             mg_write(conn, head.data(), head.size());
-            EventStream events(conn, stopping_, wake_mutex_, wake_);
+            EventStream events(conn, stopping_, waits_);
             try {
                 route->stream_handler(request, events);
             } catch (const std::exception& e) {

@@ -74,12 +74,42 @@ public:
     }
 };
 
+class WaitSet;
+
+// One open stream's wake-up. Each stream waits on a condition variable of its own, so an event
+// for one subscriber wakes that one alone: with one shared by all, a thousand subscribers made a
+// million wake-ups of each event. The server's WaitSet wakes them all when it stops.
+class Waiter {
+public:
+    explicit Waiter(WaitSet& set);
+    ~Waiter();
+    Waiter(const Waiter&) = delete;
+    Waiter& operator=(const Waiter&) = delete;
+    // Waits until done() holds or the timeout passes; done() is checked under the lock.
+    void wait_for(std::chrono::milliseconds timeout, const std::function<bool()>& done);
+    void notify();
+
+private:
+    WaitSet& set_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+};
+
+class WaitSet {
+public:
+    void wake_all();
+
+private:
+    friend class Waiter;
+    std::mutex mutex_;
+    std::vector<Waiter*> waiters_;
+};
+
 // A long-lived text/event-stream response. Writes fail (return false) once the client is gone or
 // the server is stopping; handlers loop until then.
 class EventStream {
 public:
-    EventStream(mg_connection* conn, const std::atomic<bool>& stopping, std::mutex& wake_mutex,
-                std::condition_variable& wake);
+    EventStream(mg_connection* conn, const std::atomic<bool>& stopping, WaitSet& waits);
     // One event: `id:` when given, `event:`, and the data (one line of JSON).
     bool send(std::string_view event, std::string_view data, std::string_view id = {});
     bool heartbeat();
@@ -93,8 +123,7 @@ private:
     bool write_raw(const std::string& chunk);
     mg_connection* conn_;
     const std::atomic<bool>& stopping_;
-    std::mutex& wake_mutex_;
-    std::condition_variable& wake_;
+    Waiter waiter_;
     bool failed_ = false;
 };
 
@@ -102,8 +131,7 @@ private:
 // Writes fail (return false) once the client is gone or the server is stopping.
 class WebSocket {
 public:
-    WebSocket(mg_connection* conn, const std::atomic<bool>& stopping, std::mutex& wake_mutex,
-              std::condition_variable& wake);
+    WebSocket(mg_connection* conn, const std::atomic<bool>& stopping, WaitSet& waits);
     bool send_text(std::string_view text);
     bool open() const;
     bool wait_for(std::chrono::milliseconds timeout, const std::function<bool()>& ready);
@@ -115,8 +143,7 @@ private:
     mg_connection* conn_;
     bool closed_ = false;
     const std::atomic<bool>& stopping_;
-    std::mutex& wake_mutex_;
-    std::condition_variable& wake_;
+    Waiter waiter_;
 };
 
 using Handler = std::function<Response(const Request&)>;
@@ -175,8 +202,7 @@ public:
     // The upgrade request as a Request; 401/403 written and false when it may not connect.
     static std::optional<Request> admit(mg_connection* conn, const RouteOptions& options);
     std::atomic<bool>& stopping_flag() { return stopping_; }
-    std::mutex& wake_mutex() { return wake_mutex_; }
-    std::condition_variable& wake() { return wake_; }
+    WaitSet& waits() { return waits_; }
 
 private:
     struct Route {
@@ -199,8 +225,7 @@ private:
     std::vector<std::unique_ptr<WebSocketRoute>> websocket_routes_;
     mg_context* ctx_ = nullptr;
     std::atomic<bool> stopping_{false};
-    std::mutex wake_mutex_;
-    std::condition_variable wake_;
+    WaitSet waits_;
 };
 
 // Splits "a=1&b=x%20y" into decoded pairs, in order.

@@ -31,8 +31,7 @@ void on_ready(mg_connection* conn, void* data) {
     auto* session = static_cast<Session*>(mg_get_user_connection_data(conn));
     if (session == nullptr) return;
     Server& server = *route->server;
-    session->socket = std::make_unique<WebSocket>(conn, server.stopping_flag(), server.wake_mutex(),
-                                                  server.wake());
+    session->socket = std::make_unique<WebSocket>(conn, server.stopping_flag(), server.waits());
     session->thread = std::thread([route, session] {
         try {
             route->handler(session->request, *session->socket);
@@ -82,9 +81,8 @@ void Server::register_websockets() {
                                  route.get());
 }
 
-WebSocket::WebSocket(mg_connection* conn, const std::atomic<bool>& stopping, std::mutex& wake_mutex,
-                     std::condition_variable& wake)
-    : conn_(conn), stopping_(stopping), wake_mutex_(wake_mutex), wake_(wake) {}
+WebSocket::WebSocket(mg_connection* conn, const std::atomic<bool>& stopping, WaitSet& waits)
+    : conn_(conn), stopping_(stopping), waiter_(waits) {}
 
 bool WebSocket::send_text(std::string_view text) {
     std::lock_guard lock(mutex_);
@@ -102,14 +100,12 @@ bool WebSocket::open() const {
 }
 
 bool WebSocket::wait_for(std::chrono::milliseconds timeout, const std::function<bool()>& ready) {
-    std::unique_lock lock(wake_mutex_);
-    wake_.wait_for(lock, timeout, [&] { return !open() || ready(); });
+    waiter_.wait_for(timeout, [&] { return !open() || ready(); });
     return ready();
 }
 
 void WebSocket::notify() {
-    { std::lock_guard lock(wake_mutex_); }
-    wake_.notify_all();
+    waiter_.notify();
 }
 
 void WebSocket::close() {

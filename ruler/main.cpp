@@ -48,6 +48,7 @@ struct Flags {
     std::string web_config_file;
     std::string monitor_interval = "10s";
     std::string managed_dir;
+    std::string max_connections = "128";
     std::string log_level = "info";
     std::string log_format = "json";
     std::string log_dir;
@@ -266,7 +267,10 @@ int serve(const Flags& flags) {
 
     std::string listen = flags.listen_address.starts_with(":") ? flags.listen_address.substr(1)
                                                                : flags.listen_address;
-    http::Server server({.listen_addresses = {listen}, .threads = 16, .tls = web.tls});
+    // Each open event stream or WebSocket holds a worker for its life, besides the API's calls.
+    http::Server server({.listen_addresses = {listen},
+                         .threads = std::stoi(flags.max_connections),
+                         .tls = web.tls});
     register_api(server, {rule_manager, scrape_manager, *data, registry, reload}, token);
     register_alertmanager_api(server, notifications, token);
     register_notifications_api(server, notifications, token);
@@ -376,6 +380,9 @@ int main(int argc, char** argv) {
                       "How often the event stream gets performance metrics and the scrape "
                       "targets' health is checked.",
                       &flags.monitor_interval);
+    parser.add_string("web.max-connections",
+                      "Connections served at once (each event stream or WebSocket holds one).",
+                      &flags.max_connections);
     parser.add_string("rules.managed-dir",
                       "Where rules made through /monitoring/alerts/rules are written "
                       "(api-rules.yml, api-channels.yml; default: managed/ beside the state file).",
