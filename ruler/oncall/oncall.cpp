@@ -1,5 +1,7 @@
 #include "ruler/oncall/oncall.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <set>
 
 #include "common/logging.hpp"
@@ -30,7 +32,7 @@ const char* transition_name(Transition transition) {
 OnCall::OnCall(const std::string& state_path, std::chrono::milliseconds tick)
     : store_(state_path), tick_(tick) {
     for (auto& ack : store_.load_acks()) acks_[ack.alert_id] = std::move(ack);
-    for (auto& id : store_.unresolved()) firing_[id] = true;
+    for (auto& id : store_.unresolved()) firing_.insert(std::move(id));
     for (const auto& [key, record] : store_.load_escalations())
         escalations_.emplace(key, escalation_from_record(key, nlohmann::json::parse(record)));
 }
@@ -67,13 +69,13 @@ void OnCall::attach(notify::NotificationManager& manager) {
     manager_ = &manager;
     // Firings that ended while the ruler was down end in the history too.
     auto now = Clock::now();
+    std::set<std::string> still_firing;
+    for (const auto& view : manager.alerts()) still_firing.insert(alert_id(view.alert));
     std::vector<std::string> ended;
     {
         std::lock_guard lock(mutex_);
-        for (const auto& [id, firing] : firing_) {
-            auto alert = manager.find(id);
-            if (!alert || alert->resolved_at(now)) ended.push_back(id);
-        }
+        std::set_difference(firing_.begin(), firing_.end(), still_firing.begin(),
+                            still_firing.end(), std::back_inserter(ended));
         for (const auto& id : ended) {
             firing_.erase(id);
             acks_.erase(id);
@@ -118,7 +120,7 @@ void OnCall::changed(const std::vector<Alert>& alerts) {
         for (const auto& a : alerts) {
             auto id = notify::alert_id(a);
             if (!a.resolved_at(now)) {
-                if (firing_.emplace(id, true).second) {
+                if (firing_.insert(id).second) {
                     store_.started(id, a.labels, a.starts_at);
                     events.push_back({Transition::firing, id, a, "", std::nullopt, ""});
                 }
@@ -253,6 +255,11 @@ std::size_t OnCall::expire(TimePoint now) {
 
 void OnCall::escalate(TimePoint now) {
     auto config = manager_->config();
+    {
+        // Without policies nor running escalations there is nothing to look at.
+        std::lock_guard lock(mutex_);
+        if (config->escalation_policies.empty() && escalations_.empty()) return;
+    }
     std::map<notify::Fingerprint, Alert> firing;
     for (auto& view : manager_->alerts())
         if (view.state() == std::string_view("active"))

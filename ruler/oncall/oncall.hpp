@@ -12,6 +12,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -95,7 +96,7 @@ class OnCall : public notify::AlertHooks {
     notify::NotificationManager* manager_ = nullptr;
     mutable std::mutex mutex_;
     std::map<std::string, Acknowledgement> acks_;
-    std::map<std::string, bool> firing_;               // alert ids seen firing and not yet resolved
+    std::set<std::string> firing_;                     // alert ids seen firing and not yet resolved
     std::map<std::string, std::string> resolving_by_;  // resolve() in progress: who
     std::map<std::string, EscalationState> escalations_;  // by group key
     mutable std::mutex listener_mutex_;
