@@ -4,6 +4,7 @@
 
 #include "common/config.hpp"
 #include "common/time_format.hpp"
+#include "ruler/api/bad_request.hpp"
 #include "ruler/oncall/oncall_json.hpp"
 
 namespace stackwatch::ruler {
@@ -12,11 +13,6 @@ namespace {
 using nlohmann::json;
 using notify::Clock;
 using notify::TimePoint;
-
-class BadRequest : public std::invalid_argument {
-  public:
-    using std::invalid_argument::invalid_argument;
-};
 
 json body_object(const http::Request& request, std::initializer_list<std::string_view> allowed) {
     if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
@@ -84,16 +80,6 @@ http::Response not_found(const std::string& id) {
     return http::Response::error(404, "no firing alert with id " + id);
 }
 
-// Runs `answer`, turning a BadRequest into a 400 with its reason.
-template <typename Answer>
-http::Response guarded(Answer answer) {
-    try {
-        return answer();
-    } catch (const BadRequest& e) {
-        return http::Response::error(400, e.what());
-    }
-}
-
 std::size_t pending_count(RuleManager& rules) {
     std::size_t pending = 0;
     auto all = rules.alerts_json();
@@ -124,7 +110,7 @@ void register_monitoring_alerts_api(http::Server& server, oncall::OnCall& oncall
     server.route(
         "GET", "/monitoring/alerts/stats",
         [on, r](const http::Request& request) {
-            return guarded([&] {
+            return answer_or_400([&] {
                 auto now = Clock::now();
                 auto bound = [&](const char* name, TimePoint fallback) {
                     auto text = request.query_param(name);
@@ -149,7 +135,7 @@ void register_monitoring_alerts_api(http::Server& server, oncall::OnCall& oncall
     server.route(
         "POST", "/monitoring/alerts/groups/acknowledge",
         [on](const http::Request& request) {
-            return guarded([&] {
+            return answer_or_400([&] {
                 auto group_key = string_field(
                     body_object(request, {"by", "comment", "expiresAt", "expiresIn", "groupKey"}),
                     "groupKey");
@@ -166,7 +152,7 @@ void register_monitoring_alerts_api(http::Server& server, oncall::OnCall& oncall
     server.route(
         "POST", "/monitoring/alerts/{alertId}/acknowledge",
         [on](const http::Request& request) {
-            return guarded([&] {
+            return answer_or_400([&] {
                 const auto& id = request.path_param("alertId");
                 auto acked = on->acknowledge(id, ack_request(request));
                 if (!acked) return not_found(id);
@@ -177,7 +163,7 @@ void register_monitoring_alerts_api(http::Server& server, oncall::OnCall& oncall
     server.route(
         "POST", "/monitoring/alerts/{alertId}/unacknowledge",
         [on](const http::Request& request) {
-            return guarded([&] {
+            return answer_or_400([&] {
                 body_object(request, {});
                 const auto& id = request.path_param("alertId");
                 auto alert = on->unacknowledge(id, actor(request));
@@ -189,7 +175,7 @@ void register_monitoring_alerts_api(http::Server& server, oncall::OnCall& oncall
     server.route(
         "POST", "/monitoring/alerts/{alertId}/resolve",
         [on](const http::Request& request) {
-            return guarded([&] {
+            return answer_or_400([&] {
                 body_object(request, {"comment"});
                 const auto& id = request.path_param("alertId");
                 auto alert = on->resolve(id, actor(request));

@@ -1,5 +1,6 @@
 #include "ruler/api/monitoring_rules_api.hpp"
 
+#include "ruler/api/bad_request.hpp"
 #include "ruler/managed/condition.hpp"
 #include "ruler/managed/managed_files.hpp"
 
@@ -50,17 +51,6 @@ managed::ApiRule parse_body(const http::Request& request) {
     return managed::rule_from_json(body);
 }
 
-template <typename Answer>
-http::Response answering(Answer answer) {
-    try {
-        return answer();
-    } catch (const managed::InvalidRule& e) {
-        return http::Response::error(400, e.what());
-    } catch (const managed::RejectedChange& e) {
-        return http::Response::error(400, e.what());
-    }
-}
-
 http::Response read_only(const std::string& id) {
     return http::Response::error(
         409, "rule " + id + " is defined in a rule file; change it there and reload");
@@ -88,7 +78,7 @@ void register_monitoring_rules_api(http::Server& server, managed::ManagedRules& 
     server.route(
         "POST", "/monitoring/alerts/rules",
         [m](const http::Request& request) {
-            return answering([&] {
+            return answer_or_400([&] {
                 return http::Response::json(
                     api_rule_json(m->create(parse_body(request)), m->paths()), 201);
             });
@@ -108,7 +98,7 @@ void register_monitoring_rules_api(http::Server& server, managed::ManagedRules& 
         [m](const http::Request& request) {
             const auto& id = request.path_param("id");
             if (id.starts_with("file:")) return read_only(id);
-            return answering([&] {
+            return answer_or_400([&] {
                 auto rule = m->update(id, parse_body(request));
                 if (!rule) return http::Response::error(404, "no rule with id " + id);
                 return http::Response::json(api_rule_json(*rule, m->paths()));
@@ -120,7 +110,7 @@ void register_monitoring_rules_api(http::Server& server, managed::ManagedRules& 
         [m](const http::Request& request) {
             const auto& id = request.path_param("id");
             if (id.starts_with("file:")) return read_only(id);
-            return answering([&] {
+            return answer_or_400([&] {
                 if (!m->remove(id)) return http::Response::error(404, "no rule with id " + id);
                 return http::Response::json({{"id", id}, {"deleted", true}});
             });

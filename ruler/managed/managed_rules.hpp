@@ -18,9 +18,9 @@
 namespace stackwatch::managed {
 
 // A change the reload refused; what() says why.
-class RejectedChange : public std::runtime_error {
+class RejectedChange : public std::invalid_argument {
   public:
-    using std::runtime_error::runtime_error;
+    using std::invalid_argument::invalid_argument;
 };
 
 struct ManagedPaths {
