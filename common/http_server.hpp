@@ -25,6 +25,7 @@ namespace stackwatch::http {
 // configuration.
 enum class Role { viewer = 0, operator_ = 1, admin = 2 };
 const char* role_name(Role role);
+const char* status_text(int status);  // "Not Found" for 404
 std::optional<Role> parse_role(std::string_view name);
 
 // Who a request comes from, as its credentials say.

@@ -60,9 +60,8 @@ std::optional<Request> Server::admit(mg_connection* conn, const RouteOptions& op
     Request request = read_request(conn);
     auto refused = refusal(request, options);
     if (!refused) return request;
-    std::string head = "HTTP/1.1 " + std::to_string(refused->status) +
-                       (refused->status == 401 ? " Unauthorized" : " Forbidden") +
-                       "\r\nContent-Type: application/json\r\nContent-Length: " +
+    std::string head = "HTTP/1.1 " + std::to_string(refused->status) + " " +
+                       status_text(refused->status) + "\r\nContent-Type: application/json\r\nContent-Length: " +
                        std::to_string(refused->body.size()) + "\r\nConnection: close\r\n";
     for (const auto& [name, value] : refused->headers) head += name + ": " + value + "\r\n";
     head += "\r\n" + refused->body;
