@@ -4,22 +4,24 @@
 #include <sstream>
 
 #include "common/access_control.hpp"
-#include "common/web_config.hpp"
 #include "common/flags.hpp"
 #include "common/logging.hpp"
 #include "common/memory.hpp"
 #include "common/signals.hpp"
 #include "common/version.hpp"
+#include "common/web_config.hpp"
 #include "ruler/api/alertmanager_api.hpp"
 #include "ruler/api/monitoring_alerts_api.hpp"
 #include "ruler/api/monitoring_events_api.hpp"
 #include "ruler/api/monitoring_rules_api.hpp"
-#include "ruler/api/web_page_api.hpp"
-#include "ruler/managed/managed_files.hpp"
-#include "ruler/managed/managed_rules.hpp"
-#include "ruler/events/live_monitor.hpp"
 #include "ruler/api/notifications_api.hpp"
 #include "ruler/api/ruler_api.hpp"
+#include "ruler/api/web_page_api.hpp"
+#include "ruler/config/ruler_config.hpp"
+#include "ruler/datasource/ruler_datasource.hpp"
+#include "ruler/events/live_monitor.hpp"
+#include "ruler/managed/managed_files.hpp"
+#include "ruler/managed/managed_rules.hpp"
 #include "ruler/notify/config_commands.hpp"
 #include "ruler/notify/environment_config.hpp"
 #include "ruler/notify/notification_manager.hpp"
@@ -27,10 +29,8 @@
 #include "ruler/oncall/oncall.hpp"
 #include "ruler/oncall/oncall_json.hpp"
 #include "ruler/promql/test_script.hpp"
-#include "ruler/rules/rule_manager.hpp"
-#include "ruler/config/ruler_config.hpp"
-#include "ruler/datasource/ruler_datasource.hpp"
 #include "ruler/rules/check_rules.hpp"
+#include "ruler/rules/rule_manager.hpp"
 #include "ruler/rules/unit_test.hpp"
 #include "ruler/scrape/http_client_config.hpp"
 
@@ -121,7 +121,7 @@ notify::Alert to_notification(const rules::Alert& alert, const std::string& expr
 rules::GroupOptions group_options(const RulerConfig& config,
                                   notify::NotificationManager& notifications,
                                   notify::AlertmanagerForwarder& forwarder,
-                                  bool restore_pending = false) {
+                                  events::EventJournal& journal, bool restore_pending = false) {
     rules::GroupOptions options;
     options.restore_pending = restore_pending;
     options.default_interval = config.evaluation_interval;
@@ -138,6 +138,18 @@ rules::GroupOptions group_options(const RulerConfig& config,
         forwarder.send(out);
         notifications.put(std::move(out));
     };
+    // A pending alert has not reached Alertmanager's model yet: it starts when it became active.
+    options.on_pending = [&journal, config](const std::string& expr,
+                                            const std::vector<rules::Alert>& alerts) {
+        for (const auto& alert : alerts) {
+            auto pending = to_notification(alert, expr, config);
+            pending.ends_at.reset();
+            auto id = notify::alert_id(pending);
+            journal.publish("alert", oncall::transition_json({.kind = oncall::Transition::pending,
+                                                              .alert_id = std::move(id),
+                                                              .alert = std::move(pending)}));
+        }
+    };
     return options;
 }
 
@@ -148,10 +160,10 @@ notify::NotifyConfig load_notify_config(const Flags& flags, const RulerConfig& c
                                         const managed::ManagedPaths& managed) {
     const auto& file =
         flags.notify_config_file.empty() ? config.notify_config_file : flags.notify_config_file;
-    auto base = !file.empty() ? notify::load_notify_config(file)
-                              : notify::parse_notify_config(
-                                    notify::environment_config_text(notify::process_getenv),
-                                    "environment");
+    auto base = !file.empty()
+                    ? notify::load_notify_config(file)
+                    : notify::parse_notify_config(
+                          notify::environment_config_text(notify::process_getenv), "environment");
     std::ifstream fragment_file(managed.channels_file);
     if (!fragment_file) return base;
     std::stringstream fragment;
@@ -219,9 +231,9 @@ int serve(const Flags& flags) {
     RuleManager rule_manager(data, appender, store, state, registry);
     scrape::ScrapeManager scrape_manager(store);
 
-    auto errors =
-        rule_manager.load(rule_files(config, managed_paths),
-                          group_options(config, notifications, forwarder, state != nullptr));
+    auto errors = rule_manager.load(
+        rule_files(config, managed_paths),
+        group_options(config, notifications, forwarder, journal, state != nullptr));
     if (!errors.empty()) {
         for (const auto& e : errors) std::cerr << "stackwatch-ruler: error: " << e << "\n";
         return 1;
@@ -229,13 +241,12 @@ int serve(const Flags& flags) {
     scrape_manager.apply(config.scrape_configs);
     events::LiveMonitor monitor(
         journal, scrape_manager,
-        {.interval = parse_duration(flags.monitor_interval),
-         .ruler_figures = [&] {
-            return nlohmann::json{{"ruleGroups", rule_manager.group_count()},
-                                  {"alertsActive", notifications.alerts().size()},
-                                  {"outboxPending", notifications.outbox_pending()},
-                                  {"eventSubscribers", journal.subscribers()}};
-        }});
+        {.interval = parse_duration(flags.monitor_interval), .ruler_figures = [&] {
+             return nlohmann::json{{"ruleGroups", rule_manager.group_count()},
+                                   {"alertsActive", notifications.alerts().size()},
+                                   {"outboxPending", notifications.outbox_pending()},
+                                   {"eventSubscribers", journal.subscribers()}};
+         }});
     std::mutex reload_mutex;
     auto reload = [&]() -> std::vector<std::string> {
         std::lock_guard lock(reload_mutex);
@@ -243,8 +254,9 @@ int serve(const Flags& flags) {
             auto fresh = load_ruler_config(config_file);
             auto notify_config =
                 notifications.prepare(load_notify_config(flags, fresh, managed_paths));
-            auto problems = rule_manager.load(rule_files(fresh, managed_paths),
-                                              group_options(fresh, notifications, forwarder));
+            auto problems =
+                rule_manager.load(rule_files(fresh, managed_paths),
+                                  group_options(fresh, notifications, forwarder, journal));
             if (!problems.empty()) {
                 for (const auto& p : problems)
                     log::error("reload failed, keeping the previous rules", {{"error", p}});
@@ -277,19 +289,19 @@ int serve(const Flags& flags) {
     register_monitoring_alerts_api(server, oncall, rule_manager, token);
     register_monitoring_rules_api(server, managed_rules, rule_manager, token);
     register_web_page(server, token);
-    register_monitoring_events_api(
-        server,
-        {.journal = journal,
-         .snapshot =
-             [&] {
-                 nlohmann::json alerts = nlohmann::json::array();
-                 for (const auto& a : oncall.active()) alerts.push_back(oncall::active_alert_json(a));
-                 return nlohmann::json{{"alerts", std::move(alerts)},
-                                       {"health", monitor.health()},
-                                       {"metrics", monitor.metrics()}};
-             },
-         .metrics = [&] { return monitor.fresh_metrics(); }},
-        token);
+    register_monitoring_events_api(server,
+                                   {.journal = journal,
+                                    .snapshot =
+                                        [&] {
+                                            nlohmann::json alerts = nlohmann::json::array();
+                                            for (const auto& a : oncall.active())
+                                                alerts.push_back(oncall::active_alert_json(a));
+                                            return nlohmann::json{{"alerts", std::move(alerts)},
+                                                                  {"health", monitor.health()},
+                                                                  {"metrics", monitor.metrics()}};
+                                        },
+                                    .metrics = [&] { return monitor.fresh_metrics(); }},
+                                   token);
     server.start();
     log::info("stackwatch-ruler listening", {{"address", flags.listen_address},
                                              {"version", kVersion},

@@ -15,6 +15,8 @@ using notify::Clock;
 
 const char* transition_name(Transition transition) {
     switch (transition) {
+        case Transition::pending:
+            return "pending";
         case Transition::firing:
             return "firing";
         case Transition::resolved:

@@ -33,7 +33,7 @@ struct ActiveAlert {
     std::optional<EscalationState> escalation;  // of its first group that escalates
 };
 
-enum class Transition { firing, resolved, acknowledged, unacknowledged, escalated };
+enum class Transition { pending, firing, resolved, acknowledged, unacknowledged, escalated };
 const char* transition_name(Transition transition);
 
 struct TransitionEvent {

@@ -103,10 +103,18 @@ void Group::evaluate_rule(std::size_t index, promql::Timestamp t, datasource::Da
         return;
     }
     std::optional<std::string> append_error;
-    if (auto* alerting = dynamic_cast<AlertingRule*>(&rule);
-        alerting != nullptr && options_.notify) {
-        auto alerts = alerting->alerts_to_send(t, options_.resend_delay, interval_);
-        if (!alerts.empty()) options_.notify(rule.query(), alerts);
+    if (auto* alerting = dynamic_cast<AlertingRule*>(&rule); alerting != nullptr) {
+        if (options_.notify) {
+            auto alerts = alerting->alerts_to_send(t, options_.resend_delay, interval_);
+            if (!alerts.empty()) options_.notify(rule.query(), alerts);
+        }
+        if (options_.on_pending) {
+            std::vector<Alert> started;
+            for (auto& a : alerting->active_alerts())
+                if (a.state == AlertState::pending && a.active_at == t)
+                    started.push_back(std::move(a));
+            if (!started.empty()) options_.on_pending(rule.query(), started);
+        }
     }
     std::set<promql::Labels> returned;
     for (const auto& sample : vector) {
@@ -166,7 +174,8 @@ void Group::restore_for_state(promql::Timestamp t, const promql::Queryable& data
 void Group::restore_new_alerts(promql::Timestamp until, const promql::Queryable& data,
                                std::chrono::milliseconds outage_tolerance,
                                std::chrono::milliseconds grace_period) {
-    for (auto* rule : alerting_rules()) rule->restore_new_alerts(until, data, outage_tolerance, grace_period);
+    for (auto* rule : alerting_rules())
+        rule->restore_new_alerts(until, data, outage_tolerance, grace_period);
 }
 
 nlohmann::json Group::to_json() const {

@@ -35,6 +35,7 @@ struct GroupOptions {
     bool restore_pending = false;
     std::chrono::milliseconds resend_delay{60'000};
     NotifyFunc notify;         // may be empty
+    NotifyFunc on_pending;     // the alerts that became pending now; may be empty
     bool log_failures = true;  // promtool's test runner evaluates silently
 };
 

@@ -131,9 +131,11 @@ struct EventsFixture {
         target.start();
         std::ofstream(dir / "tokens.yml") << "tokens:\n"
                                              "- {name: screen, role: viewer, token: view}\n"
-                                             "- {name: alice, role: operator, token: op}\n";
+                                             "- {name: alice, role: operator, token: op}\n"
+                                             "- {name: root, role: admin, token: admin}\n";
         std::ofstream(dir / "ruler.yml")
-            << "global: {scrape_interval: 200ms, scrape_timeout: 150ms}\n"
+            << "global: {scrape_interval: 200ms, scrape_timeout: 150ms, evaluation_interval: "
+               "200ms}\n"
                "scrape_configs:\n- job_name: exporter\n  static_configs: [{targets: ['127.0.0.1:"
             << target.ports()[0] << "']}]\n";
         ruler = std::make_unique<Program>(std::vector<std::string>{
@@ -228,6 +230,27 @@ BOOST_FIXTURE_TEST_CASE(a_subscriber_gets_a_snapshot_then_transitions_and_health
     BOOST_TEST(client->find("metrics")->data["memory"]["rss_bytes"].get<double>() > 0);
     auto events = client->events();
     for (std::size_t i = 1; i < events.size(); ++i) BOOST_TEST(events[i].id > events[i - 1].id);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_rule_that_starts_pending_is_an_event_too, EventsFixture) {
+    auto client = subscribe();
+    BOOST_REQUIRE(eventually([&] { return client->find("snapshot").has_value(); }));
+    // A rule made now, whose condition holds at once: pending for its 10-minute window.
+    http::ClientRequest create{.method = "POST",
+                               .url = ruler->url("/monitoring/alerts/rules"),
+                               .body = R"({"name": "Always Pending", "condition": "vector(1) > 0",
+                                           "timeWindow": 10, "severity": "warning"})"};
+    create.headers = {{"Authorization", "Bearer admin"}};
+    auto created = http::perform(create);
+    BOOST_REQUIRE_MESSAGE(created.status == 201, created.body);
+    BOOST_REQUIRE(eventually([&] { return client->find("alert", "pending").has_value(); }, 20s));
+    auto pending = *client->find("alert", "pending");
+    BOOST_TEST(pending.data["name"] == "AlwaysPending");
+    BOOST_TEST(pending.data["severity"] == "warning");
+    BOOST_TEST(pending.data["id"].get<std::string>().starts_with(
+        pending.data["fingerprint"].get<std::string>() + "-"));
+    BOOST_TEST(pending.data["generatorURL"].get<std::string>().find("vector") != std::string::npos);
+    BOOST_TEST(!client->find("alert", "firing"));
 }
 
 BOOST_FIXTURE_TEST_CASE(last_event_id_resumes_without_a_gap_or_says_there_was_one, EventsFixture) {

@@ -111,7 +111,14 @@ BOOST_FIXTURE_TEST_CASE(each_role_reaches_exactly_its_endpoints, OnCallFixture) 
         {"POST", "/monitoring/alerts/groups/acknowledge", "operator"},
         {"POST", "/api/v2/silences", "operator"},
         {"POST", "/api/v2/alerts", "operator"},
+        {"GET", "/monitoring/alerts/rules", "viewer"},
+        {"GET", "/monitoring/metrics", "viewer"},
+        {"GET", "/monitoring/whoami", "viewer"},
+        {"POST", "/monitoring/alerts/" + id + "/acknowledge", "operator"},
+        {"POST", "/monitoring/alerts/rules", "admin"},
+        {"DELETE", "/monitoring/alerts/rules/none", "admin"},
         {"POST", "/-/reload", "admin"},
+        {"POST", "/monitoring/alerts/" + id + "/resolve", "operator"},  // last: it ends the alert
     };
     const std::vector<std::pair<std::string, std::string>> roles = {
         {"viewer", "viewer-secret"}, {"operator", "operator-secret"}, {"admin", "admin-secret"}};
