@@ -2,8 +2,8 @@
 
 #include <civetweb.h>
 #include <dlfcn.h>
-#include <unistd.h>
 #include <openssl/ssl.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -13,6 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "common/failure_report.hpp"
 #include "common/logging.hpp"
 #include "common/memory.hpp"
 
@@ -55,7 +56,8 @@ bool accepts_gzip(const Request& request) {
 
 std::optional<std::string> gzip(const std::string& body) {
     z_stream zs{};
-    if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+        Z_OK)
         return std::nullopt;
     std::string out;
     out.resize(deflateBound(&zs, body.size()));
@@ -69,7 +71,6 @@ std::optional<std::string> gzip(const std::string& body) {
     if (rc != Z_STREAM_END) return std::nullopt;
     return out;
 }
-
 
 constexpr std::size_t kLargeResponseBytes = 1 << 20;
 
@@ -112,7 +113,8 @@ int configure_tls(void* ssl_ctx, void* user_data) {
                                                     : TLS1_2_VERSION;
     if (SSL_CTX_use_certificate_chain_file(ctx, tls->cert_file.c_str()) != 1 ||
         SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) != 1 ||
-        SSL_CTX_check_private_key(ctx) != 1 || SSL_CTX_set_min_proto_version(ctx, min_version) != 1) {
+        SSL_CTX_check_private_key(ctx) != 1 ||
+        SSL_CTX_set_min_proto_version(ctx, min_version) != 1) {
         last_civetweb_message = "cannot load TLS certificate " + tls->cert_file + " / key " + key;
         return -1;
     }
@@ -156,30 +158,49 @@ Response Response::text(std::string body, int status, std::string content_type) 
 
 const char* status_text(int status) {
     switch (status) {
-        case 200: return "OK";
-        case 201: return "Created";
-        case 202: return "Accepted";
-        case 204: return "No Content";
-        case 400: return "Bad Request";
-        case 401: return "Unauthorized";
-        case 403: return "Forbidden";
-        case 404: return "Not Found";
-        case 405: return "Method Not Allowed";
-        case 409: return "Conflict";
-        case 413: return "Payload Too Large";
-        case 422: return "Unprocessable Entity";
-        case 429: return "Too Many Requests";
-        case 500: return "Internal Server Error";
-        case 503: return "Service Unavailable";
-        default: return "Status";
+        case 200:
+            return "OK";
+        case 201:
+            return "Created";
+        case 202:
+            return "Accepted";
+        case 204:
+            return "No Content";
+        case 400:
+            return "Bad Request";
+        case 401:
+            return "Unauthorized";
+        case 403:
+            return "Forbidden";
+        case 404:
+            return "Not Found";
+        case 405:
+            return "Method Not Allowed";
+        case 409:
+            return "Conflict";
+        case 413:
+            return "Payload Too Large";
+        case 422:
+            return "Unprocessable Entity";
+        case 429:
+            return "Too Many Requests";
+        case 500:
+            return "Internal Server Error";
+        case 503:
+            return "Service Unavailable";
+        default:
+            return "Status";
     }
 }
 
 const char* role_name(Role role) {
     switch (role) {
-        case Role::viewer: return "viewer";
-        case Role::operator_: return "operator";
-        case Role::admin: return "admin";
+        case Role::viewer:
+            return "viewer";
+        case Role::operator_:
+            return "operator";
+        case Role::admin:
+            return "admin";
     }
     return "viewer";
 }
@@ -237,7 +258,9 @@ bool EventStream::send(std::string_view event, std::string_view data, std::strin
     return write_raw(frame);
 }
 
-bool EventStream::heartbeat() { return write_raw(": heartbeat\n\n"); }
+bool EventStream::heartbeat() {
+    return write_raw(": heartbeat\n\n");
+}
 
 bool EventStream::wait_for(std::chrono::milliseconds timeout, const std::function<bool()>& ready) {
     waiter_.wait_for(timeout, [&] { return stopping_.load() || ready(); });
@@ -250,11 +273,14 @@ void EventStream::notify() {
 
 Server::Server(ServerOptions options) : options_(std::move(options)) {}
 
-Server::~Server() { stop(); }
+Server::~Server() {
+    stop();
+}
 
 void Server::route(const std::string& method, const std::string& pattern, Handler handler,
                    RouteOptions options) {
-    routes_.push_back({method, split_path(pattern), std::move(handler), nullptr, std::move(options)});
+    routes_.push_back(
+        {method, split_path(pattern), std::move(handler), nullptr, std::move(options)});
 }
 
 void Server::websocket(const std::string& path, WebSocketHandler handler, RouteOptions options) {
@@ -263,7 +289,8 @@ void Server::websocket(const std::string& path, WebSocketHandler handler, RouteO
 }
 
 void Server::stream(const std::string& pattern, StreamHandler handler, RouteOptions options) {
-    routes_.push_back({"GET", split_path(pattern), nullptr, std::move(handler), std::move(options)});
+    routes_.push_back(
+        {"GET", split_path(pattern), nullptr, std::move(handler), std::move(options)});
 }
 
 void Server::start() {
@@ -284,10 +311,9 @@ void Server::start() {
     }
     std::string threads = std::to_string(options_.threads);
     std::string timeout = std::to_string(options_.request_timeout.count());
-    std::vector<const char*> civet_options = {"listening_ports",    ports.c_str(),
-                                              "num_threads",        threads.c_str(),
-                                              "request_timeout_ms", timeout.c_str(),
-                                              "enable_keep_alive",  "yes"};
+    std::vector<const char*> civet_options = {
+        "listening_ports",    ports.c_str(),   "num_threads",       threads.c_str(),
+        "request_timeout_ms", timeout.c_str(), "enable_keep_alive", "yes"};
     civet_options.push_back(nullptr);
     mg_callbacks callbacks{};
     callbacks.log_message = civetweb_log;
@@ -296,8 +322,9 @@ void Server::start() {
     stopping_ = false;
     ctx_ = mg_start(&callbacks, this, civet_options.data());
     if (ctx_ == nullptr) {
-        throw std::runtime_error("cannot listen on " + ports +
-                                 (last_civetweb_message.empty() ? "" : ": " + last_civetweb_message));
+        throw std::runtime_error(
+            "cannot listen on " + ports +
+            (last_civetweb_message.empty() ? "" : ": " + last_civetweb_message));
     }
     mg_set_request_handler(ctx_, "/", civetweb_dispatch, this);
     register_websockets();
@@ -349,15 +376,31 @@ const Server::Route* Server::match(const std::string& method, const std::string&
 std::optional<Response> Server::refusal(Request& request, const RouteOptions& options) {
     if (!options.auth) return std::nullopt;
     request.principal = options.auth->identify(request);
+    const nlohmann::json where = {
+        {"path", request.path}, {"method", request.method}, {"remoteAddr", request.remote_addr}};
     if (!request.principal) {
+        bool presented = request.header("authorization") || request.query_param("access_token");
+        report_failure({.fingerprint = presented ? "auth:token:invalid" : "auth:token:missing",
+                        .type = "AuthenticationError",
+                        .message = presented ? "credentials refused" : "no credentials",
+                        .level = "warning",
+                        .context = where});
         auto response = Response::error(401, "authentication required");
         response.headers.emplace_back("WWW-Authenticate", options.auth->challenge());
         return response;
     }
-    if (request.principal->role < options.role)
-        return Response::error(403, std::string("this needs the ") + role_name(options.role) +
-                                        " role; " + request.principal->name + " has " +
-                                        role_name(request.principal->role));
+    if (request.principal->role < options.role) {
+        auto reason = std::string("this needs the ") + role_name(options.role) + " role; " +
+                      request.principal->name + " has " + role_name(request.principal->role);
+        auto context = where;
+        context["principal"] = request.principal->name;
+        report_failure({.fingerprint = "auth:permission:denied",
+                        .type = "AuthorizationError",
+                        .message = reason,
+                        .level = "warning",
+                        .context = std::move(context)});
+        return Response::error(403, reason);
+    }
     return std::nullopt;
 }
 
@@ -371,8 +414,8 @@ Request Server::read_request(const mg_connection* conn) {
     for (int i = 0; i < info->num_headers; ++i)
         request.headers[lower(info->http_headers[i].name)] = info->http_headers[i].value;
     auto incoming_id = request.header("x-request-id");
-    request.request_id = incoming_id && valid_request_id(*incoming_id) ? *incoming_id
-                                                                       : generate_request_id();
+    request.request_id =
+        incoming_id && valid_request_id(*incoming_id) ? *incoming_id : generate_request_id();
     return request;
 }
 
@@ -391,8 +434,9 @@ int Server::handle(mg_connection* conn) {
     } else if (auto refused = refusal(request, route->options)) {
         response = std::move(*refused);
     } else if (info->content_length > static_cast<long long>(route->options.max_body_bytes)) {
-        response = Response::error(413, "request body larger than " +
-                                            std::to_string(route->options.max_body_bytes) + " bytes");
+        response =
+            Response::error(413, "request body larger than " +
+                                     std::to_string(route->options.max_body_bytes) + " bytes");
     } else {
         char buf[8192];
         int n = 0;
@@ -405,13 +449,15 @@ int Server::handle(mg_connection* conn) {
             request.body.append(buf, static_cast<size_t>(n));
         }
         if (too_large) {
-            response = Response::error(413, "request body larger than " +
-                                                std::to_string(route->options.max_body_bytes) + " bytes");
+            response =
+                Response::error(413, "request body larger than " +
+                                         std::to_string(route->options.max_body_bytes) + " bytes");
         } else if (route->stream_handler) {
             streamed = true;
             std::string head =
                 "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
-                "Connection: close\r\nX-Request-Id: " + request.request_id + "\r\n\r\n";
+                "Connection: close\r\nX-Request-Id: " +
+                request.request_id + "\r\n\r\n";
             mg_write(conn, head.data(), head.size());
             EventStream events(conn, stopping_, waits_);
             try {
@@ -455,7 +501,8 @@ int Server::handle(mg_connection* conn) {
         if (request.method != "HEAD" && !body.empty()) mg_write(conn, body.data(), body.size());
         body_bytes = body.size();
     }
-    auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
+    auto elapsed =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
     log::access(request.method + " " + request.path,
                 {{"method", request.method},
                  {"path", request.path},
@@ -477,7 +524,8 @@ std::string url_decode(std::string_view text) {
         char c = text[i];
         if (c == '+') {
             out += ' ';
-        } else if (c == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+        } else if (c == '%' && i + 2 < text.size() &&
+                   std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
                    std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
             out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
             i += 2;

@@ -1,6 +1,7 @@
 #include "common/time_format.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 
@@ -106,6 +107,19 @@ bool parse_rfc3339(std::string_view text,
     out = time_point_cast<system_clock::duration>(tp +
                                                   duration_cast<system_clock::duration>(fraction));
     return true;
+}
+
+std::optional<std::chrono::system_clock::time_point> parse_api_time(std::string_view text) {
+    std::optional<std::chrono::system_clock::time_point> t;
+    if (parse_rfc3339(text, t) && t) return t;
+    double seconds = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty() ||
+        !std::isfinite(seconds))
+        return std::nullopt;
+    return std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            std::chrono::duration<double>(seconds)));
 }
 
 }  // namespace stackwatch

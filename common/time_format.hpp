@@ -22,4 +22,7 @@ std::string rfc3339_nano(std::optional<std::chrono::system_clock::time_point> tp
 bool parse_rfc3339(std::string_view text,
                    std::optional<std::chrono::system_clock::time_point>& out);
 
+// A time as Prometheus's API takes one: RFC 3339, or Unix seconds with an optional fraction.
+std::optional<std::chrono::system_clock::time_point> parse_api_time(std::string_view text);
+
 }  // namespace stackwatch

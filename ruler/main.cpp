@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "common/access_control.hpp"
+#include "common/failure_report.hpp"
 #include "common/flags.hpp"
 #include "common/logging.hpp"
 #include "common/memory.hpp"
@@ -12,6 +13,7 @@
 #include "common/web_config.hpp"
 #include "ruler/api/alertmanager_api.hpp"
 #include "ruler/api/monitoring_alerts_api.hpp"
+#include "ruler/api/monitoring_errors_api.hpp"
 #include "ruler/api/monitoring_events_api.hpp"
 #include "ruler/api/monitoring_rules_api.hpp"
 #include "ruler/api/notifications_api.hpp"
@@ -19,6 +21,8 @@
 #include "ruler/api/web_page_api.hpp"
 #include "ruler/config/ruler_config.hpp"
 #include "ruler/datasource/ruler_datasource.hpp"
+#include "ruler/errors/error_json.hpp"
+#include "ruler/errors/error_tracker.hpp"
 #include "ruler/events/live_monitor.hpp"
 #include "ruler/managed/managed_files.hpp"
 #include "ruler/managed/managed_rules.hpp"
@@ -48,6 +52,7 @@ struct Flags {
     std::string web_config_file;
     std::string monitor_interval = "10s";
     std::string managed_dir;
+    std::string errors_path;
     std::string max_connections = "128";
     std::string log_level = "info";
     std::string log_format = "json";
@@ -181,6 +186,12 @@ std::vector<std::string> rule_files(const RulerConfig& config,
     return files;
 }
 
+std::string errors_path(const Flags& flags) {
+    if (!flags.errors_path.empty()) return flags.errors_path;
+    if (flags.state_path.empty()) return ":memory:";
+    return (std::filesystem::path(flags.state_path).parent_path() / "errors.db").string();
+}
+
 std::string managed_dir(const Flags& flags) {
     if (!flags.managed_dir.empty()) return flags.managed_dir;
     auto state = std::filesystem::path(flags.state_path.empty() ? "data/x" : flags.state_path);
@@ -224,6 +235,17 @@ int serve(const Flags& flags) {
         *registry);
     oncall.attach(notifications);
     events::EventJournal journal;
+    errors::ErrorTracker tracker({.path = errors_path(flags),
+                                  .limits = config.error_tracking.limits,
+                                  .retention = config.error_tracking.retention},
+                                 *registry);
+    tracker.set_rules(config.error_tracking.rules);
+    tracker.listen([&journal](const std::string& transition, const errors::ErrorGroup& group) {
+        auto data = errors::group_json(group);
+        data["transition"] = transition;
+        journal.publish("error", data);
+    });
+    set_failure_sink([&tracker](const Failure& failure) { tracker.report(failure); });
     oncall.listen([&journal](const oncall::TransitionEvent& e) {
         journal.publish("alert", oncall::transition_json(e));
     });
@@ -265,6 +287,8 @@ int serve(const Flags& flags) {
             scrape_manager.apply(fresh.scrape_configs);
             notifications.apply(std::move(notify_config));
             forwarder.set_targets(fresh.alertmanagers);
+            tracker.set_rules(fresh.error_tracking.rules);
+            tracker.set_retention(fresh.error_tracking.retention, fresh.error_tracking.limits);
             config = std::move(fresh);
             log::info("configuration reloaded", {{"rule_files", config.rule_files.size()},
                                                  {"groups", rule_manager.group_count()}});
@@ -288,20 +312,27 @@ int serve(const Flags& flags) {
     register_notifications_api(server, notifications, token);
     register_monitoring_alerts_api(server, oncall, rule_manager, token);
     register_monitoring_rules_api(server, managed_rules, rule_manager, token);
+    register_monitoring_errors_api(server, tracker, token);
     register_web_page(server, token);
-    register_monitoring_events_api(server,
-                                   {.journal = journal,
-                                    .snapshot =
-                                        [&] {
-                                            nlohmann::json alerts = nlohmann::json::array();
-                                            for (const auto& a : oncall.active())
-                                                alerts.push_back(oncall::active_alert_json(a));
-                                            return nlohmann::json{{"alerts", std::move(alerts)},
-                                                                  {"health", monitor.health()},
-                                                                  {"metrics", monitor.metrics()}};
-                                        },
-                                    .metrics = [&] { return monitor.fresh_metrics(); }},
-                                   token);
+    register_monitoring_events_api(
+        server,
+        {.journal = journal,
+         .snapshot =
+             [&] {
+                 nlohmann::json alerts = nlohmann::json::array();
+                 for (const auto& a : oncall.active())
+                     alerts.push_back(oncall::active_alert_json(a));
+                 nlohmann::json unresolved = nlohmann::json::array();
+                 for (const auto& g : tracker.store().groups(
+                          {.status = errors::GroupStatus::unresolved, .limit = 20}))
+                     unresolved.push_back(errors::group_json(g));
+                 return nlohmann::json{{"alerts", std::move(alerts)},
+                                       {"errors", std::move(unresolved)},
+                                       {"health", monitor.health()},
+                                       {"metrics", monitor.metrics()}};
+             },
+         .metrics = [&] { return monitor.fresh_metrics(); }},
+        token);
     server.start();
     log::info("stackwatch-ruler listening", {{"address", flags.listen_address},
                                              {"version", kVersion},
@@ -336,6 +367,8 @@ int serve(const Flags& flags) {
     oncall.stop();
     notifications.stop();
     forwarder.stop();
+    set_failure_sink({});
+    tracker.stop();
     return 0;
 }
 
@@ -399,6 +432,10 @@ int main(int argc, char** argv) {
                       "Where rules made through /monitoring/alerts/rules are written "
                       "(api-rules.yml, api-channels.yml; default: managed/ beside the state file).",
                       &flags.managed_dir);
+    parser.add_string("errors.store-path",
+                      "sqlite file of tracked errors (default: errors.db beside the state file; "
+                      "in memory without one).",
+                      &flags.errors_path);
     parser.add_string("storage.max-series", "Most series the embedded store holds.",
                       &flags.max_series);
     parser.add_string("storage.state-path",

@@ -5,6 +5,7 @@
 #include "common/config.hpp"
 #include "common/time_format.hpp"
 #include "ruler/api/bad_request.hpp"
+#include "ruler/api/request_params.hpp"
 #include "ruler/oncall/oncall_json.hpp"
 
 namespace stackwatch::ruler {
@@ -31,21 +32,6 @@ std::string string_field(const json& body, const char* name) {
     return body[name].get<std::string>();
 }
 
-// RFC 3339 or Unix seconds, as Prometheus's API takes times.
-std::optional<TimePoint> time_value(const std::string& text) {
-    std::optional<TimePoint> t;
-    if (parse_rfc3339(text, t) && t) return t;
-    try {
-        std::size_t used = 0;
-        double seconds = std::stod(text, &used);
-        if (used == text.size() && std::isfinite(seconds))
-            return TimePoint(std::chrono::duration_cast<Clock::duration>(
-                std::chrono::duration<double>(seconds)));
-    } catch (const std::exception&) {
-    }
-    return std::nullopt;
-}
-
 oncall::AckRequest ack_request(const http::Request& request) {
     auto body = body_object(request, {"by", "comment", "expiresAt", "expiresIn", "groupKey"});
     oncall::AckRequest ack;
@@ -57,7 +43,7 @@ oncall::AckRequest ack_request(const http::Request& request) {
     if (!expires_at.empty() && !expires_in.empty())
         throw BadRequest("give expiresAt or expiresIn, not both");
     if (!expires_at.empty()) {
-        ack.expires_at = time_value(expires_at);
+        ack.expires_at = parse_api_time(expires_at);
         if (!ack.expires_at)
             throw BadRequest("expiresAt must be an RFC 3339 time: \"" + expires_at + "\"");
         if (*ack.expires_at <= Clock::now()) throw BadRequest("expiresAt is in the past");
@@ -111,21 +97,8 @@ void register_monitoring_alerts_api(http::Server& server, oncall::OnCall& oncall
         "GET", "/monitoring/alerts/stats",
         [on, r](const http::Request& request) {
             return answer_or_400([&] {
-                auto now = Clock::now();
-                auto bound = [&](const char* name, TimePoint fallback) {
-                    auto text = request.query_param(name);
-                    if (!text) return fallback;
-                    auto t = time_value(*text);
-                    if (!t)
-                        throw BadRequest(std::string(name) +
-                                         " must be an RFC 3339 time or Unix seconds: \"" + *text +
-                                         "\"");
-                    return *t;
-                };
-                auto end = bound("end", now);
-                auto start = bound("start", end - std::chrono::hours(24));
-                if (start >= end) throw BadRequest("start must be before end");
-                auto body = oncall::stats_json(on->stats(start, end));
+                auto range = time_range(request, std::chrono::hours(24));
+                auto body = oncall::stats_json(on->stats(range.start, range.end));
                 body["pending"] = pending_count(*r);
                 return http::Response::json(body);
             });

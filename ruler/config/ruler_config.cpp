@@ -26,8 +26,8 @@ RulerConfig load_ruler_config(const std::string& path) {
     RulerConfig config;
     config.file = path;
     auto root = ConfigNode::load_file(path);
-    root.allow_keys(
-        {"global", "rule_files", "scrape_configs", "datasource", "notify_config_file", "alerting"});
+    root.allow_keys({"global", "rule_files", "scrape_configs", "datasource", "notify_config_file",
+                     "alerting", "error_tracking"});
     auto global = root["global"];
     global.allow_keys({"scrape_interval", "scrape_timeout", "evaluation_interval",
                        "external_labels", "external_url", "query_log_file"});
@@ -54,6 +54,7 @@ RulerConfig load_ruler_config(const std::string& path) {
     config.alertmanagers = notify::parse_alerting(root["alerting"]);
     config.scrape_configs = scrape::parse_scrape_configs(root);
     if (root.has("datasource")) config.datasource = root["datasource"];
+    config.error_tracking = errors::parse_error_tracking(root["error_tracking"]);
     return config;
 }
 

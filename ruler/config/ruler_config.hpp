@@ -1,13 +1,14 @@
 #pragma once
 // ruler.yml in Prometheus's shape (global, rule_files, scrape_configs) plus a `datasource`
 // section for the remote mode, `notify_config_file` (the Alertmanager file for notifications) and
-// `alerting.alertmanagers` (real Alertmanagers that get the alerts too).
+// `alerting.alertmanagers` (real Alertmanagers that get the alerts too) and `error_tracking`.
 
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/config.hpp"
+#include "ruler/errors/error_tracking_config.hpp"
 #include "ruler/notify/alertmanager_forwarder.hpp"
 #include "ruler/promql/value.hpp"
 #include "ruler/scrape/scrape_config.hpp"
@@ -25,6 +26,7 @@ struct RulerConfig {
     std::string notify_config_file;        // an Alertmanager configuration, relative to this file
     std::vector<notify::AlertmanagerTarget>
         alertmanagers;  // alerting.alertmanagers: where alerts also go
+    errors::ErrorTrackingConfig error_tracking;
 };
 
 // Throws ConfigError naming file:line:column and the key.

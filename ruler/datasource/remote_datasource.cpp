@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "common/failure_report.hpp"
 #include "common/http_client.hpp"
 #include "common/redact.hpp"
 #include "ruler/scrape/text_parser.hpp"
@@ -153,6 +154,13 @@ promql::Value RemoteDatasource::query(const std::string& expr, promql::Timestamp
         throw QueryError(where + e.what());
     }
     const http::ClientResponse response = http::perform(request);
+    if (!response.ok())
+        report_failure({.fingerprint = http_failure_fingerprint(response.status, response.error),
+                        .type = "DatasourceError",
+                        .message = response.error.empty()
+                                       ? "HTTP " + std::to_string(response.status)
+                                       : response.error,
+                        .context = {{"datasource", describe()}}});
     if (!response.error.empty()) throw QueryError(where + response.error);
     // Prometheus explains its 4xx/5xx answers in the same JSON shape; the status alone says less.
     if (!response.ok())

@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "common/failure_report.hpp"
 #include "common/logging.hpp"
 #include "common/thread_name.hpp"
 
@@ -148,6 +149,12 @@ void Outbox::attempt(OutboxEntry entry, std::unique_lock<std::mutex>& lock, Work
         metrics_.delivered(kind, std::chrono::duration<double>(now - started).count());
     } else {
         if (notifier) metrics_.failed(kind, result.retry ? "retryable" : "final");
+        report_failure({.fingerprint = "external:notify:" + kind,
+                        .type = "NotificationError",
+                        .message = result.error,
+                        .context = {{"receiver", entry.receiver},
+                                    {"integration", entry.integration},
+                                    {"attempts", entry.attempts}}});
         bool again = result.retry && entry.attempts < policy.max_attempts &&
                      now - entry.created_at < policy.max_age;
         log::warn(again ? "notification failed, will retry" : "notification failed, giving up",

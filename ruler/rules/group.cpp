@@ -2,7 +2,7 @@
 
 #include "common/logging.hpp"
 #include "ruler/rules/recording_rule.hpp"
-#include "ruler/rules/xxhash.hpp"
+#include "common/xxhash.hpp"
 
 namespace stackwatch::rules {
 namespace {

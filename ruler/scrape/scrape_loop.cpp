@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/failure_report.hpp"
 #include "common/http_client.hpp"
 #include "common/logging.hpp"
 #include "common/redact.hpp"
@@ -124,10 +125,17 @@ void ScrapeLoop::scrape() {
     }
     const std::string& error = fetched.error.empty() ? appended.error : fetched.error;
     report(t, error.empty(), seconds, appended);
-    if (!error.empty())
+    if (!error.empty()) {
         log::debug(
             "scrape failed",
             {{"job", target_.config->job_name}, {"url", redact(target_.url)}, {"error", error}});
+        report_failure(
+            {.fingerprint = fetched.error.empty() ? "external:scrape:invalid"
+                                                  : http_failure_fingerprint(fetched.status, error),
+             .type = "ScrapeError",
+             .message = error,
+             .context = {{"job", target_.config->job_name}, {"url", redact(target_.url)}}});
+    }
 
     std::lock_guard lock(status_mutex_);
     status_.health = error.empty() ? "up" : "down";
@@ -156,6 +164,7 @@ ScrapeLoop::Fetched ScrapeLoop::fetch() const {
         return fetched;
     }
     http::ClientResponse response = http::perform(request);
+    fetched.status = response.status;
     if (!response.error.empty()) {
         fetched.error = response.error;
     } else if (response.status != 200) {

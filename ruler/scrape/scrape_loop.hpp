@@ -55,6 +55,7 @@ class ScrapeLoop {
         std::string body;
         std::string content_type;
         std::string error;
+        int status = 0;  // the HTTP status, when an answer came
     };
     void run();
     void scrape();

@@ -13,6 +13,7 @@
 #include "tests/support/http_receiver.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/program.hpp"
+#include "tests/support/ruler_home.hpp"
 
 using namespace stackwatch;
 using namespace stackwatch::test;
@@ -85,19 +86,11 @@ struct RulesFixture {
         ruler.reset();
         remove_dir(dir);
     }
-    void start() {
-        ruler = std::make_unique<Program>(std::vector<std::string>{
-            "stackwatch-ruler", "--config.file=" + (dir / "ruler.yml").string(),
-            "--storage.state-path=" + (dir / "state.db").string(),
-            "--web.tokens-file=" + (dir / "tokens.yml").string()});
-        ruler->wait_until_serving("/-/healthy");
-    }
+    void start() { ruler = start_ruler_in(dir); }
     http::ClientResponse call(const std::string& method, const std::string& path,
                               const std::string& body = "",
                               const std::string& token = "admin") const {
-        http::ClientRequest r{.method = method, .url = ruler->url(path), .body = body};
-        r.headers = {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}};
-        return http::perform(r);
+        return call_with_token(*ruler, method, path, body, token);
     }
     std::string example() const {
         std::string text = kRunbookExample;

@@ -3,7 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "ruler/rules/recording_rule.hpp"
-#include "ruler/rules/xxhash.hpp"
+#include "common/xxhash.hpp"
 #include "ruler/storage/memory_store.hpp"
 #include "test_support.hpp"
 

@@ -1,9 +1,9 @@
 // Reference values from the xxHash library (XXH64, seed 0).
-#include "ruler/rules/xxhash.hpp"
+#include "common/xxhash.hpp"
 
 #include <boost/test/unit_test.hpp>
 
-using stackwatch::rules::xxhash64;
+using stackwatch::xxhash64;
 
 BOOST_AUTO_TEST_CASE(xxhash64_matches_the_reference) {
     BOOST_TEST(xxhash64("") == 0xef46db3751d8e999ULL);

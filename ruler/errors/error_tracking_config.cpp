@@ -1,0 +1,24 @@
+#include "ruler/errors/error_tracking_config.hpp"
+
+namespace stackwatch::errors {
+
+ErrorTrackingConfig parse_error_tracking(const ConfigNode& node) {
+    ErrorTrackingConfig config;
+    if (!node.defined()) return config;
+    node.require_map();
+    node.allow_keys(
+        {"retention", "max_events_per_fingerprint", "max_store_bytes", "fingerprint_rules"});
+    config.retention = node.get_duration("retention", config.retention);
+    if (config.retention.count() <= 0) node["retention"].fail("must be positive");
+    auto cap = node.get_int("max_events_per_fingerprint",
+                            static_cast<std::int64_t>(config.limits.max_events_per_group));
+    if (cap < 1) node["max_events_per_fingerprint"].fail("must be at least 1");
+    config.limits.max_events_per_group = static_cast<std::size_t>(cap);
+    auto max_bytes = node.get_int("max_store_bytes", 0);
+    if (max_bytes < 0) node["max_store_bytes"].fail("must not be negative");
+    config.limits.max_bytes = static_cast<std::size_t>(max_bytes);
+    config.rules = FingerprintRules::parse(node["fingerprint_rules"]);
+    return config;
+}
+
+}  // namespace stackwatch::errors

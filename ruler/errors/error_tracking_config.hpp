@@ -1,0 +1,25 @@
+#pragma once
+// ruler.yml's error_tracking section:
+//
+//   error_tracking:
+//     retention: 30d                    # occurrences, minute counts and idle groups older go
+//     max_events_per_fingerprint: 100   # newest occurrences kept per group; counts stay exact
+//     max_store_bytes: 1073741824       # past it, intake answers 503 (0: the disk's size)
+//     fingerprint_rules: [...]          # see fingerprint_rules.hpp
+
+#include "common/config.hpp"
+#include "ruler/errors/error_store.hpp"
+#include "ruler/errors/fingerprint_rules.hpp"
+
+namespace stackwatch::errors {
+
+struct ErrorTrackingConfig {
+    Duration retention{std::chrono::hours(24 * 30)};
+    StoreLimits limits;
+    FingerprintRules rules;
+};
+
+// Throws ConfigError naming file:line and the key.
+ErrorTrackingConfig parse_error_tracking(const ConfigNode& node);
+
+}  // namespace stackwatch::errors
