@@ -4,7 +4,6 @@
 #include <dlfcn.h>
 #include <openssl/ssl.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cctype>
@@ -14,6 +13,7 @@
 #include <stdexcept>
 
 #include "common/failure_report.hpp"
+#include "common/gzip.hpp"
 #include "common/logging.hpp"
 #include "common/memory.hpp"
 
@@ -52,24 +52,6 @@ bool valid_request_id(const std::string& id) {
 bool accepts_gzip(const Request& request) {
     auto value = request.header("accept-encoding");
     return value && lower(*value).find("gzip") != std::string::npos;
-}
-
-std::optional<std::string> gzip(const std::string& body) {
-    z_stream zs{};
-    if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
-        Z_OK)
-        return std::nullopt;
-    std::string out;
-    out.resize(deflateBound(&zs, body.size()));
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
-    zs.avail_in = static_cast<uInt>(body.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = static_cast<uInt>(out.size());
-    int rc = deflate(&zs, Z_FINISH);
-    out.resize(zs.total_out);
-    deflateEnd(&zs);
-    if (rc != Z_STREAM_END) return std::nullopt;
-    return out;
 }
 
 constexpr std::size_t kLargeResponseBytes = 1 << 20;

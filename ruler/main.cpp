@@ -18,6 +18,7 @@
 #include "ruler/api/monitoring_rules_api.hpp"
 #include "ruler/api/notifications_api.hpp"
 #include "ruler/api/ruler_api.hpp"
+#include "ruler/api/sentry_api.hpp"
 #include "ruler/api/web_page_api.hpp"
 #include "ruler/config/ruler_config.hpp"
 #include "ruler/datasource/ruler_datasource.hpp"
@@ -240,6 +241,8 @@ int serve(const Flags& flags) {
                                   .retention = config.error_tracking.retention},
                                  *registry);
     tracker.set_rules(config.error_tracking.rules);
+    errors::SentryProjects sentry_projects;
+    sentry_projects.set(config.error_tracking.sentry_projects);
     tracker.listen([&journal](const std::string& transition, const errors::ErrorGroup& group) {
         auto data = errors::group_json(group);
         data["transition"] = transition;
@@ -288,6 +291,7 @@ int serve(const Flags& flags) {
             notifications.apply(std::move(notify_config));
             forwarder.set_targets(fresh.alertmanagers);
             tracker.set_rules(fresh.error_tracking.rules);
+            sentry_projects.set(fresh.error_tracking.sentry_projects);
             tracker.set_retention(fresh.error_tracking.retention, fresh.error_tracking.limits);
             config = std::move(fresh);
             log::info("configuration reloaded", {{"rule_files", config.rule_files.size()},
@@ -313,6 +317,7 @@ int serve(const Flags& flags) {
     register_monitoring_alerts_api(server, oncall, rule_manager, token);
     register_monitoring_rules_api(server, managed_rules, rule_manager, token);
     register_monitoring_errors_api(server, tracker, token);
+    register_sentry_api(server, tracker, sentry_projects);
     register_web_page(server, token);
     register_monitoring_events_api(
         server,

@@ -6,8 +6,8 @@ ErrorTrackingConfig parse_error_tracking(const ConfigNode& node) {
     ErrorTrackingConfig config;
     if (!node.defined()) return config;
     node.require_map();
-    node.allow_keys(
-        {"retention", "max_events_per_fingerprint", "max_store_bytes", "fingerprint_rules"});
+    node.allow_keys({"retention", "max_events_per_fingerprint", "max_store_bytes",
+                     "fingerprint_rules", "sentry_projects"});
     config.retention = node.get_duration("retention", config.retention);
     if (config.retention.count() <= 0) node["retention"].fail("must be positive");
     auto cap = node.get_int("max_events_per_fingerprint",
@@ -18,6 +18,7 @@ ErrorTrackingConfig parse_error_tracking(const ConfigNode& node) {
     if (max_bytes < 0) node["max_store_bytes"].fail("must not be negative");
     config.limits.max_bytes = static_cast<std::size_t>(max_bytes);
     config.rules = FingerprintRules::parse(node["fingerprint_rules"]);
+    config.sentry_projects = parse_sentry_projects(node["sentry_projects"]);
     return config;
 }
 

@@ -6,10 +6,12 @@
 //     max_events_per_fingerprint: 100   # newest occurrences kept per group; counts stay exact
 //     max_store_bytes: 1073741824       # past it, intake answers 503 (0: the disk's size)
 //     fingerprint_rules: [...]          # see fingerprint_rules.hpp
+//     sentry_projects: [...]            # see sentry_projects.hpp
 
 #include "common/config.hpp"
 #include "ruler/errors/error_store.hpp"
 #include "ruler/errors/fingerprint_rules.hpp"
+#include "ruler/errors/sentry_projects.hpp"
 
 namespace stackwatch::errors {
 
@@ -17,6 +19,7 @@ struct ErrorTrackingConfig {
     Duration retention{std::chrono::hours(24 * 30)};
     StoreLimits limits;
     FingerprintRules rules;
+    std::vector<SentryProject> sentry_projects;
 };
 
 // Throws ConfigError naming file:line and the key.

@@ -23,6 +23,13 @@ using nlohmann::json;
 
 namespace {
 
+const char* kSentryKey = "0123456789abcdef0123456789abcdef";
+
+std::filesystem::path sentry_tests_dir() {
+    const char* source = std::getenv("STACKWATCH_SOURCE_DIR");
+    return std::filesystem::path(source ? source : ".") / "tests/sentry";
+}
+
 struct ErrorsFixture {
     std::filesystem::path dir = make_temp_dir("stackwatch-errors-e2e");
     http::Server target{{.listen_addresses = {"127.0.0.1:0"}}};
@@ -45,7 +52,10 @@ struct ErrorsFixture {
                "  fingerprint_rules:\n"
                "  - match: {message: '*ECONNREFUSED*'}\n"
                "    fingerprint: [database, connection, refused]\n"
-               "    title: The database refused a connection\n";
+               "    title: The database refused a connection\n"
+               "  sentry_projects:\n"
+               "  - {id: 42, public_key: "
+            << kSentryKey << ", service: shop}\n";
         start();
     }
     ~ErrorsFixture() {
@@ -228,6 +238,58 @@ BOOST_FIXTURE_TEST_CASE(own_failures_are_tracked_under_the_runbooks_fingerprints
         std::string::npos);
     BOOST_TEST(metrics.body.find(R"(fingerprint_prefix="external",type="ScrapeError")") !=
                std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_real_sentry_sdk_reports_by_changing_its_dsn, ErrorsFixture) {
+    if (!std::filesystem::exists(sentry_tests_dir() / "node_modules/@sentry/node")) {
+        BOOST_TEST_MESSAGE(
+            "skipped: tests/sentry/node_modules is absent (scripts/setup runs npm ci)");
+        return;
+    }
+    auto dsn =
+        "http://" + std::string(kSentryKey) + "@127.0.0.1:" + std::to_string(ruler->port()) + "/42";
+    auto run =
+        run_program({"/usr/bin/node", (sentry_tests_dir() / "send_errors.mjs").string(), dsn});
+    BOOST_TEST_REQUIRE(run.exit_code == 0, run.output);
+    auto ids = json::parse(run.output.substr(run.output.rfind('{')));
+
+    // The SDK's ids are 32 hex digits without dashes; they are the occurrences' ids here.
+    auto exception = get("/monitoring/errors/" + ids["exception"].get<std::string>());
+    BOOST_TEST(exception["type"] == "TypeError");
+    BOOST_TEST(exception["message"] == "cart 17 is empty");
+    BOOST_TEST(exception["source"] == "sentry");
+    BOOST_TEST(exception["service"] == "shop");  // the project's
+    BOOST_TEST(exception["environment"] == "production");
+    BOOST_TEST(exception["release"] == "shop@1.4.2");
+    BOOST_TEST(exception["userId"] == "user-7");
+    BOOST_TEST(exception["context"]["tags"]["region"] == "eu");
+    BOOST_TEST(exception["frames"][0]["function"] == "loadCart");  // most recent call first
+    BOOST_TEST(exception["frames"][0]["inApp"] == true);
+    const std::string fingerprint = exception["fingerprint"];
+    BOOST_TEST(fingerprint.starts_with("TypeError:"));
+    BOOST_TEST(fingerprint.ends_with(":checkout"));  // {{ default }} then the SDK's own part
+
+    auto message = get("/monitoring/errors/" + ids["message"].get<std::string>());
+    BOOST_TEST(message["message"] == "payment provider slow");
+    BOOST_TEST(message["level"] == "warning");
+
+    // Gzipped by the SDK (its envelope is over 32 KiB), grouped with the first by default.
+    auto large = get("/monitoring/errors/" + ids["large"].get<std::string>());
+    BOOST_TEST(large["context"]["extra"]["cart"].get<std::string>().size() == 40u * 1024);
+    BOOST_TEST(large["message"] == "cart 18 is empty");
+
+    auto wrong = call("POST", "/api/42/envelope/?sentry_key=nope&sentry_version=7", "{}\n");
+    BOOST_TEST(wrong.status == 401);
+    auto unknown = call("POST", "/api/7/store/?sentry_key=" + std::string(kSentryKey), "{}");
+    BOOST_TEST(unknown.status == 401);
+    http::ClientRequest broken{.method = "POST",
+                               .url = ruler->url("/api/42/envelope/"),
+                               .body = "{}\n{\"type\": \"event\", \"length\": 500}\n{}"};
+    broken.headers = {
+        {"X-Sentry-Auth", "Sentry sentry_key=" + std::string(kSentryKey) + ", sentry_version=7"}};
+    auto short_payload = http::perform(broken);
+    BOOST_TEST(short_payload.status == 400);
+    BOOST_TEST(reason(short_payload) == "envelope item 1: payload shorter than its length");
 }
 
 BOOST_FIXTURE_TEST_CASE(a_restart_loses_nothing_that_was_accepted, ErrorsFixture) {
