@@ -45,6 +45,8 @@ struct ExporterConfig {
     std::string log_dir;
     std::string web_config_file;   // exporter-toolkit web-config.yml (TLS, basic auth)
     std::string auth_token_file;   // bearer token for /health/detailed and /monitoring/*
+    std::string errors_report_url;         // a ruler's /monitoring/errors for own failures
+    std::string errors_report_token_file;  // an operator token for it
     std::chrono::milliseconds default_scrape_timeout{10000};
     std::chrono::milliseconds timeout_offset{500};
     std::map<std::string, bool> collectors;  // --[no-]collector.<name> overrides

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/failure_report.hpp"
 #include "common/logging.hpp"
 #include "common/redact.hpp"
 #include "exporter/postgres/custom_query_collector.hpp"
@@ -75,6 +76,10 @@ bool PostgresTarget::run_collector(NamedCollector& collector, Deadline deadline,
         log::warn("PostgreSQL collector failed", {{"target", options_.name},
                                                   {"collector", collector.name},
                                                   {"error", redact(e.what())}});
+        report_failure({.fingerprint = database_failure_fingerprint(e.what()),
+                        .type = "PostgreSQLQueryError",
+                        .message = redact(e.what()),
+                        .context = {{"target", options_.name}, {"collector", collector.name}}});
     }
     // Includes waiting for its statement's answer from the pipeline.
     double seconds = seconds_since(start);
@@ -116,6 +121,10 @@ void PostgresTarget::collect(MetricSet& result, Deadline deadline, LatencyObserv
     } else {
         log::warn("PostgreSQL is unreachable",
                   {{"target", options_.name}, {"server", server_}, {"error", error}});
+        report_failure({.fingerprint = database_failure_fingerprint(error),
+                        .type = "PostgreSQLConnectionError",
+                        .message = error,
+                        .context = {{"target", options_.name}, {"server", server_}}});
     }
     out.gauge("pg_up",
               "Whether the last scrape of metrics from PostgreSQL was able to connect to the "

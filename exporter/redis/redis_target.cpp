@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "common/failure_report.hpp"
 #include "common/logging.hpp"
 #include "common/redact.hpp"
 #include "exporter/redis/config_metrics.hpp"
@@ -136,6 +137,10 @@ void RedisTarget::collect(MetricSet& out, Deadline deadline, LatencyObserver& la
     } catch (const std::exception& e) {
         connection_.reset();
         error = describe_failure(e);
+        report_failure({.fingerprint = redis_failure_fingerprint(error),
+                        .type = "RedisError",
+                        .message = error,
+                        .context = {{"target", options_.name}, {"address", endpoint_.display()}}});
     }
     note_outcome(error);
     double took = seconds_since(start);

@@ -11,6 +11,7 @@
 #include "common/http_client.hpp"
 #include "common/http_server.hpp"
 #include "tests/support/eventually.hpp"
+#include "tests/support/postgres_server.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/program.hpp"
 #include "tests/support/ruler_home.hpp"
@@ -290,6 +291,32 @@ BOOST_FIXTURE_TEST_CASE(a_real_sentry_sdk_reports_by_changing_its_dsn, ErrorsFix
     auto short_payload = http::perform(broken);
     BOOST_TEST(short_payload.status == 400);
     BOOST_TEST(reason(short_payload) == "envelope item 1: payload shorter than its length");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_stopped_postgresql_shows_up_within_one_scrape, ErrorsFixture) {
+    PostgresServer postgres;  // its own: stopping the shared one would fail other tests
+    postgres.start();
+    std::ofstream(dir / "op-token") << "op\n";
+    Program exporter(
+        {"stackwatch-exporter", "--errors.report-url=" + ruler->url("/monitoring/errors"),
+         "--errors.report-token-file=" + (dir / "op-token").string()},
+        {"DATA_SOURCE_NAME=" + postgres.uri()});
+    exporter.wait_until_serving("/health/live");
+    auto scrape = [&] { return http::perform({.url = exporter.url("/metrics")}).body; };
+    BOOST_TEST(scrape().find("pg_up 1") != std::string::npos);
+    BOOST_TEST(get("/monitoring/errors?fingerprint=database:*")["groups"].empty());
+
+    postgres.stop();
+    BOOST_TEST(scrape().find("pg_up 0") != std::string::npos);  // the one scrape
+    BOOST_REQUIRE(eventually([&] {
+        return !get("/monitoring/errors?fingerprint=database:connection:*")["groups"].empty();
+    }));
+    auto found = get("/monitoring/errors/fingerprint/database:connection:*");
+    BOOST_TEST(found["groups"][0]["fingerprint"] == "database:connection:refused");
+    BOOST_TEST(found["groups"][0]["service"] == "stackwatch-exporter");
+    BOOST_TEST(found["recentErrors"][0]["message"].get<std::string>().find(postgres.password()) ==
+               std::string::npos);
+    BOOST_TEST(found["recentErrors"][0]["context"]["target"].is_string());
 }
 
 BOOST_FIXTURE_TEST_CASE(a_restart_loses_nothing_that_was_accepted, ErrorsFixture) {
