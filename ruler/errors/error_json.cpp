@@ -193,6 +193,10 @@ json event_json(const ErrorEvent& event) {
             {"source", event.source}};
 }
 
+std::string event_record(const ErrorEvent& event) {
+    return event_json(event).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 ErrorEvent event_from_record(const json& record) {
     ErrorEvent event;
     event.id = record.at("id").get<std::string>();

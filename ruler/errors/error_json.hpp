@@ -39,6 +39,8 @@ ErrorEvent event_from_json(const nlohmann::json& value, const std::string& where
 std::string normalize_level(std::string_view level);
 
 nlohmann::json event_json(const ErrorEvent& event);
+// event_json() as the store keeps it; invalid UTF-8 from a sender is replaced, not refused.
+std::string event_record(const ErrorEvent& event);
 ErrorEvent event_from_record(const nlohmann::json& record);  // what event_json() wrote
 nlohmann::json group_json(const ErrorGroup& group);
 

@@ -55,7 +55,10 @@ class ErrorStore {
     ErrorStore(const std::string& path, StoreLimits limits);
 
     // Throws std::runtime_error when the disk refuses; then nothing of the batch is stored.
-    WriteResult write(const std::vector<ErrorEvent>& events);
+    // `records` are the events' event_json() text when the caller made them already (the
+    // intake does so on the senders' threads, off the one thread that writes).
+    WriteResult write(const std::vector<ErrorEvent>& events,
+                      const std::vector<std::string>& records = {});
 
     std::optional<ErrorEvent> event(const std::string& id) const;
     std::vector<ErrorGroup> groups(const GroupQuery& query) const;

@@ -3,6 +3,7 @@
 #include "common/logging.hpp"
 #include "common/thread_name.hpp"
 #include "common/uuid.hpp"
+#include "ruler/errors/error_json.hpp"
 #include "ruler/errors/fingerprint.hpp"
 
 namespace stackwatch::errors {
@@ -81,7 +82,10 @@ IntakeResult ErrorTracker::ingest(std::vector<ErrorEvent> events, const std::str
         result.ids.push_back(event.id);
         result.fingerprints.push_back(event.fingerprint);
     }
-    Batch batch{std::move(events), std::promise<std::string>()};
+    std::vector<std::string> records;
+    records.reserve(events.size());
+    for (const auto& event : events) records.push_back(event_record(event));
+    Batch batch{std::move(events), std::move(records), std::promise<std::string>()};
     auto committed = batch.committed->get_future();
     if (!enqueue(std::move(batch))) {
         metrics_.refused("busy");
@@ -111,9 +115,11 @@ void ErrorTracker::report(const Failure& failure) {
     event.source = "stackwatch";
     event.fingerprint_parts = {failure.fingerprint};
     group(event);
+    std::vector<std::string> records{event_record(event)};
     std::vector<ErrorEvent> events;
     events.push_back(std::move(event));
-    if (!enqueue({std::move(events), std::nullopt})) metrics_.dropped("queue_full");
+    if (!enqueue({std::move(events), std::move(records), std::nullopt}))
+        metrics_.dropped("queue_full");
 }
 
 std::vector<ErrorGroup> ErrorTracker::set_status(const Glob& fingerprint, GroupStatus status) {
@@ -169,12 +175,15 @@ void ErrorTracker::write_loop() {
 
 void ErrorTracker::write(std::vector<Batch>& batches) {
     std::vector<ErrorEvent> all;
-    for (auto& batch : batches)
+    std::vector<std::string> records;
+    for (auto& batch : batches) {
         for (auto& event : batch.events) all.push_back(std::move(event));
+        for (auto& record : batch.records) records.push_back(std::move(record));
+    }
     std::string error;
     WriteResult result;
     try {
-        result = store_.write(all);
+        result = store_.write(all, records);
     } catch (const std::exception& e) {
         error = e.what();
         log::error("storing tracked errors failed", {{"error", error}, {"events", all.size()}});

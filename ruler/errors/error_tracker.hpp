@@ -67,6 +67,7 @@ class ErrorTracker {
   private:
     struct Batch {
         std::vector<ErrorEvent> events;
+        std::vector<std::string> records;  // event_record() of each, made by the sender's thread
         std::optional<std::promise<std::string>> committed;  // error text, empty when stored
     };
     bool enqueue(Batch batch);
