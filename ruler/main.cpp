@@ -249,6 +249,8 @@ int serve(const Flags& flags) {
         journal.publish("error", data);
     });
     set_failure_sink([&tracker](const Failure& failure) { tracker.report(failure); });
+    errors::LogFollower log_follower(tracker, errors_path(flags));
+    log_follower.set_files(config.error_tracking.log_files);
     oncall.listen([&journal](const oncall::TransitionEvent& e) {
         journal.publish("alert", oncall::transition_json(e));
     });
@@ -292,6 +294,7 @@ int serve(const Flags& flags) {
             forwarder.set_targets(fresh.alertmanagers);
             tracker.set_rules(fresh.error_tracking.rules);
             sentry_projects.set(fresh.error_tracking.sentry_projects);
+            log_follower.set_files(fresh.error_tracking.log_files);
             tracker.set_retention(fresh.error_tracking.retention, fresh.error_tracking.limits);
             config = std::move(fresh);
             log::info("configuration reloaded", {{"rule_files", config.rule_files.size()},
@@ -372,6 +375,7 @@ int serve(const Flags& flags) {
     oncall.stop();
     notifications.stop();
     forwarder.stop();
+    log_follower.stop();
     set_failure_sink({});
     tracker.stop();
     return 0;

@@ -1,5 +1,7 @@
 #include "ruler/errors/error_tracking_config.hpp"
 
+#include <filesystem>
+
 namespace stackwatch::errors {
 
 ErrorTrackingConfig parse_error_tracking(const ConfigNode& node) {
@@ -7,7 +9,7 @@ ErrorTrackingConfig parse_error_tracking(const ConfigNode& node) {
     if (!node.defined()) return config;
     node.require_map();
     node.allow_keys({"retention", "max_events_per_fingerprint", "max_store_bytes",
-                     "fingerprint_rules", "sentry_projects"});
+                     "fingerprint_rules", "sentry_projects", "log_files"});
     config.retention = node.get_duration("retention", config.retention);
     if (config.retention.count() <= 0) node["retention"].fail("must be positive");
     auto cap = node.get_int("max_events_per_fingerprint",
@@ -19,6 +21,10 @@ ErrorTrackingConfig parse_error_tracking(const ConfigNode& node) {
     config.limits.max_bytes = static_cast<std::size_t>(max_bytes);
     config.rules = FingerprintRules::parse(node["fingerprint_rules"]);
     config.sentry_projects = parse_sentry_projects(node["sentry_projects"]);
+    config.log_files = parse_log_files(node["log_files"]);
+    auto base = std::filesystem::path(node.file()).parent_path();
+    for (auto& file : config.log_files)
+        if (std::filesystem::path(file.path).is_relative()) file.path = (base / file.path).string();
     return config;
 }
 

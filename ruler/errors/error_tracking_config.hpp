@@ -7,10 +7,12 @@
 //     max_store_bytes: 1073741824       # past it, intake answers 503 (0: the disk's size)
 //     fingerprint_rules: [...]          # see fingerprint_rules.hpp
 //     sentry_projects: [...]            # see sentry_projects.hpp
+//     log_files: [...]                  # see log_follower.hpp
 
 #include "common/config.hpp"
 #include "ruler/errors/error_store.hpp"
 #include "ruler/errors/fingerprint_rules.hpp"
+#include "ruler/errors/log_follower.hpp"
 #include "ruler/errors/sentry_projects.hpp"
 
 namespace stackwatch::errors {
@@ -20,6 +22,7 @@ struct ErrorTrackingConfig {
     StoreLimits limits;
     FingerprintRules rules;
     std::vector<SentryProject> sentry_projects;
+    std::vector<LogFileConfig> log_files;  // relative paths are relative to ruler.yml
 };
 
 // Throws ConfigError naming file:line and the key.

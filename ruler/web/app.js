@@ -171,10 +171,34 @@ async function loadRules() {
     el("div", { class: "meta" }, r.expr)), "No alerting rules.");
 }
 
+async function loadErrors() {
+  state.errors = (await api("/monitoring/errors?status=unresolved&limit=20")).groups;
+  renderErrors();
+}
+
+async function resolveError(button, group) {
+  button.disabled = true;
+  try {
+    await api("/monitoring/errors/fingerprint/" + encodeURIComponent(group.fingerprint) + "/status",
+      { method: "POST", body: JSON.stringify({ status: "resolved" }) });
+    await loadErrors();
+  } catch (e) {
+    alertError(e);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// Tracked errors by group: the unresolved ones, last seen first, with a regression marked.
 function renderErrors() {
-  renderList("errors", state.errors.slice(0, 20), (e) => el("li", {},
-    e.fingerprint || e.type || "error", el("div", { class: "meta" }, e.message || "")),
-    "No errors reported.");
+  renderList("errors", state.errors.slice(0, 20), (g) => el("li", { "data-fingerprint": g.fingerprint },
+    el("span", { class: "name" }, g.title), " ",
+    g.regressed ? el("span", { class: "badge regressed" }, "regressed") : "",
+    el("div", { class: "meta" }, [g.fingerprint, g.count + "×", g.usersAffected + " users",
+      "last " + ago(g.lastSeen)].join(" · ")),
+    canAct() ? el("button", { "data-action": "resolve-error",
+      onclick: (ev) => resolveError(ev.target, g) }, "Resolve") : ""),
+    "No unresolved errors.");
 }
 
 function listen() {
@@ -187,8 +211,10 @@ function listen() {
     const data = JSON.parse(e.data);
     state.alerts = data.alerts;
     state.health = data.health || [];
+    state.errors = data.errors || [];
     renderAlerts();
     renderHealth();
+    renderErrors();
   });
   events.addEventListener("alert", () => loadAlerts().catch(alertError));
   events.addEventListener("health", (e) => {
@@ -198,7 +224,9 @@ function listen() {
   });
   events.addEventListener("error", (e) => {
     if (!e.data) return;  // the connection's own error event, not a tracked error
-    state.errors.unshift(JSON.parse(e.data));
+    const group = JSON.parse(e.data);
+    state.errors = state.errors.filter((g) => g.fingerprint !== group.fingerprint);
+    if (group.status === "unresolved") state.errors.unshift(group);
     renderErrors();
   });
 }
@@ -214,7 +242,7 @@ async function start() {
   document.getElementById("login").hidden = true;
   document.getElementById("app").hidden = false;
   document.getElementById("who").textContent = state.who.name + " (" + state.who.role + ")";
-  await Promise.all([loadAlerts(), loadSilences(), loadRules()]);
+  await Promise.all([loadAlerts(), loadSilences(), loadRules(), loadErrors()]);
   listen();
 }
 

@@ -1,6 +1,7 @@
 #include "tests/support/http_receiver.hpp"
 
 #include <nlohmann/json.hpp>
+#include <thread>
 
 namespace stackwatch::test {
 
@@ -22,6 +23,9 @@ HttpReceiver::HttpReceiver() : server_({.listen_addresses = {"127.0.0.1:0"}, .th
         released_.wait(lock, [this] { return !holding_; });
         auto response = http::Response::text("ok\n", status);
         if (status != 200) response.headers = script_headers_;
+        auto delay = answer_delay_;
+        lock.unlock();
+        if (delay.count() > 0) std::this_thread::sleep_for(delay);
         return response;
     };
     for (const char* path :
@@ -53,6 +57,11 @@ void HttpReceiver::script(std::vector<int> statuses,
     std::lock_guard lock(mutex_);
     script_.assign(statuses.begin(), statuses.end());
     script_headers_ = std::move(headers);
+}
+
+void HttpReceiver::answer_after(std::chrono::milliseconds delay) {
+    std::lock_guard lock(mutex_);
+    answer_delay_ = delay;
 }
 
 void HttpReceiver::always(int status) {

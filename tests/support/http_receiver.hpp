@@ -3,6 +3,7 @@
 // answers with scripted statuses (e.g. fail the first three with 503), so tests can count what
 // arrived, in what order, with which headers.
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -38,6 +39,9 @@ class HttpReceiver {
     void fail_randomly(double probability, unsigned seed);
     // While held, every request is recorded when it arrives but answered only once released.
     void hold(bool holding);
+    // Each answer takes this long, as a slow receiver's does: notifications keep flowing for a
+    // while instead of all arriving at once.
+    void answer_after(std::chrono::milliseconds delay);
 
     std::vector<ReceivedRequest> requests() const;
     // The "status" (firing, resolved) of each Alertmanager-shaped notification whose group
@@ -53,6 +57,7 @@ class HttpReceiver {
     mutable std::condition_variable arrived_;
     std::condition_variable released_;
     bool holding_ = false;
+    std::chrono::milliseconds answer_delay_{0};
     std::vector<ReceivedRequest> requests_;
     std::deque<int> script_;
     std::vector<std::pair<std::string, std::string>> script_headers_;

@@ -1,6 +1,6 @@
 // Drives the ruler's on-call page in Debian's chromium: it loads with no console errors, an
-// alert fired by a rule appears without a reload, acknowledging it in the page works, and a
-// viewer sees no buttons. Prints one JSON line with what it saw; exits 1 on any failure.
+// alert fired by a rule appears without a reload, acknowledging it in the page works, a tracked
+// error posted meanwhile shows up live and can be resolved there, and a viewer sees no buttons. Prints one JSON line with what it saw; exits 1 on any failure.
 //
 //   node page_test.mjs RULER_URL OPERATOR_TOKEN VIEWER_TOKEN CONTROL_URL [SCREENSHOT.png]
 import { chromium } from "playwright-core";
@@ -36,7 +36,20 @@ try {
   await alert.locator('button[data-action="acknowledge"]').click();
   await page.locator('.alert[data-name="SwitchedOn"][data-state="acknowledged"]').waitFor({ timeout: 10000 });
   result.acknowledgedText = await alert.locator(".meta").innerText();
+  const posted = await fetch(rulerUrl + "/monitoring/errors", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: "Bearer " + operatorToken },
+    body: JSON.stringify({ message: "cart 17 is empty", type: "TypeError", service: "shop",
+      fingerprint: ["page", "test", "error"], context: { userId: "user-7" } }),
+  });
+  if (posted.status !== 202) throw new Error("POST /monitoring/errors answered " + posted.status);
+  const error = page.locator('#errors li[data-fingerprint="page:test:error"]');
+  await error.waitFor({ timeout: 10000 });
+  result.errorText = await error.innerText();
   if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
+  await error.locator('button[data-action="resolve-error"]').click();
+  await error.waitFor({ state: "detached", timeout: 10000 });
+  result.errorResolved = true;
 
   const viewer = await open(browser, viewerToken);
   await viewer.locator('.alert[data-name="SwitchedOn"]').waitFor({ timeout: 10000 });

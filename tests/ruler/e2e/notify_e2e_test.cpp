@@ -243,6 +243,8 @@ BOOST_FIXTURE_TEST_CASE(sigkill_at_any_moment_loses_nothing_and_duplicates_only_
                         NotifyFixture) {
     constexpr int kAlerts = 1000;
     receiver.fail_randomly(0.2, 7);
+    // Slow enough that the kills land while notifications still flow.
+    receiver.answer_after(std::chrono::milliseconds(20));
     configure(
         "route:\n  receiver: hook\n  group_by: ['...']\n  group_wait: 0s\n  group_interval: 1h\n"
         "  repeat_interval: 24h\nreceivers:\n- name: hook\n  webhook_configs: [{url: '" +

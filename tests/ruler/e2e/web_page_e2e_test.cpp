@@ -86,6 +86,9 @@ BOOST_AUTO_TEST_CASE(the_page_shows_a_firing_alert_live_and_acknowledges_it) {
     auto seen = json::parse(line);
     BOOST_TEST(seen["before"] == 0);  // nothing before the switch: the alert came in live
     BOOST_TEST(seen["viewerButtons"] == 0);
+    BOOST_TEST(seen["errorText"].get<std::string>().find("TypeError: cart 17 is empty") !=
+               std::string::npos);
+    BOOST_TEST(seen["errorResolved"] == true);
     BOOST_TEST(seen["viewerSees"] == "wall-screen (viewer)");
     BOOST_TEST(seen["acknowledgedText"].get<std::string>().find("acknowledged by alice") !=
                std::string::npos);
