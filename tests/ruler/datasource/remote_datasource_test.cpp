@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "common/failure_report.hpp"
 #include "common/http_server.hpp"
 #include "tests/support/ports.hpp"
 
@@ -195,6 +196,22 @@ BOOST_AUTO_TEST_CASE(times_out_on_a_slow_peer) {
     std::string error = error_of(source);
     api.release();
     BOOST_TEST(error.find("Timeout was reached") != std::string::npos, error);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_peer_is_tracked_under_external) {
+    std::vector<std::string> fingerprints;
+    set_failure_sink([&](const Failure& f) { fingerprints.push_back(f.fingerprint); });
+    CannedQueryApi api;
+    auto source = remote("type: remote\nurl: " + api.url() + "\ntimeout: 200ms\n");
+    api.answer("upstream overloaded", 503);
+    error_of(source);
+    api.answer(R"({"status":"success","data":{"resultType":"vector","result":[]}})", 200);
+    error_of(source);  // an answer: nothing to track
+    api.hold();
+    error_of(source);
+    api.release();
+    set_failure_sink({});
+    BOOST_TEST(fingerprints == (std::vector<std::string>{"external:http:503", "external:timeout"}));
 }
 
 BOOST_AUTO_TEST_CASE(never_shows_credentials_in_errors) {
