@@ -50,11 +50,12 @@ function ago(iso) {
 
 const canAct = () => state.who && (state.who.role === "operator" || state.who.role === "admin");
 
-async function act(button, path, body) {
+// POSTs an action with its button disabled meanwhile, then reloads what it changed.
+async function act(button, path, body, reload = loadAlerts) {
   button.disabled = true;
   try {
     await api(path, { method: "POST", body: JSON.stringify(body || {}) });
-    await loadAlerts();
+    await reload();
   } catch (e) {
     alertError(e);
   } finally {
@@ -176,19 +177,6 @@ async function loadErrors() {
   renderErrors();
 }
 
-async function resolveError(button, group) {
-  button.disabled = true;
-  try {
-    await api("/monitoring/errors/fingerprint/" + encodeURIComponent(group.fingerprint) + "/status",
-      { method: "POST", body: JSON.stringify({ status: "resolved" }) });
-    await loadErrors();
-  } catch (e) {
-    alertError(e);
-  } finally {
-    button.disabled = false;
-  }
-}
-
 // Tracked errors by group: the unresolved ones, last seen first, with a regression marked.
 function renderErrors() {
   renderList("errors", state.errors.slice(0, 20), (g) => el("li", { "data-fingerprint": g.fingerprint },
@@ -197,7 +185,8 @@ function renderErrors() {
     el("div", { class: "meta" }, [g.fingerprint, g.count + "×", g.usersAffected + " users",
       "last " + ago(g.lastSeen)].join(" · ")),
     canAct() ? el("button", { "data-action": "resolve-error",
-      onclick: (ev) => resolveError(ev.target, g) }, "Resolve") : ""),
+      onclick: (ev) => act(ev.target, "/monitoring/errors/fingerprint/" +
+        encodeURIComponent(g.fingerprint) + "/status", { status: "resolved" }, loadErrors) }, "Resolve") : ""),
     "No unresolved errors.");
 }
 
