@@ -117,13 +117,18 @@ bool OnCall::acknowledged(const Alert& alert, TimePoint now) const {
 void OnCall::changed(const std::vector<Alert>& alerts) {
     auto now = Clock::now();
     std::vector<TransitionEvent> events;
+    std::vector<HistoryChange> history;
+    // The pipeline asks acknowledged() while it holds the state file's write lock, so the history
+    // is written after mutex_ is released (waiting for that lock under mutex_ deadlocks until
+    // sqlite's busy timeout); history_mutex_ keeps the writes in the order of the changes.
+    std::lock_guard in_order(history_mutex_);
     {
         std::lock_guard lock(mutex_);
         for (const auto& a : alerts) {
             auto id = notify::alert_id(a);
             if (!a.resolved_at(now)) {
                 if (firing_.insert(id).second) {
-                    store_.started(id, a.labels, a.starts_at);
+                    history.push_back({id, a.labels, a.starts_at, std::nullopt, false});
                     events.push_back({Transition::firing, id, a, "", std::nullopt, ""});
                 }
                 continue;
@@ -134,11 +139,11 @@ void OnCall::changed(const std::vector<Alert>& alerts) {
                 by = hand->second;
                 resolving_by_.erase(hand);
             }
-            store_.resolved(id, by, a.ends_at.value_or(now));
-            if (acks_.erase(id) > 0) store_.delete_ack(id);
+            history.push_back({id, {}, a.ends_at.value_or(now), by, acks_.erase(id) > 0});
             events.push_back({Transition::resolved, id, a, by, std::nullopt, ""});
         }
     }
+    store_.record(history);
     for (const auto& e : events) emit(e);
 }
 

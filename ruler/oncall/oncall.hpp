@@ -95,6 +95,7 @@ class OnCall : public notify::AlertHooks {
     OnCallStore store_;
     notify::NotificationManager* manager_ = nullptr;
     mutable std::mutex mutex_;
+    std::mutex history_mutex_;  // taken before mutex_, held while changed() writes the history
     std::map<std::string, Acknowledgement> acks_;
     std::set<std::string> firing_;                     // alert ids seen firing and not yet resolved
     std::map<std::string, std::string> resolving_by_;  // resolve() in progress: who

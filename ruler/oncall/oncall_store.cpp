@@ -47,6 +47,10 @@ void OnCallStore::save_ack(const Acknowledgement& ack) {
 
 void OnCallStore::delete_ack(const std::string& alert_id) {
     std::lock_guard lock(mutex_);
+    write_delete_ack(alert_id);
+}
+
+void OnCallStore::write_delete_ack(const std::string& alert_id) {
     db_.cached("DELETE FROM oncall_acks WHERE alert_id = ?").bind(1, alert_id).run();
 }
 
@@ -60,8 +64,23 @@ std::vector<Acknowledgement> OnCallStore::load_acks() const {
     return out;
 }
 
-void OnCallStore::started(const std::string& alert_id, const promql::Labels& labels, TimePoint at) {
+void OnCallStore::record(const std::vector<HistoryChange>& changes) {
+    if (changes.empty()) return;
     std::lock_guard lock(mutex_);
+    ruler::sqlite::Transaction transaction(db_);
+    for (const auto& c : changes) {
+        if (!c.resolved_by) {
+            write_started(c.alert_id, c.labels, c.at);
+            continue;
+        }
+        write_resolved(c.alert_id, *c.resolved_by, c.at);
+        if (c.ack_ended) write_delete_ack(c.alert_id);
+    }
+    transaction.commit();
+}
+
+void OnCallStore::write_started(const std::string& alert_id, const promql::Labels& labels,
+                                TimePoint at) {
     db_.cached(
            "INSERT OR IGNORE INTO oncall_history (alert_id, labels, started_at) VALUES (?, ?, ?)")
         .bind(1, alert_id)
@@ -83,6 +102,10 @@ void OnCallStore::acknowledged(const std::string& alert_id, const std::string& b
 
 void OnCallStore::resolved(const std::string& alert_id, const std::string& by, TimePoint at) {
     std::lock_guard lock(mutex_);
+    write_resolved(alert_id, by, at);
+}
+
+void OnCallStore::write_resolved(const std::string& alert_id, const std::string& by, TimePoint at) {
     db_.cached(
            "UPDATE oncall_history SET resolved_at = ?, resolved_by = ? WHERE alert_id = ? AND "
            "resolved_at IS NULL")

@@ -35,6 +35,15 @@ struct HistoryRow {
     int escalations = 0;
 };
 
+// A firing that started, or (with resolved_by) one that resolved and maybe ended its ack.
+struct HistoryChange {
+    std::string alert_id;
+    promql::Labels labels;  // of a start
+    TimePoint at{};
+    std::optional<std::string> resolved_by;  // empty string: its sender resolved it
+    bool ack_ended = false;
+};
+
 class OnCallStore {
   public:
     explicit OnCallStore(const std::string& path);
@@ -43,12 +52,13 @@ class OnCallStore {
     void delete_ack(const std::string& alert_id);
     std::vector<Acknowledgement> load_acks() const;
 
-    // A new firing; nothing happens when it is known already.
-    void started(const std::string& alert_id, const promql::Labels& labels, TimePoint at);
     // The first acknowledgement and the resolution are kept; later ones do not move them.
     void acknowledged(const std::string& alert_id, const std::string& by, TimePoint at);
     void resolved(const std::string& alert_id, const std::string& by, TimePoint at);
     void escalated(const std::string& alert_id);
+    // One intake's starts and resolutions, committed together; a start known already changes
+    // nothing.
+    void record(const std::vector<HistoryChange>& changes);
     std::vector<HistoryRow> history(TimePoint from, TimePoint to) const;
     std::vector<std::string> unresolved() const;
     void forget_before(TimePoint before);
@@ -59,6 +69,10 @@ class OnCallStore {
     std::vector<std::pair<std::string, std::string>> load_escalations() const;
 
   private:
+    void write_started(const std::string& alert_id, const promql::Labels& labels, TimePoint at);
+    void write_resolved(const std::string& alert_id, const std::string& by, TimePoint at);
+    void write_delete_ack(const std::string& alert_id);
+
     ruler::sqlite::Database db_;
     mutable std::mutex mutex_;
 };

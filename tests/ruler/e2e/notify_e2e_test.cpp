@@ -254,7 +254,10 @@ BOOST_FIXTURE_TEST_CASE(sigkill_at_any_moment_loses_nothing_and_duplicates_only_
         json alerts = json::array();
         for (int i = batch * 100; i < (batch + 1) * 100; ++i)
             alerts.push_back({{"labels", {{"alertname", "Crash"}, {"n", std::to_string(i)}}}});
-        BOOST_REQUIRE(post_alerts(alerts).status == 200);
+        auto posted = post_alerts(alerts);
+        BOOST_REQUIRE_MESSAGE(posted.status == 200, "batch " << batch << ": " << posted.status
+                                                             << " " << posted.body << "\n"
+                                                             << ruler->output());
     }
     std::mt19937 random(11);
     for (int kill = 0; kill < 5; ++kill) {
