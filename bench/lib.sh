@@ -24,7 +24,7 @@ bench_install() {
 # the shipped build and a benchmark does not wait for every test binary.
 bench_build() {
   cmake -S "$repo" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build "$build_dir" -j "${JOBS:-2}" --target "$@"
+  cmake --build "$build_dir" -j "${BUILD_JOBS:-2}" --target "$@"
 }
 
 # A TCP port on 127.0.0.1 that nothing listens on, at or above $1.

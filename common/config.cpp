@@ -32,6 +32,13 @@ std::string mark_text(const std::string& file, const YAML::Mark& mark) {
     return file + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
 }
 
+// The child by copy construction, which shares the document's node memory: assigning a node
+// (YAML::Node::operator=) merges memory sets, a copy of every node of the document per lookup.
+YAML::Node child_of(const YAML::Node& map, std::string_view key) {
+    if (auto found = map[std::string(key)]; found.IsDefined()) return found;
+    return YAML::Node(YAML::NodeType::Undefined);
+}
+
 }  // namespace
 
 std::optional<Duration> try_parse_duration(std::string_view text) {
@@ -164,12 +171,8 @@ bool ConfigNode::has(std::string_view key) const {
 }
 
 ConfigNode ConfigNode::operator[](std::string_view key) const {
-    YAML::Node child(YAML::NodeType::Undefined);
-    if (is_map()) {
-        const YAML::Node& map = node_;
-        if (auto found = map[std::string(key)]; found.IsDefined()) child = found;
-    }
-    ConfigNode result(child, file_, join_path(key_path_, key));
+    ConfigNode result(is_map() ? child_of(node_, key) : YAML::Node(YAML::NodeType::Undefined),
+                      file_, join_path(key_path_, key));
     result.parent_mark_ = node_.IsDefined() ? node_.Mark() : parent_mark_;
     return result;
 }
