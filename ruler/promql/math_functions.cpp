@@ -3,6 +3,7 @@
 
 #include "ruler/promql/function_args.hpp"
 #include "ruler/promql/function_tables.hpp"
+#include "ruler/promql/go_math.hpp"
 
 namespace stackwatch::promql {
 
@@ -55,11 +56,11 @@ std::vector<FunctionInfo> math_functions() {
         {"abs", {V}, 0, V, elementwise([](double v) { return std::fabs(v); })},
         {"ceil", {V}, 0, V, elementwise([](double v) { return std::ceil(v); })},
         {"floor", {V}, 0, V, elementwise([](double v) { return std::floor(v); })},
-        {"exp", {V}, 0, V, elementwise([](double v) { return std::exp(v); })},
+        {"exp", {V}, 0, V, elementwise([](double v) { return go_math::exp(v); })},
         {"sqrt", {V}, 0, V, elementwise([](double v) { return std::sqrt(v); })},
-        {"ln", {V}, 0, V, elementwise([](double v) { return std::log(v); })},
-        {"log2", {V}, 0, V, elementwise([](double v) { return std::log2(v); })},
-        {"log10", {V}, 0, V, elementwise([](double v) { return std::log10(v); })},
+        {"ln", {V}, 0, V, elementwise([](double v) { return go_math::log(v); })},
+        {"log2", {V}, 0, V, elementwise([](double v) { return go_math::log2(v); })},
+        {"log10", {V}, 0, V, elementwise([](double v) { return go_math::log10(v); })},
         {"sgn", {V}, 0, V, elementwise([](double v) { return v < 0   ? -1.0
                                                              : v > 0 ? 1.0
                                                                      : v; })},
@@ -68,7 +69,7 @@ std::vector<FunctionInfo> math_functions() {
         {"tan", {V}, 0, V, elementwise([](double v) { return std::tan(v); })},
         {"asin", {V}, 0, V, elementwise([](double v) { return std::asin(v); })},
         {"acos", {V}, 0, V, elementwise([](double v) { return std::acos(v); })},
-        {"atan", {V}, 0, V, elementwise([](double v) { return std::atan(v); })},
+        {"atan", {V}, 0, V, elementwise([](double v) { return go_math::atan(v); })},
         {"sinh", {V}, 0, V, elementwise([](double v) { return std::sinh(v); })},
         {"cosh", {V}, 0, V, elementwise([](double v) { return std::cosh(v); })},
         {"tanh", {V}, 0, V, elementwise([](double v) { return std::tanh(v); })},

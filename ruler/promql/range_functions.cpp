@@ -39,9 +39,11 @@ Value extrapolated_rate(const FunctionCall& c, bool is_counter, bool is_rate) {
         double interval = sampled;
         interval += to_start < threshold ? to_start : average_gap / 2;
         interval += to_end < threshold ? to_end : average_gap / 2;
-        result *= interval / sampled;
-        if (is_rate) result /= range_seconds;
-        return result;
+        // One factor, then one multiplication, as Prometheus 2.42 orders it (the last digit
+        // depends on it).
+        double factor = interval / sampled;
+        if (is_rate) factor /= range_seconds;
+        return result * factor;
     });
 }
 

@@ -1,0 +1,155 @@
+#include "ruler/promql/go_math.hpp"
+
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <numbers>
+
+namespace stackwatch::promql::go_math {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// Go picks the fused path of Exp once, from the CPU's features.
+bool use_fma() {
+    static const bool fused = __builtin_cpu_supports("avx") && __builtin_cpu_supports("fma");
+    return fused;
+}
+
+// The Taylor coefficients 1/n! for n = 8 down to 3, then 1/2 and 1: Exp evaluates
+// e^(r/16) - 1 with them and squares the result back up four times.
+constexpr double kExpCoefficients[] = {2.4801587301587301587e-5,
+                                       1.9841269841269841270e-4,
+                                       1.3888888888888888889e-3,
+                                       8.3333333333333333333e-3,
+                                       4.1666666666666666667e-2,
+                                       1.6666666666666666667e-1,
+                                       0.5,
+                                       1.0};
+
+}  // namespace
+
+// Shibata's method (SLEEF) as Go's exp_amd64.s has it: k = round(x / ln 2) in the CPU's
+// rounding (to nearest), r = x - k ln 2 in two parts, e^r from a series in r/16 squared four
+// times, then scaled by 2^k; results below 2^-1022 are 0, as in Go.
+double exp(double x) {
+    if (std::isnan(x) || x == kInf) return x;
+    if (x == -kInf) return 0;
+    if (x > 7.09782712893384e+02) return kInf;
+    constexpr double kLog2e = 1.4426950408889634073599246810018920;
+    constexpr double kLn2Upper = 0.69314718055966295651160180568695068359375;
+    constexpr double kLn2Lower = 0.28235290563031577122588448175013436025525412068e-12;
+    double scaled = kLog2e * x;
+    // CVTSD2SL: the nearest integer, or INT32_MIN when it does not fit.
+    std::int32_t k = scaled >= -2147483648.5 && scaled < 2147483647.5
+                         ? static_cast<std::int32_t>(std::nearbyint(scaled))
+                         : std::numeric_limits<std::int32_t>::min();
+    double kd = k;
+    double r = x, y = 0;
+    if (use_fma()) {
+        r = std::fma(-kLn2Upper, kd, r);
+        r = std::fma(-kLn2Lower, kd, r);
+        r *= 0.0625;
+        double p = kExpCoefficients[0];
+        for (int i = 1; i < 8; ++i) p = std::fma(p, r, kExpCoefficients[i]);
+        y = r * p;
+        for (int i = 0; i < 3; ++i) y *= y + 2.0;
+        y = std::fma(y, y + 2.0, 1.0);
+    } else {
+        r -= kLn2Upper * kd;
+        r -= kLn2Lower * kd;
+        r *= 0.0625;
+        double p = kExpCoefficients[0];
+        for (int i = 1; i < 8; ++i) p = p * r + kExpCoefficients[i];
+        y = r * p;
+        for (int i = 0; i < 4; ++i) y *= y + 2.0;
+        y += 1.0;
+    }
+    std::int64_t biased = std::int64_t{k} + 0x3FF;
+    if (biased <= 0) return 0;
+    if (biased >= 0x7FF) return kInf;
+    return y * std::bit_cast<double>(static_cast<std::uint64_t>(biased) << 52);
+}
+
+// FreeBSD's e_log.c as Go's log_amd64.s has it: x = f1 * 2^k with f1 in (sqrt(2)/2, sqrt(2)],
+// s = f / (2 + f) for f = f1 - 1, and a polynomial in s^2 split into odd and even terms. The
+// fraction comes from the bits directly, so subnormal inputs take Go's path too.
+double log(double x) {
+    constexpr double kHalfSqrt2 = 7.07106781186547524401e-01;
+    constexpr double kLn2Hi = 6.93147180369123816490e-01;
+    constexpr double kLn2Lo = 1.90821492927058770002e-10;
+    constexpr double L1 = 6.666666666666735130e-01, L2 = 3.999999999940941908e-01,
+                     L3 = 2.857142874366239149e-01, L4 = 2.222219843214978396e-01,
+                     L5 = 1.818357216161805012e-01, L6 = 1.531383769920937332e-01,
+                     L7 = 1.479819860511658591e-01;
+    auto bits = std::bit_cast<std::uint64_t>(x);
+    if ((bits & ~(std::uint64_t{1} << 63)) == 0) return -kInf;
+    if (std::bit_cast<std::int64_t>(bits) < 0) return std::numeric_limits<double>::quiet_NaN();
+    if (bits >= std::bit_cast<std::uint64_t>(kInf)) return x;
+    double f1 = std::bit_cast<double>((bits & 0x000FFFFFFFFFFFFF) | 0x3FE0000000000000);
+    double k = static_cast<double>(static_cast<std::int64_t>((bits >> 52) & 0x7FF) - 0x3FE);
+    if (!(kHalfSqrt2 < f1)) {
+        k -= 1;
+        f1 *= 2;
+    }
+    double f = f1 - 1;
+    double s = f / (2 + f);
+    double s2 = s * s;
+    double s4 = s2 * s2;
+    double t1 = s2 * (((L7 * s4 + L5) * s4 + L3) * s4 + L1);
+    double t2 = s4 * ((L6 * s4 + L4) * s4 + L2);
+    double hfsq = 0.5 * f * f;
+    double tail = s * (t1 + t2 + hfsq) + k * kLn2Lo;
+    return k * kLn2Hi - ((hfsq - tail) - f);
+}
+
+// Exact powers of two give exact answers; the rest log(frac) / ln 2 + exp.
+double log2(double x) {
+    constexpr double kLog2e = 1.4426950408889634073599246810018921374266459541530;
+    if (x == 0 || !std::isfinite(x)) return log(x) * kLog2e;
+    int exponent = 0;
+    double frac = std::frexp(x, &exponent);
+    if (frac == 0.5) return exponent - 1;
+    return log(frac) * kLog2e + exponent;
+}
+
+// 1/ln(10), rounded once from the exact value as Go's constant arithmetic does (the quotient of
+// the rounded std::numbers::ln10 is one ulp off).
+double log10(double x) {
+    return log(x) * 0.43429448190325182765112891891660508229439700580367;
+}
+
+namespace {
+
+// Cephes's rational approximation of atan on [0, 0.66].
+double atan_reduced(double x) {
+    constexpr double P0 = -8.750608600031904122785e-01, P1 = -1.615753718733365076637e+01,
+                     P2 = -7.500855792314704667340e+01, P3 = -1.228866684490136173410e+02,
+                     P4 = -6.485021904942025371773e+01, Q0 = +2.485846490142306297962e+01,
+                     Q1 = +1.650270098316988542046e+02, Q2 = +4.328810604912902668951e+02,
+                     Q3 = +4.853903996359136964868e+02, Q4 = +1.945506571482613964425e+02;
+    double z = x * x;
+    z = z * ((((P0 * z + P1) * z + P2) * z + P3) * z + P4) /
+        (((((z + Q0) * z + Q1) * z + Q2) * z + Q3) * z + Q4);
+    return x * z + x;
+}
+
+// A positive argument reduced to [0, 0.66] by atan(x) = pi/2 - atan(1/x) or
+// pi/4 + atan((x-1)/(x+1)); pi/2 carries its next bits in kMoreBits.
+double atan_positive(double x) {
+    constexpr double kMoreBits = 6.123233995736765886130e-17;
+    constexpr double kTan3Pi8 = 2.41421356237309504880;
+    if (x <= 0.66) return atan_reduced(x);
+    if (x > kTan3Pi8) return std::numbers::pi / 2 - atan_reduced(1 / x) + kMoreBits;
+    return std::numbers::pi / 4 + atan_reduced((x - 1) / (x + 1)) + 0.5 * kMoreBits;
+}
+
+}  // namespace
+
+double atan(double x) {
+    if (x == 0) return x;
+    return x > 0 ? atan_positive(x) : -atan_positive(-x);
+}
+
+}  // namespace stackwatch::promql::go_math

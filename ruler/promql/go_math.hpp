@@ -1,0 +1,17 @@
+#pragma once
+// Elementary functions computed as Go's math package computes them on amd64, so that PromQL's
+// exp(), ln(), log2(), log10() and atan() give Prometheus's results to the last bit; glibc's
+// versions are more accurate in places and so differ in the last digit, which promtool's exact
+// comparisons of unit tests notice. The algorithms (Go's amd64 assembly for Exp and Log, which
+// takes its fused multiply-add path on CPUs with AVX and FMA as Go does; Cephes's arctangent for
+// Atan) are described in go_math.cpp.
+
+namespace stackwatch::promql::go_math {
+
+double exp(double x);
+double log(double x);
+double log2(double x);
+double log10(double x);
+double atan(double x);
+
+}  // namespace stackwatch::promql::go_math
