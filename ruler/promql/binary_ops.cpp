@@ -5,6 +5,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "ruler/promql/go_math.hpp"
+
 namespace stackwatch::promql {
 
 namespace {
@@ -27,7 +29,7 @@ ElementResult apply(BinaryOp op, double l, double r) {
         case BinaryOp::mod:
             return {std::fmod(l, r), true};
         case BinaryOp::pow:
-            return {std::pow(l, r), true};
+            return {go_math::pow(l, r), true};
         case BinaryOp::atan2:
             return {std::atan2(l, r), true};
         case BinaryOp::eql:

@@ -152,4 +152,144 @@ double atan(double x) {
     return x > 0 ? atan_positive(x) : -atan_positive(-x);
 }
 
+// Through the arctangent of x / sqrt(1 - x^2), or of its inverse near 1.
+double asin(double x) {
+    if (x == 0) return x;
+    bool negative = x < 0;
+    if (negative) x = -x;
+    if (x > 1) return std::numeric_limits<double>::quiet_NaN();
+    double root = std::sqrt(1 - x * x);
+    double angle =
+        x > 0.7 ? std::numbers::pi / 2 - atan_positive(root / x) : atan_positive(x / root);
+    return negative ? -angle : angle;
+}
+
+double acos(double x) {
+    return std::numbers::pi / 2 - asin(x);
+}
+
+// Hart & Cheney's rational approximation (#2029) below 0.5, e^x and its inverse above.
+double sinh(double x) {
+    constexpr double P0 = -0.6307673640497716991184787251e+6,
+                     P1 = -0.8991272022039509355398013511e+5,
+                     P2 = -0.2894211355989563807284660366e+4, P3 = -0.2630563213397497062819489e+2,
+                     Q0 = -0.6307673640497716991212077277e+6,
+                     Q1 = 0.1521517378790019070696485176e+5, Q2 = -0.173678953558233699533450911e+3;
+    bool negative = x < 0;
+    if (negative) x = -x;
+    double result = 0;
+    if (x > 21) {
+        result = exp(x) * 0.5;
+    } else if (x > 0.5) {
+        double ex = exp(x);
+        result = (ex - 1 / ex) * 0.5;
+    } else {
+        double sq = x * x;
+        result = (((P3 * sq + P2) * sq + P1) * sq + P0) * x;
+        result = result / (((sq + Q2) * sq + Q1) * sq + Q0);
+    }
+    return negative ? -result : result;
+}
+
+double cosh(double x) {
+    x = std::fabs(x);
+    if (x > 21) return exp(x) * 0.5;
+    double ex = exp(x);
+    return (ex + 1 / ex) * 0.5;
+}
+
+// Cephes: x + x^3 P(x^2)/Q(x^2) below 0.625, 1 - 2/(e^2x + 1) above, +-1 past log(2^127)/2.
+double tanh(double x) {
+    constexpr double kMaxLog = 8.8029691931113054295988e+01;
+    constexpr double P0 = -9.64399179425052238628E-1, P1 = -9.92877231001918586564E1,
+                     P2 = -1.61468768441708447952E3, Q0 = 1.12811678491632931402E2,
+                     Q1 = 2.23548839060100448583E3, Q2 = 4.84406305325125486048E3;
+    double z = std::fabs(x);
+    if (z > 0.5 * kMaxLog) return x < 0 ? -1 : 1;
+    if (z >= 0.625) {
+        double s = exp(2 * z);
+        z = 1 - 2 / (s + 1);
+        return x < 0 ? -z : z;
+    }
+    if (x == 0) return x;
+    double s = x * x;
+    return x + x * s * ((P0 * s + P1) * s + P2) / (((s + Q0) * s + Q1) * s + Q2);
+}
+
+namespace {
+
+bool is_odd_integer(double x) {
+    double whole = 0;
+    if (std::modf(x, &whole) != 0 || std::fabs(whole) >= 0x1p63) return false;
+    return (static_cast<std::int64_t>(whole) & 1) == 1;
+}
+
+}  // namespace
+
+// IEEE 754-2008's special cases in FreeBSD's order; then x^y = x^frac(y) * x^int(y), the
+// fraction through exp(frac * log x) (moved to (-0.5, 0.5]), the integer part by repeated
+// squaring of x's mantissa with its exponent kept apart.
+double pow(double x, double y) {
+    if (y == 0 || x == 1) return 1;
+    if (std::isnan(x) || std::isnan(y)) return std::numeric_limits<double>::quiet_NaN();
+    if (x == 0) {
+        if (y < 0) return is_odd_integer(y) ? std::copysign(kInf, x) : kInf;
+        return is_odd_integer(y) ? x : 0;
+    }
+    if (std::isinf(y)) {
+        if (x == -1) return 1;
+        return (std::fabs(x) < 1) == (y > 0) ? 0 : kInf;
+    }
+    if (std::isinf(x)) {
+        if (x < 0) return pow(1 / x, -y);  // pow(-0, -y)
+        return y < 0 ? 0 : kInf;
+    }
+    if (y == 0.5) return std::sqrt(x);
+    if (y == -0.5) return 1 / std::sqrt(x);
+    double whole = 0;
+    double fraction = std::modf(std::fabs(y), &whole);
+    if (fraction != 0 && x < 0) return std::numeric_limits<double>::quiet_NaN();
+    if (whole >= 0x1p63) {
+        // An even power so large that only -1 escapes overflow or underflow.
+        if (x == -1) return 1;
+        return (std::fabs(x) < 1) == (y > 0) ? 0 : kInf;
+    }
+    double mantissa_power = 1;
+    long exponent_power = 0;
+    if (fraction != 0) {
+        if (fraction > 0.5) {
+            fraction--;
+            whole++;
+        }
+        mantissa_power = exp(fraction * log(x));
+    }
+    int exponent = 0;
+    double mantissa = std::frexp(x, &exponent);
+    long x_exponent = exponent;
+    for (auto i = static_cast<std::int64_t>(whole); i != 0; i >>= 1) {
+        if (x_exponent < -(1L << 12) || (1L << 12) < x_exponent) {
+            // Past any double's exponent: the result under- or overflows.
+            exponent_power += x_exponent;
+            break;
+        }
+        if ((i & 1) == 1) {
+            mantissa_power *= mantissa;
+            exponent_power += x_exponent;
+        }
+        mantissa *= mantissa;
+        x_exponent <<= 1;
+        if (mantissa < 0.5) {
+            mantissa += mantissa;
+            --x_exponent;
+        }
+    }
+    if (y < 0) {
+        mantissa_power = 1 / mantissa_power;
+        exponent_power = -exponent_power;
+    }
+    if (exponent_power > 4096) exponent_power = 4096;  // ldexp's int; the result is inf either way
+    if (exponent_power < -4096) exponent_power = -4096;
+    return std::ldexp(mantissa_power, static_cast<int>(exponent_power));
+}
+
 }  // namespace stackwatch::promql::go_math

@@ -1,10 +1,11 @@
 #pragma once
 // Elementary functions computed as Go's math package computes them on amd64, so that PromQL's
-// exp(), ln(), log2(), log10() and atan() give Prometheus's results to the last bit; glibc's
+// exp(), ln(), log2(), log10(), atan(), asin(), acos(), sinh(), cosh(), tanh() and the ^
+// operator give Prometheus's results to the last bit; glibc's
 // versions are more accurate in places and so differ in the last digit, which promtool's exact
 // comparisons of unit tests notice. The algorithms (Go's amd64 assembly for Exp and Log, which
-// takes its fused multiply-add path on CPUs with AVX and FMA as Go does; Cephes's arctangent for
-// Atan) are described in go_math.cpp.
+// takes its fused multiply-add path on CPUs with AVX and FMA as Go does; Cephes's and Hart &
+// Cheney's approximations for the others) are described in go_math.cpp.
 
 namespace stackwatch::promql::go_math {
 
@@ -13,5 +14,11 @@ double log(double x);
 double log2(double x);
 double log10(double x);
 double atan(double x);
+double asin(double x);
+double acos(double x);
+double sinh(double x);
+double cosh(double x);
+double tanh(double x);
+double pow(double x, double y);
 
 }  // namespace stackwatch::promql::go_math

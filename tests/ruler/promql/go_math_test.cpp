@@ -51,4 +51,37 @@ BOOST_AUTO_TEST_CASE(atan) {
     BOOST_TEST(std::isnan(go_math::atan(kNaN)));
 }
 
+BOOST_AUTO_TEST_CASE(hyperbolic_and_inverse) {
+    BOOST_TEST(go_math::sinh(kInf) == kInf);
+    BOOST_TEST(go_math::sinh(-kInf) == -kInf);
+    BOOST_TEST(std::signbit(go_math::sinh(-0.0)));
+    BOOST_TEST(go_math::cosh(0) == 1.0);
+    BOOST_TEST(go_math::cosh(-kInf) == kInf);
+    BOOST_TEST(go_math::tanh(kInf) == 1.0);
+    BOOST_TEST(go_math::tanh(-kInf) == -1.0);
+    BOOST_TEST(std::isnan(go_math::asin(1.5)));
+    BOOST_TEST(go_math::asin(1) == std::numbers::pi / 2);
+    BOOST_TEST(go_math::acos(1) == 0.0);
+    BOOST_TEST(std::isnan(go_math::acos(-2)));
+}
+
+BOOST_AUTO_TEST_CASE(pow_in_ieee_order) {
+    BOOST_TEST(go_math::pow(kNaN, 0) == 1.0);
+    BOOST_TEST(go_math::pow(1, kNaN) == 1.0);
+    BOOST_TEST(std::isnan(go_math::pow(2, kNaN)));
+    BOOST_TEST(go_math::pow(-0.0, -3) == -kInf);
+    BOOST_TEST(go_math::pow(0, -2) == kInf);
+    BOOST_TEST(std::signbit(go_math::pow(-0.0, 3)));
+    BOOST_TEST(go_math::pow(-1, kInf) == 1.0);
+    BOOST_TEST(go_math::pow(0.5, kInf) == 0.0);
+    BOOST_TEST(go_math::pow(2, -kInf) == 0.0);
+    BOOST_TEST(go_math::pow(-kInf, 3) == -kInf);
+    BOOST_TEST(go_math::pow(-kInf, -2) == 0.0);
+    BOOST_TEST(std::isnan(go_math::pow(-8, 1.0 / 3)));
+    BOOST_TEST(go_math::pow(-2, 3) == -8.0);
+    BOOST_TEST(go_math::pow(2, 1e300) == kInf);
+    BOOST_TEST(go_math::pow(2, -1074) == std::numeric_limits<double>::denorm_min());
+    BOOST_TEST(go_math::pow(10, 308.5) == kInf);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
