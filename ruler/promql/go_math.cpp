@@ -216,6 +216,255 @@ double tanh(double x) {
     return x + x * s * ((P0 * s + P1) * s + P2) / (((s + Q0) * s + Q1) * s + Q2);
 }
 
+// FreeBSD's s_log1p.c as Go has it: 1 + x = 2^k * (1 + f) with a correction term c for the
+// rounding of 1 + x, then log(1 + f) from the same series as log.
+double log1p(double x) {
+    constexpr double kSqrt2Minus1 = 4.142135623730950488017e-01;
+    constexpr double kHalfSqrt2Minus1 = -2.928932188134524755992e-01;
+    constexpr double kLn2Hi = 6.93147180369123816490e-01, kLn2Lo = 1.90821492927058770002e-10;
+    constexpr double L1 = 6.666666666666735130e-01, L2 = 3.999999999940941908e-01,
+                     L3 = 2.857142874366239149e-01, L4 = 2.222219843214978396e-01,
+                     L5 = 1.818357216161805012e-01, L6 = 1.531383769920937332e-01,
+                     L7 = 1.479819860511658591e-01;
+    if (x < -1 || std::isnan(x)) return std::numeric_limits<double>::quiet_NaN();
+    if (x == -1) return -kInf;
+    if (x == kInf) return kInf;
+    double magnitude = std::fabs(x);
+    double f = 0, c = 0;
+    std::uint64_t mantissa_bits = 0;
+    int k = 1;
+    if (magnitude < kSqrt2Minus1) {
+        if (magnitude < 0x1p-29) return magnitude < 0x1p-54 ? x : x - x * x * 0.5;
+        if (x > kHalfSqrt2Minus1) {
+            k = 0;
+            f = x;
+            mantissa_bits = 1;
+        }
+    }
+    if (k != 0) {
+        double u = x;
+        if (magnitude < 0x1p53) {
+            u = 1.0 + x;
+            mantissa_bits = std::bit_cast<std::uint64_t>(u);
+            k = static_cast<int>((mantissa_bits >> 52) - 1023);
+            c = k > 0 ? 1.0 - (u - x) : x - (u - 1.0);
+            c /= u;
+        } else {
+            mantissa_bits = std::bit_cast<std::uint64_t>(u);
+            k = static_cast<int>((mantissa_bits >> 52) - 1023);
+        }
+        mantissa_bits &= 0x000fffffffffffff;
+        if (mantissa_bits < 0x0006a09e667f3bcd) {  // below sqrt(2)'s mantissa
+            u = std::bit_cast<double>(mantissa_bits | 0x3ff0000000000000);
+        } else {
+            ++k;
+            u = std::bit_cast<double>(mantissa_bits | 0x3fe0000000000000);
+            mantissa_bits = (0x0010000000000000 - mantissa_bits) >> 2;
+        }
+        f = u - 1.0;
+    }
+    double hfsq = 0.5 * f * f;
+    double kd = k;
+    if (mantissa_bits == 0) {  // |f| < 2^-20
+        if (f == 0) {
+            if (k == 0) return 0;
+            c += kd * kLn2Lo;
+            return kd * kLn2Hi + c;
+        }
+        double r = hfsq * (1.0 - 0.66666666666666666 * f);
+        if (k == 0) return f - r;
+        return kd * kLn2Hi - ((r - (kd * kLn2Lo + c)) - f);
+    }
+    double s = f / (2.0 + f);
+    double z = s * s;
+    double r = z * (L1 + z * (L2 + z * (L3 + z * (L4 + z * (L5 + z * (L6 + z * L7))))));
+    if (k == 0) return f - (hfsq - s * (hfsq + r));
+    return kd * kLn2Hi - ((hfsq - (s * (hfsq + r) + (kd * kLn2Lo + c))) - f);
+}
+
+double asinh(double x) {
+    constexpr double kLn2 = 6.93147180559945286227e-01;
+    if (std::isnan(x) || std::isinf(x)) return x;
+    bool negative = x < 0;
+    if (negative) x = -x;
+    double y = 0;
+    if (x > 0x1p28) {
+        y = log(x) + kLn2;
+    } else if (x > 2) {
+        y = log(2 * x + 1 / (std::sqrt(x * x + 1) + x));
+    } else if (x < 0x1p-28) {
+        y = x;
+    } else {
+        y = log1p(x + x * x / (1 + std::sqrt(1 + x * x)));
+    }
+    return negative ? -y : y;
+}
+
+double acosh(double x) {
+    constexpr double kLn2 = 6.93147180559945286227e-01;
+    if (x < 1 || std::isnan(x)) return std::numeric_limits<double>::quiet_NaN();
+    if (x == 1) return 0;
+    if (x >= 0x1p28) return log(x) + kLn2;
+    if (x > 2) return log(2 * x - 1 / (x + std::sqrt(x * x - 1)));
+    double t = x - 1;
+    return log1p(t + std::sqrt(2 * t + t * t));
+}
+
+double atanh(double x) {
+    if (x < -1 || x > 1 || std::isnan(x)) return std::numeric_limits<double>::quiet_NaN();
+    if (x == 1 || x == -1) return std::copysign(kInf, x);
+    bool negative = x < 0;
+    if (negative) x = -x;
+    double y = x;
+    if (x >= 0x1p-28) {
+        if (x < 0.5) {
+            double twice = x + x;
+            y = 0.5 * log1p(twice + twice * x / (1 - x));
+        } else {
+            y = 0.5 * log1p((x + x) / (1 - x));
+        }
+    }
+    return negative ? -y : y;
+}
+
+namespace {
+
+// x/(pi/4) as an even octant j and the remainder z = x - j*pi/4, for x >= 0. Below 2^29, pi/4
+// in three parts (Cephes's extended-precision reduction) is exact enough; above, y*kPi4A would
+// need more than 53 bits, so Payne-Hanek reduction multiplies the mantissa by the bits of 4/pi
+// that matter for its exponent ("Argument reduction for huge arguments: good to the last bit",
+// K. C. Ng, 1992), as Go does.
+struct Octant {
+    std::uint64_t j;
+    double z;
+};
+
+// 4/pi = sum of kFourOverPiBits[i] * 2^(-64 i): 1217 bits, enough for the largest exponent.
+constexpr std::uint64_t kFourOverPiBits[] = {
+    0x0000000000000001, 0x45f306dc9c882a53, 0xf84eafa3ea69bb81, 0xb6c52b3278872083,
+    0xfca2c757bd778ac3, 0x6e48dc74849ba5c0, 0x0c925dd413a32439, 0xfc3bd63962534e7d,
+    0xd1046bea5d768909, 0xd338e04d68befc82, 0x7323ac7306a673e9, 0x3908bf177bf25076,
+    0x3ff12fffbc0b301f, 0xde5e2316b414da3e, 0xda6cfd9e4f96136e, 0x9e8c7ecd3cbfd45a,
+    0xea4f758fd7cbe2f6, 0x7a0e73ef14a525d4, 0xd7f6bf623f1aba10, 0xac06608df8f6d757,
+};
+
+Octant reduce_huge_to_octant(double x) {
+    constexpr int kMantissaBits = 52, kExponentBias = 1023;
+    auto bits = std::bit_cast<std::uint64_t>(x);
+    int exponent =
+        static_cast<int>((bits >> kMantissaBits) & 0x7ff) - kExponentBias - kMantissaBits;
+    std::uint64_t mantissa = (bits & 0x000fffffffffffff) | (std::uint64_t{1} << kMantissaBits);
+    // The three 64-bit digits of 4/pi whose product with the mantissa has its leading digit at
+    // 2^-61: the integer part mod 8 and the fraction, and nothing the mantissa cannot change.
+    auto digit = static_cast<unsigned>(exponent + 61) / 64;
+    auto shift = static_cast<unsigned>(exponent + 61) % 64;
+    auto window = [&](unsigned i) {
+        std::uint64_t high = kFourOverPiBits[i] << shift;
+        return shift == 0 ? high : high | (kFourOverPiBits[i + 1] >> (64 - shift));
+    };
+    using u128 = unsigned __int128;
+    u128 low_product = static_cast<u128>(window(digit + 2)) * mantissa;
+    u128 middle_product = static_cast<u128>(window(digit + 1)) * mantissa;
+    std::uint64_t top_product = window(digit) * mantissa;
+    u128 sum = middle_product + static_cast<std::uint64_t>(low_product >> 64);
+    auto lo = static_cast<std::uint64_t>(sum);
+    std::uint64_t hi = top_product + static_cast<std::uint64_t>(sum >> 64);
+    std::uint64_t j = hi >> 61;
+    hi = hi << 3 | lo >> 61;
+    auto leading_zeros = static_cast<unsigned>(std::countl_zero(hi));
+    auto fraction_exponent = static_cast<std::uint64_t>(kExponentBias - (leading_zeros + 1));
+    hi = (hi << (leading_zeros + 1)) | (lo >> (64 - (leading_zeros + 1)));
+    hi >>= 64 - kMantissaBits;
+    double z = std::bit_cast<double>(hi | fraction_exponent << kMantissaBits);
+    if ((j & 1) == 1) {
+        j = (j + 1) & 7;
+        z -= 1;
+    }
+    return {j, z * (std::numbers::pi / 4)};
+}
+
+Octant reduce_to_octant(double x) {
+    constexpr double kPayneHanekFrom = 0x1p29;
+    if (x >= kPayneHanekFrom) return reduce_huge_to_octant(x);
+    constexpr double kPi4A = 7.85398125648498535156e-1, kPi4B = 3.77489470793079817668e-8,
+                     kPi4C = 2.69515142907905952645e-15;
+    constexpr double kFourOverPi = 1.27323954473516268615107010698011489627567716592365;
+    auto j = static_cast<std::uint64_t>(x * kFourOverPi);
+    auto y = static_cast<double>(j);
+    if ((j & 1) == 1) {
+        ++j;
+        ++y;
+    }
+    return {j, ((x - y * kPi4A) - y * kPi4B) - y * kPi4C};
+}
+
+double sine_series(double z, double zz) {
+    constexpr double S0 = 1.58962301576546568060e-10, S1 = -2.50507477628578072866e-8,
+                     S2 = 2.75573136213857245213e-6, S3 = -1.98412698295895385996e-4,
+                     S4 = 8.33333333332211858878e-3, S5 = -1.66666666666666307295e-1;
+    return z + z * zz * (((((S0 * zz + S1) * zz + S2) * zz + S3) * zz + S4) * zz + S5);
+}
+
+double cosine_series(double zz) {
+    constexpr double C0 = -1.13585365213876817300e-11, C1 = 2.08757008419747316778e-9,
+                     C2 = -2.75573141792967388112e-7, C3 = 2.48015872888517045348e-5,
+                     C4 = -1.38888888888730564116e-3, C5 = 4.16666666666665929218e-2;
+    return 1.0 - 0.5 * zz +
+           zz * zz * (((((C0 * zz + C1) * zz + C2) * zz + C3) * zz + C4) * zz + C5);
+}
+
+}  // namespace
+
+double sin(double x) {
+    if (x == 0 || std::isnan(x)) return x;
+    if (std::isinf(x)) return std::numeric_limits<double>::quiet_NaN();
+    bool negative = x < 0;
+    if (negative) x = -x;
+    auto [j, z] = reduce_to_octant(x);
+    j &= 7;
+    if (j > 3) {
+        negative = !negative;
+        j -= 4;
+    }
+    double zz = z * z;
+    double y = j == 1 || j == 2 ? cosine_series(zz) : sine_series(z, zz);
+    return negative ? -y : y;
+}
+
+double cos(double x) {
+    if (std::isnan(x) || std::isinf(x)) return std::numeric_limits<double>::quiet_NaN();
+    x = std::fabs(x);
+    auto [j, z] = reduce_to_octant(x);
+    j &= 7;
+    bool negative = false;
+    if (j > 3) {
+        j -= 4;
+        negative = !negative;
+    }
+    if (j > 1) negative = !negative;
+    double zz = z * z;
+    double y = j == 1 || j == 2 ? sine_series(z, zz) : cosine_series(zz);
+    return negative ? -y : y;
+}
+
+double tan(double x) {
+    constexpr double P0 = -1.30936939181383777646e4, P1 = 1.15351664838587416140e6,
+                     P2 = -1.79565251976484877988e7, Q1 = 1.36812963470692954678e4,
+                     Q2 = -1.32089234440210967447e6, Q3 = 2.50083801823357915839e7,
+                     Q4 = -5.38695755929454629881e7;
+    if (x == 0 || std::isnan(x)) return x;
+    if (std::isinf(x)) return std::numeric_limits<double>::quiet_NaN();
+    bool negative = x < 0;
+    if (negative) x = -x;
+    auto [j, z] = reduce_to_octant(x);
+    double zz = z * z;
+    double y = zz > 1e-14 ? z + z * (zz * ((P0 * zz + P1) * zz + P2) /
+                                     ((((zz + Q1) * zz + Q2) * zz + Q3) * zz + Q4))
+                          : z;
+    if ((j & 2) == 2) y = -1 / y;
+    return negative ? -y : y;
+}
+
 namespace {
 
 bool is_odd_integer(double x) {

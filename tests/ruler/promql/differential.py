@@ -27,7 +27,9 @@ ELEMENTWISE = ["exp({s})", "ln(abs({s}))", "log2(abs({s}))", "log10(abs({s}))", 
                "{s} + 1e-3", "-{s}", "clamp({s}, -1.5, 2.5)", "exp(ln(abs({s})))", "{s} ^ 2",
                "atanh({s} / 1e7)", "sgn({s})", "timestamp({s})", "{s} ^ 3", "{s} ^ -2",
                "abs({s}) ^ 1.7", "abs({s}) ^ -0.3", "2 ^ ({s} / 10)", "asin({s} / 1e9)",
-               "acos({s} / 1e9)", "sinh({s} / 10)", "cosh({s} / 10)", "tanh({s} / 10)"]
+               "acos({s} / 1e9)", "sinh({s} / 10)", "cosh({s} / 10)", "tanh({s} / 10)",
+               "sin({s})", "cos({s})", "tan({s})", "asinh({s})", "acosh(abs({s}) + 1)",
+               "atanh(clamp({s}, -1, 1))", "atanh({s} / 30)"]
 RANGE = ["rate({c}[{r}])", "increase({c}[{r}])", "delta({g}[{r}])", "irate({c}[{r}])",
          "idelta({g}[{r}])", "deriv({g}[{r}])", "predict_linear({g}[{r}], 600)",
          "avg_over_time({g}[{r}])", "sum_over_time({g}[{r}])", "min_over_time({g}[{r}])",

@@ -65,6 +65,56 @@ BOOST_AUTO_TEST_CASE(hyperbolic_and_inverse) {
     BOOST_TEST(std::isnan(go_math::acos(-2)));
 }
 
+BOOST_AUTO_TEST_CASE(trigonometric_special_cases) {
+    BOOST_TEST(std::signbit(go_math::sin(-0.0)));
+    BOOST_TEST(std::isnan(go_math::sin(kInf)));
+    BOOST_TEST(std::isnan(go_math::cos(-kInf)));
+    BOOST_TEST(go_math::cos(0) == 1.0);
+    BOOST_TEST(std::signbit(go_math::tan(-0.0)));
+    BOOST_TEST(std::isnan(go_math::tan(kNaN)));
+}
+
+// A wrong reduction of a huge argument is off by far more than rounding: close to the true values
+// (computed with 4096 bits of precision) means the right bits of 4/pi were used.
+BOOST_AUTO_TEST_CASE(huge_arguments_reduce_with_the_bits_of_four_over_pi) {
+    struct Case {
+        double x, sin, cos, tan;
+    };
+    const Case cases[] = {
+        {0x1p29, 0.32656766301856334, -0.94517382606089662, -0.34551069233430392},
+        {0x1p30, -0.61732641504604217, 0.78670712294118812, -0.78469661331920043},
+        {0x1p120, 0.37782010936075202, -0.92587902285483787, -0.40806638884180424},
+        {0x1p480, 0.95917070894368716, -0.28282777640193788, -3.39135965054779932},
+        {1234567891234567 * 0x1p300, -0.60718488235646949, -0.79456058210671406,
+         0.76417695016604922},
+        {std::numeric_limits<double>::max(), 0.00496195478918406, -0.99998768942655994,
+         -0.00496201587444489},
+    };
+    for (const Case& c : cases) {
+        BOOST_TEST_CONTEXT("x = " << c.x) {
+            BOOST_TEST(go_math::sin(c.x) == c.sin, boost::test_tools::tolerance(1e-14));
+            BOOST_TEST(go_math::sin(-c.x) == -c.sin, boost::test_tools::tolerance(1e-14));
+            BOOST_TEST(go_math::cos(c.x) == c.cos, boost::test_tools::tolerance(1e-14));
+            BOOST_TEST(go_math::tan(c.x) == c.tan, boost::test_tools::tolerance(1e-14));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(log1p_and_inverse_hyperbolic_special_cases) {
+    BOOST_TEST(go_math::log1p(-1) == -kInf);
+    BOOST_TEST(std::isnan(go_math::log1p(-2)));
+    BOOST_TEST(go_math::log1p(kInf) == kInf);
+    BOOST_TEST(std::signbit(go_math::log1p(-0.0)));
+    BOOST_TEST(go_math::log1p(0x1p-60) == 0x1p-60);
+    BOOST_TEST(go_math::asinh(-kInf) == -kInf);
+    BOOST_TEST(std::signbit(go_math::asinh(-0.0)));
+    BOOST_TEST(go_math::acosh(1) == 0.0);
+    BOOST_TEST(std::isnan(go_math::acosh(0.5)));
+    BOOST_TEST(go_math::atanh(1) == kInf);
+    BOOST_TEST(go_math::atanh(-1) == -kInf);
+    BOOST_TEST(std::isnan(go_math::atanh(1.5)));
+}
+
 BOOST_AUTO_TEST_CASE(pow_in_ieee_order) {
     BOOST_TEST(go_math::pow(kNaN, 0) == 1.0);
     BOOST_TEST(go_math::pow(1, kNaN) == 1.0);
