@@ -31,7 +31,7 @@ ElementResult apply(BinaryOp op, double l, double r) {
         case BinaryOp::pow:
             return {go_math::pow(l, r), true};
         case BinaryOp::atan2:
-            return {std::atan2(l, r), true};
+            return {go_math::atan2(l, r), true};
         case BinaryOp::eql:
             return {l, l == r};
         case BinaryOp::neq:

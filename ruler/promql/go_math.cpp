@@ -153,6 +153,22 @@ double atan(double x) {
 }
 
 // Through the arctangent of x / sqrt(1 - x^2), or of its inverse near 1.
+// The special cases first, in Go's order, then the quadrant from the signs.
+double atan2(double y, double x) {
+    constexpr double kPi = std::numbers::pi;
+    if (std::isnan(y) || std::isnan(x)) return std::numeric_limits<double>::quiet_NaN();
+    if (y == 0) return x >= 0 && !std::signbit(x) ? std::copysign(0.0, y) : std::copysign(kPi, y);
+    if (x == 0) return std::copysign(kPi / 2, y);
+    if (std::isinf(x)) {
+        if (x > 0) return std::copysign(std::isinf(y) ? kPi / 4 : 0.0, y);
+        return std::copysign(std::isinf(y) ? 3 * kPi / 4 : kPi, y);
+    }
+    if (std::isinf(y)) return std::copysign(kPi / 2, y);
+    double q = atan(y / x);
+    if (x < 0) return q <= 0 ? q + kPi : q - kPi;
+    return q;
+}
+
 double asin(double x) {
     if (x == 0) return x;
     bool negative = x < 0;

@@ -115,6 +115,21 @@ BOOST_AUTO_TEST_CASE(log1p_and_inverse_hyperbolic_special_cases) {
     BOOST_TEST(std::isnan(go_math::atanh(1.5)));
 }
 
+BOOST_AUTO_TEST_CASE(atan2_special_cases_in_go_order) {
+    constexpr double kPi = std::numbers::pi;
+    BOOST_TEST(std::isnan(go_math::atan2(kNaN, 1)));
+    BOOST_TEST(std::signbit(go_math::atan2(-0.0, 2)));
+    BOOST_TEST(go_math::atan2(0.0, -0.0) == kPi);
+    BOOST_TEST(go_math::atan2(-0.0, -1) == -kPi);
+    BOOST_TEST(go_math::atan2(-3, 0) == -kPi / 2);
+    BOOST_TEST(go_math::atan2(kInf, kInf) == kPi / 4);
+    BOOST_TEST(go_math::atan2(-kInf, -kInf) == -3 * kPi / 4);
+    BOOST_TEST(go_math::atan2(5, -kInf) == kPi);
+    BOOST_TEST(go_math::atan2(-kInf, 7) == -kPi / 2);
+    BOOST_TEST(go_math::atan2(1, -1) == 3 * kPi / 4);
+    BOOST_TEST(go_math::atan2(-1, -1) == -3 * kPi / 4);
+}
+
 BOOST_AUTO_TEST_CASE(pow_in_ieee_order) {
     BOOST_TEST(go_math::pow(kNaN, 0) == 1.0);
     BOOST_TEST(go_math::pow(1, kNaN) == 1.0);
