@@ -19,7 +19,12 @@ namespace {
 struct StoredSeries {
     Labels labels;
     std::deque<Sample> samples;
+    std::uint64_t created;  // the order of creation, in which selects return series
 };
+
+bool created_before(const StoredSeries* a, const StoredSeries* b) {
+    return a->created < b->created;
+}
 
 bool same_bits(double a, double b) {
     return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
@@ -44,6 +49,7 @@ struct MemoryStore::Impl {
     std::unordered_map<std::uint64_t, std::vector<StoredSeries>> series;
     // Most selectors name their metric, so this index avoids scanning every series for them.
     std::unordered_map<std::string, std::vector<const StoredSeries*>> by_name;
+    std::uint64_t series_created = 0;
     std::size_t series_count = 0;
     std::size_t sample_count = 0;
     std::size_t label_bytes = 0;
@@ -60,6 +66,8 @@ struct MemoryStore::Impl {
         by_name.clear();
         for (auto& [hash, bucket] : series)
             for (auto& s : bucket) by_name[s.labels.get(promql::kMetricName)].push_back(&s);
+        for (auto& [name, members] : by_name)
+            std::sort(members.begin(), members.end(), created_before);
     }
 };
 
@@ -75,7 +83,7 @@ AppendResult MemoryStore::append(const Labels& labels, Timestamp t, double v) {
     if (s == nullptr) {
         if (impl_->series_count >= impl_->options.max_series) return AppendResult::series_limit;
         auto& bucket = impl_->series[labels.hash()];
-        bucket.push_back(StoredSeries{labels, {}});
+        bucket.push_back(StoredSeries{labels, {}, impl_->series_created++});
         ++impl_->series_count;
         impl_->label_bytes += label_bytes(labels);
         // Growing a bucket may move its series, so the index is rebuilt in that rare case.
@@ -150,8 +158,12 @@ std::vector<Series> MemoryStore::select(const std::vector<Matcher>& matchers, Ti
         if (it != impl_->by_name.end())
             for (const auto* s : it->second) consider(*s);
     } else {
+        std::vector<const StoredSeries*> all;
+        all.reserve(impl_->series_count);
         for (const auto& [hash, bucket] : impl_->series)
-            for (const auto& s : bucket) consider(s);
+            for (const auto& s : bucket) all.push_back(&s);
+        std::sort(all.begin(), all.end(), created_before);
+        for (const auto* s : all) consider(*s);
     }
     return out;
 }

@@ -1,7 +1,8 @@
 #pragma once
 // The embedded series store: keeps only the window the rules need (their largest range plus the
 // lookback), bounded by a series limit. Scrapes and rule results append while rules query, so it
-// is safe for concurrent use.
+// is safe for concurrent use. Selects return series in the order they were created, as
+// Prometheus's head does, so that aggregations add them up in the order Prometheus would.
 
 #include <cstddef>
 #include <memory>

@@ -45,6 +45,30 @@ BOOST_AUTO_TEST_CASE(select_returns_matching_series_within_the_time_range) {
     BOOST_TEST(store.sample_count() == 30u);
 }
 
+BOOST_AUTO_TEST_CASE(select_returns_series_in_the_order_they_were_created) {
+    MemoryStore store;
+    std::vector<std::string> created;
+    for (int i = 0; i < 200; ++i) {
+        // Not in label order, nor in any hash order: 7 * i mod 200 visits every instance once.
+        created.push_back("i" + std::to_string(7 * i % 200));
+        store.append(series(i % 2 == 0 ? "up" : "down", created.back()), 1000, i);
+    }
+    store.append(series("up", "dropped"), 0, 0);
+    store.truncate_before(1000);  // removes a series, so the name index is rebuilt
+    auto instances = [](const std::vector<Series>& found) {
+        std::vector<std::string> out;
+        for (const auto& s : found) out.push_back(s.labels.get("instance"));
+        return out;
+    };
+    std::vector<std::string> every_up;
+    for (std::size_t i = 0; i < created.size(); i += 2) every_up.push_back(created[i]);
+    BOOST_TEST(instances(store.select(named("up"), 0, 2000)) == every_up,
+               boost::test_tools::per_element());
+    std::vector<Matcher> any_instance{Matcher(MatchType::regex, "instance", "i.*")};
+    BOOST_TEST(instances(store.select(any_instance, 0, 2000)) == created,
+               boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(out_of_order_samples_are_rejected) {
     MemoryStore store;
     BOOST_TEST((store.append(series("up", "a"), 2000, 1) == AppendResult::ok));
