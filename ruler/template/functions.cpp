@@ -529,13 +529,24 @@ std::string humanize_1024(double v) {
     return scale(v, kBinary, 1024, true);
 }
 
+namespace {
+
+// Go's int64(v) on amd64 (CVTTSD2SQ): out of range, it is the minimum int64, never UB.
+std::int64_t go_truncate_to_int64(double v) {
+    constexpr double kTwoTo63 = 0x1p63;
+    if (!(v > -kTwoTo63 && v < kTwoTo63)) return std::numeric_limits<std::int64_t>::min();
+    return static_cast<std::int64_t>(v);
+}
+
+}  // namespace
+
 std::string humanize_duration(double v) {
     if (std::isnan(v) || std::isinf(v)) return format_float_g(v, 4);
     if (v == 0) return format_float_g(v, 4) + "s";
     if (std::fabs(v) >= 1) {
         std::string sign = v < 0 ? "-" : "";
         v = std::fabs(v);
-        auto duration = static_cast<std::int64_t>(v);
+        std::int64_t duration = go_truncate_to_int64(v);
         std::int64_t seconds = duration % 60;
         std::int64_t minutes = (duration / 60) % 60;
         std::int64_t hours = (duration / 3600) % 24;

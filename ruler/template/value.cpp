@@ -1,9 +1,12 @@
 #include "ruler/template/value.hpp"
 
+#include <bit>
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 #include "ruler/template/go_time.hpp"
@@ -45,6 +48,31 @@ std::string bad_verb(char verb, const Value& arg) {
     return std::string("%!") + verb + "(" + type_name(arg) + "=" + to_display(arg) + ")";
 }
 
+// The '#' flag on %g and %x: a decimal point always, and trailing zeros up to `digits`
+// significant digits, as Go's fmt pads the shortest form (not C's: %#g of 0.1+0.2 keeps all 17).
+std::string with_go_sharp_digits(std::string num, int digits) {
+    std::size_t start = !num.empty() && (num[0] == '-' || num[0] == '+') ? 1 : 0;
+    bool hex = num.find_first_of("xX") != std::string::npos;
+    std::size_t tail_at = num.find_first_of(hex ? "pP" : "eE", start);
+    std::string tail = tail_at == std::string::npos ? "" : num.substr(tail_at);
+    num.resize(tail_at == std::string::npos ? num.size() : tail_at);
+    bool has_point = false, seen_nonzero = false;
+    for (std::size_t i = start; i < num.size(); ++i) {
+        if (num[i] == '.') {
+            has_point = true;
+            continue;
+        }
+        if (num[i] != '0') seen_nonzero = true;
+        if (seen_nonzero) --digits;
+    }
+    if (!has_point) {
+        if (num.size() - start == 1 && num[start] == '0') --digits;
+        num += '.';
+    }
+    if (digits > 0) num.append(static_cast<std::size_t>(digits), '0');
+    return num + tail;
+}
+
 std::string format_float_verb(const Spec& spec, double v) {
     bool left = spec.flags.find('-') != std::string::npos;
     if (std::isnan(v) || std::isinf(v)) {
@@ -53,11 +81,85 @@ std::string format_float_verb(const Spec& spec, double v) {
     }
     if ((spec.verb == 'g' || spec.verb == 'G') && spec.precision < 0) {
         std::string text = format_float_shortest(v);
+        if (spec.flags.find('#') != std::string::npos) text = with_go_sharp_digits(text, 6);
         if (spec.verb == 'G')
             for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         return pad(text, spec.width, left);
     }
     return c_format(spec, spec.verb, v);
+}
+
+// A float's sign, mantissa with its implicit bit, and exponent, as Go's strconv splits it before
+// %b and %x: the value is mantissa * 2^(exponent - 52).
+struct FloatParts {
+    bool negative;
+    std::uint64_t mantissa;
+    int exponent;
+};
+
+constexpr int kMantissaBits = 52;
+
+FloatParts split_float(double v) {
+    auto bits = std::bit_cast<std::uint64_t>(v);
+    FloatParts parts{(bits >> 63) != 0, bits & ((std::uint64_t{1} << kMantissaBits) - 1),
+                     static_cast<int>((bits >> kMantissaBits) & 0x7ff)};
+    if (parts.exponent == 0) {
+        ++parts.exponent;  // subnormal
+    } else {
+        parts.mantissa |= std::uint64_t{1} << kMantissaBits;
+    }
+    parts.exponent -= 1023;
+    return parts;
+}
+
+// %b: the mantissa in decimal and the power of two, -ddddp±ddd.
+std::string go_binary_float(double v) {
+    FloatParts parts = split_float(v);
+    int exponent = parts.exponent - kMantissaBits;
+    return (parts.negative ? "-" : "") + std::to_string(parts.mantissa) + "p" +
+           (exponent >= 0 ? "+" : "") + std::to_string(exponent);
+}
+
+// %x and %X of a float as Go's strconv writes them: -0x1.yyyyp±dd, the mantissa's leading 1 at
+// bit 60 of a 64-bit word, rounded to nearest-even when a precision asks for fewer hex digits.
+std::string go_hex_float(double v, int precision, char verb) {
+    auto [negative, mantissa, exponent] = split_float(v);
+    if (mantissa == 0) exponent = 0;
+    constexpr std::uint64_t kLead = std::uint64_t{1} << 60;
+    mantissa <<= 60 - kMantissaBits;
+    while (mantissa != 0 && (mantissa & kLead) == 0) {
+        mantissa <<= 1;
+        --exponent;
+    }
+    if (precision >= 0 && precision < 15) {
+        auto shift = static_cast<unsigned>(precision * 4);
+        std::uint64_t extra = (mantissa << shift) & (kLead - 1);
+        mantissa >>= 60 - shift;
+        if ((extra | (mantissa & 1)) > kLead / 2) ++mantissa;
+        mantissa <<= 60 - shift;
+        if ((mantissa & (kLead << 1)) != 0) {  // rounding carried into a new leading digit
+            mantissa >>= 1;
+            ++exponent;
+        }
+    }
+    const char* digits = verb == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+    std::string out = negative ? "-" : "";
+    out += '0';
+    out += verb;
+    out += static_cast<char>('0' + ((mantissa >> 60) & 1));
+    mantissa <<= 4;
+    if (precision < 0 && mantissa != 0) {
+        out += '.';
+        for (; mantissa != 0; mantissa <<= 4) out += digits[(mantissa >> 60) & 15];
+    } else if (precision > 0) {
+        out += '.';
+        for (int i = 0; i < precision; ++i, mantissa <<= 4) out += digits[(mantissa >> 60) & 15];
+    }
+    out += verb == 'X' ? 'P' : 'p';
+    out += exponent < 0 ? '-' : '+';
+    std::string magnitude = std::to_string(std::abs(exponent));
+    if (magnitude.size() < 2) magnitude.insert(0, "0");
+    return out + magnitude;
 }
 
 std::string format_one(const Spec& spec, const Value& arg) {
@@ -112,8 +214,31 @@ std::string format_one(const Spec& spec, const Value& arg) {
                 }
                 return pad(out, spec.width, left);
             }
+            if (const auto* d = arg.get<double>()) {
+                if (std::isnan(*d) || std::isinf(*d))
+                    return pad(go_special_float(*d), spec.width, left);
+                std::string text = go_hex_float(*d, spec.precision, spec.verb);
+                // Go's fmt pads %#x to six digits but leaves %#X at its own: only 'x' is in its
+                // list.
+                if (spec.flags.find('#') != std::string::npos)
+                    text = with_go_sharp_digits(
+                        text, spec.verb == 'X' ? 0 : (spec.precision < 0 ? 6 : spec.precision));
+                if (spec.flags.find('+') != std::string::npos && text[0] != '-')
+                    text.insert(0, "+");
+                return pad(text, spec.width, left);
+            }
             return bad_verb(spec.verb, arg);
         }
+        case 'b':
+            if (const auto* d = arg.get<double>()) {
+                if (std::isnan(*d) || std::isinf(*d))
+                    return pad(go_special_float(*d), spec.width, left);
+                std::string text = go_binary_float(*d);
+                if (spec.flags.find('+') != std::string::npos && text[0] != '-')
+                    text.insert(0, "+");
+                return pad(text, spec.width, left);
+            }
+            return bad_verb('b', arg);
         case 'e':
         case 'E':
         case 'f':

@@ -59,6 +59,8 @@ BOOST_AUTO_TEST_CASE(humanize_family) {
         "0s 100ms 1.5s");
     BOOST_TEST(expand("{{ humanizeDuration 86400 }} {{ humanizeDuration -3700 }}") ==
                "1d 0h 0m 0s -1h 1m 40s");
+    // Beyond int64, Go's conversion gives the minimum int64, and promtool prints its parts.
+    BOOST_TEST(expand("{{ humanizeDuration 1e21 }}") == "-106751991167300d -15h -30m -8s");
     BOOST_TEST(expand("{{ humanizePercentage 0.1234 }}") == "12.34%");
     BOOST_TEST(expand("{{ humanizeTimestamp 1.5 }}") == "1970-01-01 00:00:01.5 +0000 UTC");
     BOOST_TEST(expand("{{ humanizeTimestamp 1435065584.128 }}") ==
@@ -162,6 +164,12 @@ BOOST_AUTO_TEST_CASE(printf_and_print_like_fmt) {
                "1 %!d(MISSING)|1%!(EXTRA int=2)");
     BOOST_TEST(expand("{{ printf \"%08.3f|% d|%#x\" 3.14159 5 255 }}") == "0003.142| 5|0xff");
     BOOST_TEST(expand("{{ print 1 2 \"a\" \"b\" 3 }}") == "1 2ab3");
+    // Floats in hexadecimal and binary, and '#', as promtool 2.42 prints them.
+    BOOST_TEST(expand("{{ printf \"%x|%X|%.3x|%#x|%#X|%b\" 0.3 -4.5 0.3 2.0 2.0 0.5 }}") ==
+               "0x1.3333333333333p-02|-0X1.2P+02|0x1.333p-02|0x1.0000p+01|0X1.P+01|"
+               "4503599627370496p-53");
+    BOOST_TEST(expand("{{ printf \"%#g|%#g|%#.3g\" 1e6 0.30000000000000004 0.5 }}") ==
+               "1.00000e+06|0.30000000000000004|0.500");
     BOOST_TEST(expand("{{ toLower \"ÀBC\" }}") == "àbc");
 }
 
