@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace re2 {
 class RE2;
@@ -14,7 +15,7 @@ namespace stackwatch::promql {
 enum class MatchType { equal, not_equal, regex, not_regex };
 
 class Matcher {
-public:
+  public:
     // Throws std::invalid_argument with RE2's message for a bad regex.
     Matcher(MatchType type, std::string name, std::string value);
     bool matches(std::string_view value) const;  // an absent label matches as ""
@@ -24,11 +25,17 @@ public:
     const std::string& value() const { return value_; }
     std::string to_string() const;  // name="value", name=~"value", ...
 
-private:
+  private:
+    bool matches_regex(std::string_view value) const;
+
     MatchType type_;
     std::string name_;
     std::string value_;
     std::shared_ptr<const re2::RE2> regex_;
+    // A regex that can only match a few fixed strings (`a|b|c`, `name(1|2)`, as Grafana's
+    // multi-value variables and inhibit rules write them) is a lookup in their sorted list.
+    std::vector<std::string> alternatives_;
+    bool only_alternatives_ = false;
 };
 
 }  // namespace stackwatch::promql

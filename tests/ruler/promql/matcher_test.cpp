@@ -1,7 +1,11 @@
 #include "ruler/promql/matcher.hpp"
 
+#include <re2/re2.h>
+
 #include <boost/test/unit_test.hpp>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 using stackwatch::promql::Matcher;
 using stackwatch::promql::MatchType;
@@ -42,6 +46,43 @@ BOOST_AUTO_TEST_CASE(bad_regex_is_rejected_with_the_reason) {
         BOOST_FAIL("expected invalid_argument");
     } catch (const std::invalid_argument& e) {
         BOOST_TEST(std::string(e.what()).find("missing )") != std::string::npos);
+    }
+}
+
+// Literal alternatives take a set lookup instead of RE2; every pattern, literal or not, must
+// answer as RE2 itself does on the anchored regex.
+BOOST_AUTO_TEST_CASE(literal_alternatives_match_as_re2_does) {
+    const std::vector<std::string> patterns = {"api",        "api|web",
+                                               "web|api|",   "",
+                                               "a||b",       "10\\.0\\.0\\.1",
+                                               "a\\|b",      "x\\.y|x.y",
+                                               "a.b",        "api|web.*",
+                                               "(api|web)",  "[ab]",
+                                               "a+",         "\\d",
+                                               "\\Qa.b\\E",  "(?i)api",
+                                               "ap?i",       "h\\$|\\^h",
+                                               "é|ü",        "a b|c\\ d",
+                                               "\\-|\\\\",   "x{2}",
+                                               "a$|b",       "^a",
+                                               "a(b|c)",     "a(?:b|)c",
+                                               "(a|b)(c|d)", "a(b(c|d)|e)",
+                                               "(a|b)+",     "(?i:a|b)",
+                                               "()",         "x(|y)z"};
+    const std::vector<std::string> values = {
+        "",    "api",      "web",  "API",  "a",  "b",    "a|b", "ab",  "x.y", "xzy",
+        "aab", "10.0.0.1", "10a0", "webx", "1",  "a.b",  "h$",  "^h",  "é",   "ü",
+        "a b", "c d",      "-",    "\\",   "xx", "apix", "aa",  "Api", "ab",  "ac",
+        "abc", "ac",       "ad",   "bc",   "bd", "abd",  "ae",  "xz",  "xyz", "A"};
+    for (const auto& pattern : patterns) {
+        RE2 reference("^(?:" + pattern + ")$");
+        BOOST_REQUIRE_MESSAGE(reference.ok(), pattern);
+        Matcher re(MatchType::regex, "x", pattern);
+        Matcher nre(MatchType::not_regex, "x", pattern);
+        for (const auto& value : values) {
+            bool want = RE2::PartialMatch(value, reference);
+            BOOST_TEST(re.matches(value) == want, pattern << " =~ " << value);
+            BOOST_TEST(nre.matches(value) == !want, pattern << " !~ " << value);
+        }
     }
 }
 
