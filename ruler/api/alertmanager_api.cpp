@@ -38,7 +38,7 @@ std::string api_time(TimePoint t) {
 json alert_json(const AlertView& view) {
     json receivers = json::array();
     for (const auto& r : view.receivers) receivers.push_back({{"name", r}});
-    const auto& a = view.alert;
+    const auto& a = *view.alert;
     return {{"annotations", a.annotations},
             {"endsAt", a.ends_at ? api_time(*a.ends_at) : rfc3339_nano(std::nullopt)},
             {"fingerprint", fingerprint_text(a.fingerprint())},
@@ -173,7 +173,7 @@ bool selected(const AlertQuery& q, const AlertView& view) {
         std::none_of(view.receivers.begin(), view.receivers.end(),
                      [&](const std::string& r) { return RE2::FullMatch(r, *q.receiver); }))
         return false;
-    if (!matches_all(q.matchers, view.alert.labels)) return false;
+    if (!matches_all(q.matchers, view.alert->labels)) return false;
     if (!q.active && view.state() == std::string_view("active")) return false;
     if (!q.silenced && !view.silenced_by.empty()) return false;
     if (!q.inhibited && !view.inhibited_by.empty()) return false;
@@ -209,8 +209,8 @@ void register_alertmanager_api(http::Server& server, NotificationManager& manage
                                std::shared_ptr<const http::Authenticator> token) {
     // Reading is for viewers; sending alerts and silencing are what operators do.
     http::RouteOptions guarded{.auth = token, .role = http::Role::viewer};
-    http::RouteOptions posting{.auth = token, .role = http::Role::operator_,
-                               .max_body_bytes = 16 << 20};
+    http::RouteOptions posting{
+        .auth = token, .role = http::Role::operator_, .max_body_bytes = 16 << 20};
     http::RouteOptions silencing{.auth = token, .role = http::Role::operator_};
     NotificationManager* m = &manager;
 
@@ -267,7 +267,7 @@ void register_alertmanager_api(http::Server& server, NotificationManager& manage
             return answer_parsed(request, alert_query, [m](const AlertQuery& q) {
                 std::map<Fingerprint, AlertView> views;
                 for (auto& view : m->alerts())
-                    views.emplace(view.alert.fingerprint(), std::move(view));
+                    views.emplace(view.alert->fingerprint(), std::move(view));
                 json out = json::array();
                 for (const auto& group : m->groups()) {
                     json alerts = json::array();

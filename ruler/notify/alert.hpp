@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,10 @@ struct Alert {
 
     bool operator==(const Alert&) const = default;
 };
+
+// One held alert as the manager, its aggregation groups and the API share it: Alertmanager's
+// groups hold pointers into its alert store too, and a copy per group doubled the memory.
+using SharedAlert = std::shared_ptr<const Alert>;
 
 // model.LabelSet.Fingerprint: FNV-1a over the sorted names and values.
 Fingerprint fingerprint_of(const promql::Labels& labels);

@@ -14,7 +14,7 @@ class AlertHooks {
     virtual ~AlertHooks() = default;
     virtual bool acknowledged(const Alert& alert, TimePoint now) const = 0;
     // The alerts as they stand after a change, in the order they came.
-    virtual void changed(const std::vector<Alert>& alerts) = 0;
+    virtual void changed(const std::vector<SharedAlert>& alerts) = 0;
 };
 
 }  // namespace stackwatch::notify

@@ -37,11 +37,12 @@ void Dispatcher::schedule(Group& group, TimePoint at) {
     timers_.insert({at, group.id});
 }
 
-void Dispatcher::put(const std::vector<Alert>& alerts) {
+void Dispatcher::put(const std::vector<SharedAlert>& alerts) {
     auto now = Clock::now();
     std::lock_guard lock(mutex_);
     bool earlier = false;
-    for (const auto& alert : alerts)
+    for (const auto& shared : alerts) {
+        const Alert& alert = *shared;
         for (const Route* route : root_->match(alert.labels)) {
             auto labels = group_labels_of(alert, route->options());
             GroupId id{route, fingerprint_of(labels)};
@@ -54,13 +55,14 @@ void Dispatcher::put(const std::vector<Alert>& alerts) {
                 group.labels = std::move(labels);
                 schedule(group, now + route->options().group_wait);
             }
-            group.alerts[alert.fingerprint()] = alert;
+            group.alerts[alert.fingerprint()] = shared;
             if (!group.has_flushed && alert.starts_at + route->options().group_wait < now) {
                 schedule(group, now);
                 earlier = true;
             }
             earlier = earlier || created;
         }
+    }
     if (earlier) wake_.notify_all();
 }
 
@@ -81,7 +83,7 @@ std::optional<GroupFlush> Dispatcher::start_flush(const GroupId& id, TimePoint n
     request.group_labels = group.labels;
     request.alerts.reserve(group.alerts.size());
     for (const auto& [fp, alert] : group.alerts) {
-        Alert copy = alert;
+        Alert copy = *alert;
         if (!copy.resolved_at(request.now)) copy.ends_at.reset();
         request.alerts.push_back(std::move(copy));
     }
@@ -97,7 +99,7 @@ void Dispatcher::finish_flush(const GroupId& id, const GroupFlush& request) {
         auto found = group.alerts.find(notified.fingerprint());
         // An alert updated while the flush ran stays for the next one.
         if (found != group.alerts.end() && notified.resolved_at(request.now) &&
-            found->second.updated_at == notified.updated_at)
+            found->second->updated_at == notified.updated_at)
             group.alerts.erase(found);
     }
     if (group.alerts.empty()) {
@@ -152,8 +154,11 @@ std::vector<GroupView> Dispatcher::groups() const {
     std::lock_guard lock(mutex_);
     std::vector<GroupView> out;
     for (const auto& [id, group] : groups_) {
-        GroupView view{group.key, group.route->options().receiver,
-                       group.route->options().escalation, group.labels, {}};
+        GroupView view{group.key,
+                       group.route->options().receiver,
+                       group.route->options().escalation,
+                       group.labels,
+                       {}};
         for (const auto& [fp, alert] : group.alerts) view.alerts.push_back(fp);
         out.push_back(std::move(view));
     }

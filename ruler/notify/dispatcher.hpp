@@ -51,7 +51,7 @@ class Dispatcher {
     Dispatcher(const Dispatcher&) = delete;
     Dispatcher& operator=(const Dispatcher&) = delete;
 
-    void put(const std::vector<Alert>& alerts);  // under one lock: a POST of many is one step
+    void put(const std::vector<SharedAlert>& alerts);  // under one lock: a POST of many is one step
     void stop();
     std::vector<GroupView> groups() const;
     std::size_t group_count() const;
@@ -63,7 +63,7 @@ class Dispatcher {
         std::string key;
         const Route* route;
         promql::Labels labels;
-        std::map<Fingerprint, Alert> alerts;
+        std::map<Fingerprint, SharedAlert> alerts;
         TimePoint next_flush{};
         bool has_flushed = false;
     };

@@ -28,7 +28,10 @@ NotificationManager::NotificationManager(NotifyConfig config, NotifyOptions opti
           [this](const OutboxEntry& e) { on_dead_letter(e); }, options_.max_in_flight) {
     silences_.restore(store_.load_silences());
     log_.restore(store_.load_log());
-    for (auto& a : store_.load_alerts()) alerts_[a.fingerprint()] = std::move(a);
+    for (auto& a : store_.load_alerts()) {
+        auto fp = a.fingerprint();  // before the move: the right side of = runs first
+        alerts_[fp] = std::make_shared<const Alert>(std::move(a));
+    }
     apply(prepare(std::move(config)));
     outbox_.resume();
     collector_ = std::thread([this] { collector_loop(); });
@@ -59,9 +62,9 @@ std::unique_ptr<NotificationManager::Prepared> NotificationManager::prepare(Noti
     auto prepared = std::make_unique<Prepared>();
     prepared->generation = std::make_shared<Generation>(std::move(config));
     Generation* g = prepared->generation.get();
-    g->pipeline = std::make_unique<Pipeline>(Pipeline::Parts{
-        *g->config, g->receivers, g->inhibitor, silences_, log_, store_, outbox_,
-        options_.external_url, options_.hooks});
+    g->pipeline = std::make_unique<Pipeline>(
+        Pipeline::Parts{*g->config, g->receivers, g->inhibitor, silences_, log_, store_, outbox_,
+                        options_.external_url, options_.hooks});
     return prepared;
 }
 
@@ -80,8 +83,8 @@ void NotificationManager::apply(std::unique_ptr<Prepared> prepared) {
     {
         std::lock_guard lock(mutex_);
         old = std::exchange(generation_, fresh);
-        for (const auto& [fp, a] : alerts_) fresh->inhibitor.observe(a);
-        std::vector<Alert> all;
+        for (const auto& [fp, a] : alerts_) fresh->inhibitor.observe(*a);
+        std::vector<SharedAlert> all;
         all.reserve(alerts_.size());
         for (const auto& [fp, a] : alerts_) all.push_back(a);
         fresh->dispatcher->put(all);
@@ -95,7 +98,7 @@ void NotificationManager::put(std::vector<Alert> alerts) {
     // One intake at a time, so the state file gets merges in the order they were made; the
     // main lock is free meanwhile for the API and the delivery workers.
     std::lock_guard intake(intake_mutex_);
-    std::vector<Alert> merged;
+    std::vector<SharedAlert> merged;
     merged.reserve(alerts.size());
     std::shared_ptr<Generation> generation;
     {
@@ -111,27 +114,29 @@ void NotificationManager::put(std::vector<Alert> alerts) {
             a.updated_at = now;
             metrics_.received(a.resolved_at(now) ? "resolved" : "firing", 1);
             auto fp = a.fingerprint();
-            auto found = alerts_.find(fp);
-            if (found == alerts_.end()) {
-                found = alerts_.emplace(fp, std::move(a)).first;
-            } else if (found->second.resolved_by_hand && !a.resolved_at(now) &&
-                       a.starts_at <= found->second.starts_at) {
+            auto& held = alerts_[fp];
+            if (!held) {
+                held = std::make_shared<const Alert>(std::move(a));
+            } else if (held->resolved_by_hand && !a.resolved_at(now) &&
+                       a.starts_at <= held->starts_at) {
                 // Still the firing someone resolved: it stays resolved, and is kept while the
                 // sender keeps sending it.
-                found->second.updated_at = now;
+                auto kept = std::make_shared<Alert>(*held);
+                kept->updated_at = now;
+                held = std::move(kept);
                 continue;
-            } else if (overlaps(found->second, a)) {
-                found->second = merge(found->second, a);
+            } else if (overlaps(*held, a)) {
+                held = std::make_shared<const Alert>(merge(*held, a));
             } else {
-                found->second = std::move(a);
+                held = std::make_shared<const Alert>(std::move(a));
             }
-            merged.push_back(found->second);
+            merged.push_back(held);
         }
     }
     publish(merged, generation);
 }
 
-void NotificationManager::publish(const std::vector<Alert>& merged,
+void NotificationManager::publish(const std::vector<SharedAlert>& merged,
                                   const std::shared_ptr<Generation>& generation) {
     if (merged.empty()) return;
     store_.save_alerts(merged);
@@ -139,37 +144,38 @@ void NotificationManager::publish(const std::vector<Alert>& merged,
     std::lock_guard lock(mutex_);
     // A reload in between put its generation in place with these alerts already in it.
     if (generation_ != generation) return;
-    for (const auto& a : merged) generation_->inhibitor.observe(a);
+    for (const auto& a : merged) generation_->inhibitor.observe(*a);
     generation_->dispatcher->put(merged);
 }
 
 std::optional<Alert> NotificationManager::resolve_by_hand(const std::string& id) {
     auto now = Clock::now();
     std::lock_guard intake(intake_mutex_);
-    std::vector<Alert> merged;
+    std::vector<SharedAlert> merged;
     std::shared_ptr<Generation> generation;
     {
         std::lock_guard lock(mutex_);
         generation = generation_;
         auto found = std::find_if(alerts_.begin(), alerts_.end(), [&](const auto& entry) {
-            return !entry.second.resolved_at(now) && alert_id(entry.second) == id;
+            return !entry.second->resolved_at(now) && alert_id(*entry.second) == id;
         });
         if (found == alerts_.end()) return std::nullopt;
-        auto& a = found->second;
-        a.ends_at = now;
-        a.timeout = false;
-        a.resolved_by_hand = true;
-        a.updated_at = now;
-        merged.push_back(a);
+        auto resolved = std::make_shared<Alert>(*found->second);
+        resolved->ends_at = now;
+        resolved->timeout = false;
+        resolved->resolved_by_hand = true;
+        resolved->updated_at = now;
+        found->second = resolved;
+        merged.push_back(std::move(resolved));
     }
     publish(merged, generation);
-    return merged.front();
+    return *merged.front();
 }
 
 std::optional<Alert> NotificationManager::find(const std::string& id) const {
     std::lock_guard lock(mutex_);
     for (const auto& [fp, a] : alerts_)
-        if (alert_id(a) == id) return a;
+        if (alert_id(*a) == id) return *a;
     return std::nullopt;
 }
 
@@ -275,15 +281,15 @@ std::vector<AlertView> NotificationManager::alerts() const {
     std::lock_guard lock(mutex_);
     views.reserve(alerts_.size());
     for (const auto& [fp, a] : alerts_) {
-        if (a.resolved_at(now)) continue;
-        AlertView view{a, {}, silences_.silenced_by(a.labels, now), {}};
-        for (const auto* route : generation_->route->match(a.labels)) {
+        if (a->resolved_at(now)) continue;
+        AlertView view{a, {}, silences_.silenced_by(a->labels, now), {}};
+        for (const auto* route : generation_->route->match(a->labels)) {
             const auto& name = route->options().receiver;
             if (std::find(view.receivers.begin(), view.receivers.end(), name) ==
                 view.receivers.end())
                 view.receivers.push_back(name);
         }
-        if (auto by = generation_->inhibitor.inhibited_by(a.labels, now))
+        if (auto by = generation_->inhibitor.inhibited_by(a->labels, now))
             view.inhibited_by.push_back(fingerprint_text(*by));
         views.push_back(std::move(view));
     }
@@ -321,9 +327,9 @@ void NotificationManager::collect_garbage() {
         std::lock_guard lock(mutex_);
         for (auto it = alerts_.begin(); it != alerts_.end();) {
             // One resolved by hand stays while its sender still sends it as firing.
-            bool still_sent = it->second.resolved_by_hand &&
-                              it->second.updated_at > now - options_.gc_interval;
-            if (it->second.resolved_at(now) && !still_sent) {
+            bool still_sent =
+                it->second->resolved_by_hand && it->second->updated_at > now - options_.gc_interval;
+            if (it->second->resolved_at(now) && !still_sent) {
                 gone.push_back(it->first);
                 generation_->inhibitor.forget(it->first);
                 it = alerts_.erase(it);

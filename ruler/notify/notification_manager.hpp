@@ -42,7 +42,7 @@ struct NotifyOptions {
 
 // An alert with what the API reports about it.
 struct AlertView {
-    Alert alert;
+    SharedAlert alert;
     std::vector<std::string> receivers;
     std::vector<std::string> silenced_by;
     std::vector<std::string> inhibited_by;
@@ -108,7 +108,8 @@ class NotificationManager {
         explicit Generation(NotifyConfig c);
     };
     // Saves what an intake changed, tells the hooks, and hands it to the dispatcher.
-    void publish(const std::vector<Alert>& merged, const std::shared_ptr<Generation>& generation);
+    void publish(const std::vector<SharedAlert>& merged,
+                 const std::shared_ptr<Generation>& generation);
     Outbox::Target target_for(const OutboxEntry& entry) const;
     // With mutex_ held: `data` rendered for each integration of `receiver`, log keys from
     // `key_prefix`.
@@ -130,7 +131,7 @@ class NotificationManager {
 
     std::mutex intake_mutex_;   // held through put()
     mutable std::mutex mutex_;  // alerts_ and generation_
-    std::map<Fingerprint, Alert> alerts_;
+    std::map<Fingerprint, SharedAlert> alerts_;
     std::shared_ptr<Generation> generation_;
 
     std::mutex collector_mutex_;

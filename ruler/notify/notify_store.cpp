@@ -127,15 +127,15 @@ NotifyStore::NotifyStore(const std::string& path) : db_(path) {
     }
 }
 
-void NotifyStore::save_alerts(const std::vector<Alert>& alerts) {
+void NotifyStore::save_alerts(const std::vector<SharedAlert>& alerts) {
     if (alerts.empty()) return;
     std::lock_guard lock(mutex_);
     Transaction t(db_);
     Statement& upsert =
         db_.cached("INSERT OR REPLACE INTO notify_alerts (fingerprint, record) VALUES (?, ?)");
     for (const auto& a : alerts)
-        upsert.bind(1, static_cast<std::int64_t>(a.fingerprint()))
-            .bind(2, alert_record(a).dump())
+        upsert.bind(1, static_cast<std::int64_t>(a->fingerprint()))
+            .bind(2, alert_record(*a).dump())
             .run();
     t.commit();
 }

@@ -49,7 +49,7 @@ class NotifyStore {
   public:
     explicit NotifyStore(const std::string& path);
 
-    void save_alerts(const std::vector<Alert>& alerts);
+    void save_alerts(const std::vector<SharedAlert>& alerts);
     void delete_alerts(const std::vector<Fingerprint>& fingerprints);
     std::vector<Alert> load_alerts() const;
 

@@ -72,7 +72,7 @@ void OnCall::attach(notify::NotificationManager& manager) {
     // Firings that ended while the ruler was down end in the history too.
     auto now = Clock::now();
     std::set<std::string> still_firing;
-    for (const auto& view : manager.alerts()) still_firing.insert(alert_id(view.alert));
+    for (const auto& view : manager.alerts()) still_firing.insert(alert_id(*view.alert));
     std::vector<std::string> ended;
     {
         std::lock_guard lock(mutex_);
@@ -114,7 +114,7 @@ bool OnCall::acknowledged(const Alert& alert, TimePoint now) const {
     return ack_of(notify::alert_id(alert), now).has_value();
 }
 
-void OnCall::changed(const std::vector<Alert>& alerts) {
+void OnCall::changed(const std::vector<notify::SharedAlert>& alerts) {
     auto now = Clock::now();
     std::vector<TransitionEvent> events;
     std::vector<HistoryChange> history;
@@ -124,7 +124,8 @@ void OnCall::changed(const std::vector<Alert>& alerts) {
     std::lock_guard in_order(history_mutex_);
     {
         std::lock_guard lock(mutex_);
-        for (const auto& a : alerts) {
+        for (const auto& shared : alerts) {
+            const Alert& a = *shared;
             auto id = notify::alert_id(a);
             if (!a.resolved_at(now)) {
                 if (firing_.insert(id).second) {
@@ -211,9 +212,9 @@ std::vector<ActiveAlert> OnCall::active() const {
     out.reserve(views.size());
     std::lock_guard lock(mutex_);
     for (auto& view : views) {
-        auto id = notify::alert_id(view.alert);
+        auto id = notify::alert_id(*view.alert);
         auto ack = ack_of(id, now);
-        auto groups = groups_of[view.alert.fingerprint()];
+        auto groups = groups_of[view.alert->fingerprint()];
         std::optional<EscalationState> escalation;
         for (const auto& key : groups)
             if (auto found = escalations_.find(key); found != escalations_.end() && !escalation)
@@ -270,7 +271,7 @@ void OnCall::escalate(TimePoint now) {
     std::map<notify::Fingerprint, Alert> firing;
     for (auto& view : manager_->alerts())
         if (view.state() == std::string_view("active"))
-            firing.emplace(view.alert.fingerprint(), std::move(view.alert));
+            firing.emplace(view.alert->fingerprint(), *view.alert);
     struct Step {
         std::string receiver;
         notify::NotificationData data;

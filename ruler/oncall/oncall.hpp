@@ -67,7 +67,7 @@ class OnCall : public notify::AlertHooks {
     void listen(Listener listener);
 
     bool acknowledged(const notify::Alert& alert, TimePoint now) const override;
-    void changed(const std::vector<notify::Alert>& alerts) override;
+    void changed(const std::vector<notify::SharedAlert>& alerts) override;
 
     // Nullopt (and nothing changes) when no alert with this id is firing.
     std::optional<ActiveAlert> acknowledge(const std::string& alert_id, const AckRequest& request);

@@ -35,7 +35,7 @@ json acknowledgement_json(const Acknowledgement& ack) {
 }
 
 json active_alert_json(const ActiveAlert& alert) {
-    json out = alert_fields(alert.id, alert.view.alert);
+    json out = alert_fields(alert.id, *alert.view.alert);
     out["status"] = "firing";
     out["state"] = alert.ack ? "acknowledged" : alert.view.state();
     out["receivers"] = alert.view.receivers;

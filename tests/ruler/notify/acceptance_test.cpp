@@ -211,7 +211,7 @@ inhibit_rules:
     BOOST_TEST(seen == (std::set<std::string>{"Down", "Lag"}));  // another cluster is not muted
     auto views = manager->alerts();
     auto slow = std::find_if(views.begin(), views.end(),
-                             [](const AlertView& v) { return v.alert.name() == "Slow"; });
+                             [](const AlertView& v) { return v.alert->name() == "Slow"; });
     BOOST_REQUIRE(slow != views.end());
     BOOST_TEST(slow->inhibited_by == Names{fingerprint_text(critical.fingerprint())});
     manager->put({resolved(critical)});
@@ -246,7 +246,7 @@ BOOST_FIXTURE_TEST_CASE(a_silence_mutes_until_it_is_expired, Stack) {
     BOOST_TEST(alertnames(0) == Names{"B"});
     auto views = manager->alerts();
     for (const auto& v : views)
-        BOOST_TEST((v.alert.name() == "A" ? v.silenced_by == Names{id} : v.silenced_by.empty()));
+        BOOST_TEST((v.alert->name() == "A" ? v.silenced_by == Names{id} : v.silenced_by.empty()));
     manager->silences().expire(id, Clock::now());
     BOOST_REQUIRE(receiver.wait_for(2));
     BOOST_TEST(alertnames(1) == Names{"A"});

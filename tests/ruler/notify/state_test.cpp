@@ -186,7 +186,7 @@ BOOST_AUTO_TEST_CASE(the_store_keeps_everything_across_a_reopen) {
                       .next_attempt_at = now};
     {
         NotifyStore store(path);
-        store.save_alerts({a});
+        store.save_alerts({std::make_shared<const Alert>(a)});
         store.save_silence(s);
         store.enqueue(first, log);
         OutboxEntry second = first;
