@@ -5,8 +5,9 @@
 namespace stackwatch::notify {
 namespace {
 
+// Under group_by: ['...'] none: the group is the alert's own (see Group::labels).
 promql::Labels group_labels_of(const Alert& alert, const RouteOptions& options) {
-    if (options.group_by_all) return alert.labels;
+    if (options.group_by_all) return {};
     std::vector<promql::Label> labels;
     for (const auto& name : options.group_by)
         if (alert.labels.has(name)) labels.push_back({name, alert.labels.get(name)});
@@ -14,6 +15,15 @@ promql::Labels group_labels_of(const Alert& alert, const RouteOptions& options) 
 }
 
 }  // namespace
+
+const promql::Labels& Dispatcher::labels_of(const Group& group) {
+    if (!group.route->options().group_by_all || group.alerts.empty()) return group.labels;
+    return group.alerts.begin()->second->labels;
+}
+
+std::string Dispatcher::key_of(const Group& group) {
+    return group.route->key() + ":" + label_set_text(labels_of(group));
+}
 
 Dispatcher::Dispatcher(std::shared_ptr<const Route> root, Flush flush)
     : root_(std::move(root)), flush_(std::move(flush)), thread_([this] { run(); }) {}
@@ -45,12 +55,12 @@ void Dispatcher::put(const std::vector<SharedAlert>& alerts) {
         const Alert& alert = *shared;
         for (const Route* route : root_->match(alert.labels)) {
             auto labels = group_labels_of(alert, route->options());
-            GroupId id{route, fingerprint_of(labels)};
+            GroupId id{route, route->options().group_by_all ? alert.fingerprint()
+                                                            : fingerprint_of(labels)};
             auto [it, created] = groups_.try_emplace(id);
             Group& group = it->second;
             if (created) {
                 group.id = id;
-                group.key = route->key() + ":" + label_set_text(labels);
                 group.route = route;
                 group.labels = std::move(labels);
                 schedule(group, now + route->options().group_wait);
@@ -78,9 +88,9 @@ std::optional<GroupFlush> Dispatcher::start_flush(const GroupId& id, TimePoint n
     request.now = now;
     schedule(group, request.now + group.route->options().group_interval);
     group.has_flushed = true;
-    request.group_key = group.key;
+    request.group_key = key_of(group);
     request.route = group.route->options();
-    request.group_labels = group.labels;
+    request.group_labels = labels_of(group);
     request.alerts.reserve(group.alerts.size());
     for (const auto& [fp, alert] : group.alerts) {
         Alert copy = *alert;
@@ -154,10 +164,11 @@ std::vector<GroupView> Dispatcher::groups() const {
     std::lock_guard lock(mutex_);
     std::vector<GroupView> out;
     for (const auto& [id, group] : groups_) {
-        GroupView view{group.key,
+        if (group.alerts.empty()) continue;  // goes away at its next flush
+        GroupView view{key_of(group),
                        group.route->options().receiver,
                        group.route->options().escalation,
-                       group.labels,
+                       labels_of(group),
                        {}};
         for (const auto& [fp, alert] : group.alerts) view.alerts.push_back(fp);
         out.push_back(std::move(view));

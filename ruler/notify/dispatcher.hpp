@@ -60,14 +60,17 @@ class Dispatcher {
     using GroupId = std::pair<const Route*, Fingerprint>;
     struct Group {
         GroupId id;
-        std::string key;
         const Route* route;
+        // Empty under group_by: ['...']: the labels are then those of the group's one alert
+        // (same fingerprint, same labels), so they are not kept twice.
         promql::Labels labels;
         std::map<Fingerprint, SharedAlert> alerts;
         TimePoint next_flush{};
         bool has_flushed = false;
     };
 
+    static const promql::Labels& labels_of(const Group& group);
+    static std::string key_of(const Group& group);  // made when needed, not kept per group
     void run();
     void schedule(Group& group, TimePoint at);
     // Called and returns with `lock` held; releases it while the pipeline runs.
