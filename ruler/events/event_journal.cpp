@@ -21,9 +21,10 @@ void EventJournal::Subscription::on_ready(std::function<void()> wake) {
     wake_ = std::move(wake);
 }
 
-EventJournal::EventJournal(std::size_t history, std::size_t queue_limit)
+EventJournal::EventJournal(std::size_t history, std::size_t queue_limit, std::size_t history_bytes)
     : history_limit_(history),
       queue_limit_(queue_limit),
+      history_bytes_limit_(history_bytes),
       next_id_(static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                               std::chrono::system_clock::now().time_since_epoch())
                                               .count())) {}
@@ -36,7 +37,13 @@ std::uint64_t EventJournal::publish(const std::string& type, const nlohmann::jso
         std::lock_guard lock(mutex_);
         id = event.id = next_id_++;
         history_.push_back(event);
-        if (history_.size() > history_limit_) history_.pop_front();
+        history_bytes_ += event.data.size();
+        // The newest event stays even when it alone is over the byte limit.
+        while (history_.size() > 1 &&
+               (history_.size() > history_limit_ || history_bytes_ > history_bytes_limit_)) {
+            history_bytes_ -= history_.front().data.size();
+            history_.pop_front();
+        }
         wakes.reserve(subscriptions_.size());
         for (const auto& s : subscriptions_) {
             std::lock_guard queue_lock(s->mutex_);

@@ -1,7 +1,9 @@
 #pragma once
 // The live events of the ruler (alert transitions, health changes, tracked errors, performance
 // metrics) with monotonic ids. The newest events stay in a bounded ring so a client that
-// reconnects with the last id it saw resumes without a gap; each subscriber has a bounded queue,
+// reconnects with the last id it saw resumes without a gap (the ring is bounded in events and in
+// bytes: one storm of alerts with large annotations must not hold thousands of them); each
+// subscriber has a bounded queue,
 // and one that falls behind is marked for a fresh snapshot instead of slowing the publisher.
 
 #include <chrono>
@@ -46,7 +48,8 @@ class EventJournal {
 
     // Ids start from the clock (microseconds since the epoch), so they keep growing across
     // restarts and a client's id from before a restart never names a new event.
-    explicit EventJournal(std::size_t history = 4096, std::size_t queue_limit = 1024);
+    explicit EventJournal(std::size_t history = 4096, std::size_t queue_limit = 1024,
+                          std::size_t history_bytes = std::size_t{1} << 20);
 
     std::uint64_t publish(const std::string& type, const nlohmann::json& data);
 
@@ -68,6 +71,8 @@ class EventJournal {
   private:
     std::size_t history_limit_;
     std::size_t queue_limit_;
+    std::size_t history_bytes_limit_;
+    std::size_t history_bytes_ = 0;  // of the events' data
     mutable std::mutex mutex_;
     std::uint64_t next_id_ = 1;
     std::deque<Event> history_;

@@ -125,6 +125,25 @@ BOOST_AUTO_TEST_CASE(a_subscriber_resumes_from_the_ring_or_learns_of_the_gap) {
     BOOST_TEST(journal.subscribers() == 5u);
 }
 
+BOOST_AUTO_TEST_CASE(the_ring_keeps_only_the_newest_events_that_fit_its_bytes) {
+    EventJournal journal(100, 100, 1000);
+    const std::string text(300, 'x');  // each event's data: {"t":"xxx..."}, a little over 300 bytes
+    std::vector<std::uint64_t> published;
+    for (int i = 0; i < 6; ++i) published.push_back(journal.publish("alert", {{"t", text}}));
+    // Three fit in 1000 bytes: resuming after the third event replays the last three.
+    auto resumed = journal.subscribe(published[2]);
+    BOOST_REQUIRE(resumed.replay);
+    BOOST_TEST(ids(*resumed.replay) ==
+               std::vector<std::uint64_t>(published.begin() + 3, published.end()));
+    BOOST_TEST(!journal.subscribe(published[1]).replay);  // the third is gone: a snapshot
+    // One event over the limit on its own is still kept, alone.
+    auto big = journal.publish("alert", {{"t", std::string(5000, 'y')}});
+    auto after_last = journal.subscribe(published[5]);
+    BOOST_REQUIRE(after_last.replay);
+    BOOST_TEST(ids(*after_last.replay) == std::vector<std::uint64_t>{big});
+    BOOST_TEST(!journal.subscribe(published[4]).replay);
+}
+
 BOOST_AUTO_TEST_CASE(a_full_queue_is_dropped_and_marked_never_blocking_the_publisher) {
     EventJournal journal(100, 3);
     auto start = journal.subscribe(std::nullopt);
