@@ -3,7 +3,18 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "ruler/state/wal_checkpointer.hpp"
+
 namespace stackwatch::ruler::sqlite {
+namespace {
+
+int on_wal_commit(void* database, sqlite3* db, const char*, int pages) {
+    WalCheckpointer::instance().committed(static_cast<const Database*>(database)->path(), db,
+                                          pages);
+    return SQLITE_OK;
+}
+
+}  // namespace
 
 Database::Database(const std::string& path) : path_(path) {
     auto parent = std::filesystem::path(path).parent_path();
@@ -18,6 +29,8 @@ Database::Database(const std::string& path) : path_(path) {
     sqlite3_busy_timeout(db_, 5000);
     exec("PRAGMA journal_mode=WAL");
     exec("PRAGMA synchronous=NORMAL");
+    exec("PRAGMA wal_autocheckpoint=0");
+    sqlite3_wal_hook(db_, on_wal_commit, this);
 }
 
 Database::~Database() {

@@ -1,7 +1,8 @@
 #pragma once
 // A thin layer over sqlite3 for the ruler's state files: one connection in WAL mode, prepared
 // statements with typed binds, and transactions that roll back when an exception leaves them.
-// WAL with synchronous=NORMAL keeps every committed transaction across a killed process.
+// WAL with synchronous=NORMAL keeps every committed transaction across a killed process; the WAL
+// is checkpointed off the committing threads (wal_checkpointer.hpp).
 
 #include <sqlite3.h>
 
