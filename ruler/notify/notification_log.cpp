@@ -2,31 +2,38 @@
 
 namespace stackwatch::notify {
 
+void NotificationLog::replace_locked(LogEntry entry) {
+    if (auto found = entries_.find(std::string_view(entry.key)); found != entries_.end())
+        entries_.erase(found);
+    entries_.insert(std::move(entry));
+}
+
 void NotificationLog::restore(std::vector<LogEntry> entries) {
     std::lock_guard lock(mutex_);
-    for (auto& e : entries) entries_[e.key] = std::move(e);
+    for (auto& e : entries) replace_locked(std::move(e));
 }
 
 std::optional<LogEntry> NotificationLog::get(const std::string& key) const {
     std::lock_guard lock(mutex_);
-    auto found = entries_.find(key);
+    auto found = entries_.find(std::string_view(key));
     if (found == entries_.end()) return std::nullopt;
-    return found->second;
+    return *found;
 }
 
 void NotificationLog::set(LogEntry entry) {
     std::lock_guard lock(mutex_);
-    entries_[entry.key] = std::move(entry);
+    replace_locked(std::move(entry));
 }
 
 void NotificationLog::drop(const std::string& key) {
     std::lock_guard lock(mutex_);
-    entries_.erase(key);
+    if (auto found = entries_.find(std::string_view(key)); found != entries_.end())
+        entries_.erase(found);
 }
 
 std::size_t NotificationLog::collect_garbage(TimePoint now) {
     std::lock_guard lock(mutex_);
-    return std::erase_if(entries_, [&](const auto& kv) { return kv.second.expires <= now; });
+    return std::erase_if(entries_, [&](const LogEntry& e) { return e.expires <= now; });
 }
 
 std::size_t NotificationLog::size() const {

@@ -3,10 +3,11 @@
 // about each group, read by dedup on every flush. This is its in-memory side; every entry is
 // committed to the NotifyStore before the notification it stands for is sent.
 
-#include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ruler/notify/notify_store.hpp"
@@ -28,8 +29,17 @@ class NotificationLog {
                            const std::string& integration);
 
   private:
+    // By their key, which is long (it holds the group key) and so is kept once, in the entry.
+    struct ByKey {
+        using is_transparent = void;
+        static std::string_view key_of(const LogEntry& e) { return e.key; }
+        static std::string_view key_of(std::string_view key) { return key; }
+        bool operator()(const auto& a, const auto& b) const { return key_of(a) < key_of(b); }
+    };
+    void replace_locked(LogEntry entry);
+
     mutable std::mutex mutex_;
-    std::map<std::string, LogEntry> entries_;
+    std::set<LogEntry, ByKey> entries_;
 };
 
 }  // namespace stackwatch::notify
