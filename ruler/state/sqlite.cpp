@@ -30,6 +30,9 @@ Database::Database(const std::string& path) : path_(path) {
     exec("PRAGMA journal_mode=WAL");
     exec("PRAGMA synchronous=NORMAL");
     exec("PRAGMA wal_autocheckpoint=0");
+    // The log may grow to WalCheckpointer::kInlinePages under a burst; once it starts again,
+    // what is past 4 MiB of it goes back to the disk.
+    exec("PRAGMA journal_size_limit=4194304");
     sqlite3_wal_hook(db_, on_wal_commit, this);
 }
 
