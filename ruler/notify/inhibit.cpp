@@ -1,9 +1,38 @@
 #include "ruler/notify/inhibit.hpp"
 
+#include <algorithm>
+
 namespace stackwatch::notify {
 
 Inhibitor::Inhibitor(const std::vector<InhibitRuleConfig>& rules) {
     for (const auto& rule : rules) rules_.push_back(Rule{rule, {}});
+    for (std::size_t i = 0; i < rules_.size(); ++i) {
+        const auto& matchers = rules_[i].config.target_matchers;
+        // alertname first: it is what rules name, and it divides alerts the most.
+        auto fixed = std::find_if(matchers.begin(), matchers.end(), [](const Matcher& m) {
+            return m.name() == "alertname" && m.fixed_values();
+        });
+        if (fixed == matchers.end())
+            fixed = std::find_if(matchers.begin(), matchers.end(),
+                                 [](const Matcher& m) { return m.fixed_values().has_value(); });
+        if (fixed == matchers.end()) {
+            unindexed_.push_back(i);
+            continue;
+        }
+        auto& by_value = by_target_[fixed->name()];
+        auto values = fixed->fixed_values();
+        for (const auto& value : *values) by_value[value].push_back(i);
+    }
+}
+
+std::vector<std::size_t> Inhibitor::candidates(const promql::Labels& labels) const {
+    std::vector<std::size_t> out = unindexed_;
+    for (const auto& [name, by_value] : by_target_)
+        if (auto found = by_value.find(labels.get(name)); found != by_value.end())
+            out.insert(out.end(), found->second.begin(), found->second.end());
+    // The first rule that mutes names the source, as in Alertmanager: keep the file's order.
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 std::string Inhibitor::Rule::equal_key(const promql::Labels& labels) const {
@@ -49,7 +78,8 @@ void Inhibitor::forget(Fingerprint fp) {
 std::optional<Fingerprint> Inhibitor::inhibited_by(const promql::Labels& labels,
                                                    TimePoint now) const {
     std::lock_guard lock(mutex_);
-    for (const auto& rule : rules_) {
+    for (auto index : candidates(labels)) {
+        const auto& rule = rules_[index];
         if (rule.sources.empty() || !matches_all(rule.config.target_matchers, labels)) continue;
         // A target that is also a source may only be muted by a source that is not a target.
         bool two_sided = matches_all(rule.config.source_matchers, labels);

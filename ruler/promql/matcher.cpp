@@ -117,6 +117,12 @@ bool Matcher::matches_regex(std::string_view value) const {
     return RE2::PartialMatch(value, *regex_);
 }
 
+std::optional<std::vector<std::string>> Matcher::fixed_values() const {
+    if (type_ == MatchType::equal) return std::vector<std::string>{value_};
+    if (type_ == MatchType::regex && only_alternatives_) return alternatives_;
+    return std::nullopt;
+}
+
 std::string Matcher::to_string() const {
     static constexpr const char* kOps[] = {"=", "!=", "=~", "!~"};
     return name_ + kOps[static_cast<int>(type_)] + go_quote(value_);

@@ -2,6 +2,7 @@
 // Label matchers: =, !=, =~, !~. Regexes are RE2 syntax, fully anchored, as in Prometheus.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,9 @@ class Matcher {
     const std::string& name() const { return name_; }
     const std::string& value() const { return value_; }
     std::string to_string() const;  // name="value", name=~"value", ...
+    // The only values this matcher accepts, sorted, when they are a few fixed strings (an
+    // equality, or a regex that spells them out); nullopt for every other matcher.
+    std::optional<std::vector<std::string>> fixed_values() const;
 
   private:
     bool matches_regex(std::string_view value) const;

@@ -128,6 +128,49 @@ BOOST_AUTO_TEST_CASE(inhibition_by_equal_labels_and_never_by_itself) {
                     .has_value());
 }
 
+// Rules are looked up by a target matcher of fixed values; the first rule in the file that mutes
+// still names the source, whichever way each rule is found.
+BOOST_AUTO_TEST_CASE(the_first_muting_rule_names_the_source_however_rules_are_indexed) {
+    std::vector<InhibitRuleConfig> rules = {
+        // A regex of no fixed values: checked for every alert.
+        {parse_matchers(R"(alertname="NodeDown")"),
+         parse_matchers(R"(alertname=~"Disk.*")"),
+         {"node"}},
+        // Found by severity.
+        {parse_matchers(R"(alertname="RackDown")"),
+         parse_matchers(R"(severity="warning")"),
+         {"node"}},
+        // Found by alertname, also when a severity matcher comes first.
+        {parse_matchers(R"(alertname="ZoneDown")"),
+         parse_matchers(R"(severity="warning", alertname=~"DiskFull|DiskSlow")"),
+         {"node"}},
+        {parse_matchers(R"(alertname="Maintenance")"),
+         parse_matchers(R"(alertname="DiskFull")"),
+         {"node"}},
+    };
+    auto now = Clock::now();
+    auto node_down = firing({{"alertname", "NodeDown"}, {"node", "n1"}});
+    auto rack_down = firing({{"alertname", "RackDown"}, {"node", "n1"}});
+    auto zone_down = firing({{"alertname", "ZoneDown"}, {"node", "n1"}});
+    auto maintenance = firing({{"alertname", "Maintenance"}, {"node", "n1"}});
+    Inhibitor inhibitor(rules);
+    for (const auto& a : {maintenance, zone_down, rack_down, node_down}) inhibitor.observe(a);
+    auto by = [&](Labels labels) { return inhibitor.inhibited_by(labels, now).value_or(0); };
+    Labels disk_full{{"alertname", "DiskFull"}, {"node", "n1"}, {"severity", "warning"}};
+    BOOST_TEST(by(disk_full) == node_down.fingerprint());
+    inhibitor.forget(node_down.fingerprint());
+    BOOST_TEST(by(disk_full) == rack_down.fingerprint());
+    inhibitor.forget(rack_down.fingerprint());
+    BOOST_TEST(by(disk_full) == zone_down.fingerprint());
+    BOOST_TEST(by(Labels{{"alertname", "DiskSlow"}, {"node", "n1"}, {"severity", "warning"}}) ==
+               zone_down.fingerprint());
+    BOOST_TEST(by(Labels{{"alertname", "DiskSlow"}, {"node", "n1"}}) == 0u);  // no severity
+    inhibitor.forget(zone_down.fingerprint());
+    BOOST_TEST(by(disk_full) == maintenance.fingerprint());
+    BOOST_TEST(by(Labels{{"alertname", "DiskFull"}, {"node", "n2"}}) == 0u);
+    BOOST_TEST(by(Labels{{"alertname", "CpuHot"}, {"node", "n1"}, {"severity", "info"}}) == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(silences_update_in_place_only_as_alertmanager_allows) {
     std::vector<Silence> persisted;
     Silences silences([&](const Silence& s) { persisted.push_back(s); });
