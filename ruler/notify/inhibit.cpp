@@ -10,18 +10,17 @@ Inhibitor::Inhibitor(const std::vector<InhibitRuleConfig>& rules) {
         const auto& matchers = rules_[i].config.target_matchers;
         // alertname first: it is what rules name, and it divides alerts the most.
         auto fixed = std::find_if(matchers.begin(), matchers.end(), [](const Matcher& m) {
-            return m.name() == "alertname" && m.fixed_values();
+            return m.name() == "alertname" && !m.fixed_values().empty();
         });
         if (fixed == matchers.end())
             fixed = std::find_if(matchers.begin(), matchers.end(),
-                                 [](const Matcher& m) { return m.fixed_values().has_value(); });
+                                 [](const Matcher& m) { return !m.fixed_values().empty(); });
         if (fixed == matchers.end()) {
             unindexed_.push_back(i);
             continue;
         }
         auto& by_value = by_target_[fixed->name()];
-        auto values = fixed->fixed_values();
-        for (const auto& value : *values) by_value[value].push_back(i);
+        for (const auto& value : fixed->fixed_values()) by_value[value].push_back(i);
     }
 }
 

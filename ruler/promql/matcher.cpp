@@ -90,10 +90,7 @@ Matcher::Matcher(MatchType type, std::string name, std::string value)
         auto re = std::make_shared<re2::RE2>("^(?:" + value_ + ")$", options);
         if (!re->ok()) throw std::invalid_argument(re->error());
         regex_ = std::move(re);
-        if (auto literals = FiniteLanguage(value_).strings()) {
-            alternatives_ = std::move(*literals);
-            only_alternatives_ = true;
-        }
+        if (auto literals = FiniteLanguage(value_).strings()) alternatives_ = std::move(*literals);
     }
 }
 
@@ -112,15 +109,15 @@ bool Matcher::matches(std::string_view value) const {
 }
 
 bool Matcher::matches_regex(std::string_view value) const {
-    if (only_alternatives_)
+    if (!alternatives_.empty())
         return std::binary_search(alternatives_.begin(), alternatives_.end(), value);
     return RE2::PartialMatch(value, *regex_);
 }
 
-std::optional<std::vector<std::string>> Matcher::fixed_values() const {
-    if (type_ == MatchType::equal) return std::vector<std::string>{value_};
-    if (type_ == MatchType::regex && only_alternatives_) return alternatives_;
-    return std::nullopt;
+std::span<const std::string> Matcher::fixed_values() const {
+    if (type_ == MatchType::equal) return {&value_, 1};
+    if (type_ == MatchType::regex) return alternatives_;
+    return {};
 }
 
 std::string Matcher::to_string() const {

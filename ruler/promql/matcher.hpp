@@ -2,7 +2,7 @@
 // Label matchers: =, !=, =~, !~. Regexes are RE2 syntax, fully anchored, as in Prometheus.
 
 #include <memory>
-#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,8 +26,8 @@ class Matcher {
     const std::string& value() const { return value_; }
     std::string to_string() const;  // name="value", name=~"value", ...
     // The only values this matcher accepts, sorted, when they are a few fixed strings (an
-    // equality, or a regex that spells them out); nullopt for every other matcher.
-    std::optional<std::vector<std::string>> fixed_values() const;
+    // equality, or a regex that spells them out); empty for every other matcher.
+    std::span<const std::string> fixed_values() const;
 
   private:
     bool matches_regex(std::string_view value) const;
@@ -37,9 +37,9 @@ class Matcher {
     std::string value_;
     std::shared_ptr<const re2::RE2> regex_;
     // A regex that can only match a few fixed strings (`a|b|c`, `name(1|2)`, as Grafana's
-    // multi-value variables and inhibit rules write them) is a lookup in their sorted list.
+    // multi-value variables and inhibit rules write them) is a lookup in their sorted list;
+    // empty for any other regex (such a list always holds at least one string).
     std::vector<std::string> alternatives_;
-    bool only_alternatives_ = false;
 };
 
 }  // namespace stackwatch::promql
