@@ -2,9 +2,13 @@
 
 namespace stackwatch::notify {
 
+void NotificationLog::erase_locked(std::string_view key) {
+    // std::set's erase by a key of another type is C++23; find takes one now.
+    if (auto found = entries_.find(key); found != entries_.end()) entries_.erase(found);
+}
+
 void NotificationLog::replace_locked(LogEntry entry) {
-    if (auto found = entries_.find(std::string_view(entry.key)); found != entries_.end())
-        entries_.erase(found);
+    erase_locked(entry.key);
     entries_.insert(std::move(entry));
 }
 
@@ -27,8 +31,7 @@ void NotificationLog::set(LogEntry entry) {
 
 void NotificationLog::drop(const std::string& key) {
     std::lock_guard lock(mutex_);
-    if (auto found = entries_.find(std::string_view(key)); found != entries_.end())
-        entries_.erase(found);
+    erase_locked(key);
 }
 
 std::size_t NotificationLog::collect_garbage(TimePoint now) {

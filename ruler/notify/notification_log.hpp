@@ -36,6 +36,7 @@ class NotificationLog {
         static std::string_view key_of(std::string_view key) { return key; }
         bool operator()(const auto& a, const auto& b) const { return key_of(a) < key_of(b); }
     };
+    void erase_locked(std::string_view key);
     void replace_locked(LogEntry entry);
 
     mutable std::mutex mutex_;
