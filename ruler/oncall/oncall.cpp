@@ -268,10 +268,10 @@ void OnCall::escalate(TimePoint now) {
         std::lock_guard lock(mutex_);
         if (config->escalation_policies.empty() && escalations_.empty()) return;
     }
-    std::map<notify::Fingerprint, Alert> firing;
+    std::map<notify::Fingerprint, notify::SharedAlert> firing;
     for (auto& view : manager_->alerts())
         if (view.state() == std::string_view("active"))
-            firing.emplace(view.alert->fingerprint(), *view.alert);
+            firing.emplace(view.alert->fingerprint(), std::move(view.alert));
     struct Step {
         std::string receiver;
         notify::NotificationData data;
@@ -288,8 +288,8 @@ void OnCall::escalate(TimePoint now) {
             for (auto fp : group.alerts) {
                 auto found = firing.find(fp);
                 if (found == firing.end()) continue;
-                alerts.push_back(found->second);
-                all_acknowledged = all_acknowledged && ack_of(alert_id(found->second), now);
+                alerts.push_back(*found->second);
+                all_acknowledged = all_acknowledged && ack_of(alert_id(*found->second), now);
             }
             if (alerts.empty()) continue;
             live.insert(group.group_key);
