@@ -1,9 +1,9 @@
 #pragma once
-// The HTTP layer both programs serve through: a route table over civetweb with path parameters,
-// JSON errors, a body limit, bearer/basic auth per route, X-Request-Id, one access-log line per
-// request, gzip when the client asks, server-sent events, and a clean stop.
-
-#include <nlohmann/json.hpp>
+// The HTTP layer both programs serve through: a route table with path parameters, JSON errors, a
+// body limit, bearer/basic auth per route, X-Request-Id, one access-log line per request, gzip
+// when the client asks, server-sent events, WebSockets, and a clean stop. Connections live on an
+// event loop (common/http_transport.cpp), so an idle or slow client costs a few KiB, not a
+// thread; handlers run on a pool of workers, streams on threads of their own.
 
 #include <atomic>
 #include <chrono>
@@ -12,12 +12,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-struct mg_context;
-struct mg_connection;
 
 namespace stackwatch::http {
 
@@ -45,7 +43,7 @@ struct Request {
     std::map<std::string, std::string> path_params;
     std::optional<Principal> principal;  // set when the route is authenticated
 
-    std::optional<std::string> header(std::string_view name) const;  // case-insensitive
+    std::optional<std::string> header(std::string_view name) const;       // case-insensitive
     std::optional<std::string> query_param(std::string_view name) const;  // decoded, first value
     const std::string& path_param(const std::string& name) const;
 };
@@ -64,7 +62,7 @@ struct Response {
 };
 
 class Authenticator {
-public:
+  public:
     virtual ~Authenticator() = default;
     virtual bool authenticate(const Request& request) const = 0;
     virtual std::string challenge() const = 0;  // the WWW-Authenticate header value
@@ -81,7 +79,7 @@ class WaitSet;
 // for one subscriber wakes that one alone: with one shared by all, a thousand subscribers made a
 // million wake-ups of each event. The server's WaitSet wakes them all when it stops.
 class Waiter {
-public:
+  public:
     explicit Waiter(WaitSet& set);
     ~Waiter();
     Waiter(const Waiter&) = delete;
@@ -90,27 +88,35 @@ public:
     void wait_for(std::chrono::milliseconds timeout, const std::function<bool()>& done);
     void notify();
 
-private:
+  private:
     WaitSet& set_;
     std::mutex mutex_;
     std::condition_variable cv_;
 };
 
 class WaitSet {
-public:
+  public:
     void wake_all();
 
-private:
+  private:
     friend class Waiter;
     std::mutex mutex_;
     std::vector<Waiter*> waiters_;
 };
 
+// Where a long-lived response writes: its connection, which the event loop owns. A write waits
+// until the bytes are with the kernel or the connection has failed.
+class StreamChannel {
+  public:
+    virtual ~StreamChannel() = default;
+    virtual bool write(std::string data) = 0;
+};
+
 // A long-lived text/event-stream response. Writes fail (return false) once the client is gone or
 // the server is stopping; handlers loop until then.
 class EventStream {
-public:
-    EventStream(mg_connection* conn, const std::atomic<bool>& stopping, WaitSet& waits);
+  public:
+    EventStream(StreamChannel& channel, const std::atomic<bool>& stopping, WaitSet& waits);
     // One event: `id:` when given, `event:`, and the data (one line of JSON).
     bool send(std::string_view event, std::string_view data, std::string_view id = {});
     bool heartbeat();
@@ -120,9 +126,9 @@ public:
     bool wait_for(std::chrono::milliseconds timeout, const std::function<bool()>& ready);
     void notify();
 
-private:
-    bool write_raw(const std::string& chunk);
-    mg_connection* conn_;
+  private:
+    bool write_raw(std::string chunk);
+    StreamChannel& channel_;
     const std::atomic<bool>& stopping_;
     Waiter waiter_;
     bool failed_ = false;
@@ -131,18 +137,17 @@ private:
 // One WebSocket connection as its handler sees it: text frames out, from the handler's thread.
 // Writes fail (return false) once the client is gone or the server is stopping.
 class WebSocket {
-public:
-    WebSocket(mg_connection* conn, const std::atomic<bool>& stopping, WaitSet& waits);
+  public:
+    WebSocket(StreamChannel& channel, const std::atomic<bool>& stopping, WaitSet& waits);
     bool send_text(std::string_view text);
     bool open() const;
     bool wait_for(std::chrono::milliseconds timeout, const std::function<bool()>& ready);
     void notify();
     void close();  // the client went away: no write may touch the connection after this
 
-private:
-    mutable std::mutex mutex_;
-    mg_connection* conn_;
-    bool closed_ = false;
+  private:
+    StreamChannel& channel_;
+    std::atomic<bool> closed_{false};
     const std::atomic<bool>& stopping_;
     Waiter waiter_;
 };
@@ -165,15 +170,26 @@ struct TlsOptions {
     std::string min_version;  // TLS10, TLS11, TLS12, TLS13 (exporter-toolkit spelling)
 };
 
+// Defaults are what a monitoring endpoint needs: keep-alive scrapers are kept for a minute, a
+// client gets a few seconds to send its request head, and one client address cannot hold more
+// than a quarter of the connections.
 struct ServerOptions {
-    std::vector<std::string> listen_addresses;  // "host:port"; port 0 picks a free one
-    int threads = 32;
+    std::vector<std::string> listen_addresses;  // "host:port", ":port", "[v6]:port"; port 0 picks
+    int threads = 8;                            // request handlers running at once
     std::optional<TlsOptions> tls;
-    std::chrono::milliseconds request_timeout{30000};
+    std::size_t max_connections = 4096;             // open at once; beyond them 503 and close
+    std::size_t max_connections_per_client = 1024;  // from one address
+    std::chrono::milliseconds read_header_timeout{10000};  // TLS handshake and request head
+    std::chrono::milliseconds idle_timeout{60000};         // between kept-alive requests
+    std::chrono::milliseconds write_timeout{60000};        // a response, or a request body
+    std::size_t max_header_bytes = 64 << 10;
 };
 
+class Router;
+class Transport;
+
 class Server {
-public:
+  public:
     explicit Server(ServerOptions options);
     ~Server();
     Server(const Server&) = delete;
@@ -189,44 +205,13 @@ public:
     void start();  // throws std::runtime_error naming the address when it cannot listen
     void stop();   // wakes event streams, waits for in-flight requests
     std::vector<int> ports() const;
-    bool running() const { return ctx_ != nullptr; }
-    const TlsOptions* tls_options() const { return options_.tls ? &*options_.tls : nullptr; }
+    bool running() const { return transport_ != nullptr; }
+    std::size_t open_connections() const;
 
-    // civetweb's callbacks; public only so the C trampolines can reach them.
-    int handle(mg_connection* conn);
-    struct WebSocketRoute {
-        Server* server;
-        std::string path;
-        WebSocketHandler handler;
-        RouteOptions options;
-    };
-    // The upgrade request as a Request; 401/403 written and false when it may not connect.
-    static std::optional<Request> admit(mg_connection* conn, const RouteOptions& options);
-    std::atomic<bool>& stopping_flag() { return stopping_; }
-    WaitSet& waits() { return waits_; }
-
-private:
-    struct Route {
-        std::string method;
-        std::vector<std::string> segments;
-        Handler handler;
-        StreamHandler stream_handler;
-        RouteOptions options;
-    };
-    const Route* match(const std::string& method, const std::string& path,
-                       std::map<std::string, std::string>& params, bool& path_known) const;
-
-    void register_websockets();
-    static Request read_request(const mg_connection* conn);
-    // The 401 or 403 for a request its route's options do not admit; sets its principal.
-    static std::optional<Response> refusal(Request& request, const RouteOptions& options);
-
+  private:
     ServerOptions options_;
-    std::vector<Route> routes_;
-    std::vector<std::unique_ptr<WebSocketRoute>> websocket_routes_;
-    mg_context* ctx_ = nullptr;
-    std::atomic<bool> stopping_{false};
-    WaitSet waits_;
+    std::unique_ptr<Router> router_;
+    std::unique_ptr<Transport> transport_;
 };
 
 // Splits "a=1&b=x%20y" into decoded pairs, in order.

@@ -160,9 +160,4 @@ void load_targets(ExporterConfig& config) {
     check_unique_names(config);
 }
 
-std::string civetweb_listen_address(const std::string& address) {
-    if (address.starts_with(":")) return address.substr(1);  // all interfaces, as Go's ":port"
-    return address;
-}
-
 }  // namespace stackwatch::exporter

@@ -60,7 +60,4 @@ struct ExporterConfig {
 // file:line:column for anything wrong.
 void load_targets(ExporterConfig& config);
 
-// "host:port" or ":port" to civetweb's listening_ports syntax.
-std::string civetweb_listen_address(const std::string& address);
-
 }  // namespace stackwatch::exporter

@@ -10,6 +10,7 @@
 #include "common/signals.hpp"
 #include "common/version.hpp"
 #include "common/web_config.hpp"
+#include "common/web_flags.hpp"
 #include "exporter/exporter_app.hpp"
 #include "exporter/health/health_service.hpp"
 #include "exporter/targets.hpp"
@@ -19,7 +20,11 @@ using namespace stackwatch::exporter;
 
 namespace {
 
-int run(ExporterConfig& config) {
+// Scrapes share one collection per target, so a few workers serve several Prometheus servers;
+// a target that hangs holds one worker up to its timeout, not the health endpoints.
+constexpr int kRequestWorkers = 8;
+
+int run(ExporterConfig& config, const WebServerFlags& web_flags) {
     memory::tune_allocator();
     log::init({.level = config.log_level,
                .format = log::parse_format(config.log_format),
@@ -50,9 +55,10 @@ int run(ExporterConfig& config) {
     if (!config.auth_token_file.empty())
         token =
             std::make_shared<BearerTokenAuth>(BearerTokenAuth::from_file(config.auth_token_file));
-    http::Server server({.listen_addresses = {civetweb_listen_address(config.listen_address)},
-                         .threads = 16,
-                         .tls = web.tls});
+    http::ServerOptions server_options{
+        .listen_addresses = {config.listen_address}, .threads = kRequestWorkers, .tls = web.tls};
+    web_flags.apply(server_options);
+    http::Server server(std::move(server_options));
     app.register_routes(server, web.basic_auth);
     health_service.register_routes(server, token);
     server.start();
@@ -106,6 +112,8 @@ int main(int argc, char** argv) {
     flags.add_string("log.dir",
                      "Also write combined.log, error.log, access.log, exceptions.log here.",
                      &config.log_dir);
+    WebServerFlags web_flags;
+    web_flags.add_to(flags, http::ServerOptions{});
     auto collectors = collector_flags();
     auto states = std::make_unique<bool[]>(collectors.size());  // vector<bool> has no bool&
     for (size_t i = 0; i < collectors.size(); ++i) {
@@ -123,7 +131,7 @@ int main(int argc, char** argv) {
     for (size_t i = 0; i < collectors.size(); ++i)
         config.collectors[collectors[i].name] = states[i];
     try {
-        return run(config);
+        return run(config, web_flags);
     } catch (const std::exception& e) {
         std::cerr << "stackwatch-exporter: error: " << e.what() << "\n";
         log::error("start-up failed", {{"error", e.what()}});

@@ -11,6 +11,7 @@
 #include "common/signals.hpp"
 #include "common/version.hpp"
 #include "common/web_config.hpp"
+#include "common/web_flags.hpp"
 #include "ruler/api/alertmanager_api.hpp"
 #include "ruler/api/monitoring_alerts_api.hpp"
 #include "ruler/api/monitoring_errors_api.hpp"
@@ -54,7 +55,7 @@ struct Flags {
     std::string monitor_interval = "10s";
     std::string managed_dir;
     std::string errors_path;
-    std::string max_connections = "128";
+    WebServerFlags web;
     std::string log_level = "info";
     std::string log_format = "json";
     std::string log_dir;
@@ -308,12 +309,11 @@ int serve(const Flags& flags) {
 
     managed_rules.set_reload(reload);
 
-    std::string listen = flags.listen_address.starts_with(":") ? flags.listen_address.substr(1)
-                                                               : flags.listen_address;
-    // Each open event stream or WebSocket holds a worker for its life, besides the API's calls.
-    http::Server server({.listen_addresses = {listen},
-                         .threads = std::stoi(flags.max_connections),
-                         .tls = web.tls});
+    // Event streams and WebSockets run on threads of their own; these serve the API's calls.
+    http::ServerOptions server_options{
+        .listen_addresses = {flags.listen_address}, .threads = 16, .tls = web.tls};
+    flags.web.apply(server_options);
+    http::Server server(std::move(server_options));
     register_api(server, {rule_manager, scrape_manager, *data, registry, reload}, token);
     register_alertmanager_api(server, notifications, token);
     register_notifications_api(server, notifications, token);
@@ -434,9 +434,7 @@ int main(int argc, char** argv) {
                       "How often the event stream gets performance metrics and the scrape "
                       "targets' health is checked.",
                       &flags.monitor_interval);
-    parser.add_string("web.max-connections",
-                      "Connections served at once (each event stream or WebSocket holds one).",
-                      &flags.max_connections);
+    flags.web.add_to(parser, http::ServerOptions{});
     parser.add_string("rules.managed-dir",
                       "Where rules made through /monitoring/alerts/rules are written "
                       "(api-rules.yml, api-channels.yml; default: managed/ beside the state file).",

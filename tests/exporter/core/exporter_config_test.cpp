@@ -122,9 +122,4 @@ BOOST_AUTO_TEST_CASE(bad_configs_name_file_line_and_key) {
     }
 }
 
-BOOST_AUTO_TEST_CASE(listen_addresses_in_go_style) {
-    BOOST_TEST(civetweb_listen_address(":19187") == "19187");
-    BOOST_TEST(civetweb_listen_address("127.0.0.1:19187") == "127.0.0.1:19187");
-}
-
 BOOST_AUTO_TEST_SUITE_END()
