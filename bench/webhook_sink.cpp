@@ -12,7 +12,7 @@
 //                                        count as "foreign" (late copies from an earlier phase)
 // Times are CLOCK_REALTIME nanoseconds taken when the handler starts, so the script and the
 // poster, on the same machine, can subtract their own clock readings from them.
-//   stackwatch_bench_webhook_sink --listen=127.0.0.1:PORT [--label=id] [--threads=1024]
+//   stackwatch_bench_webhook_sink --listen=127.0.0.1:PORT [--label=id] [--threads=4]
 // On SIGTERM or SIGINT it prints the final /count line to stdout and exits.
 
 #include <chrono>
@@ -35,20 +35,6 @@ namespace {
 using nlohmann::json;
 using namespace stackwatch;
 
-// Alertmanager sends each aggregation group's notification from its own goroutine: with every
-// alert its own group, thousands at once. civetweb serves one connection per thread behind a
-// listen backlog of 200, so the default is 1024 threads: with 32, connections were reset and SYNs
-// retried after a second, and Alertmanager's 20,000 notifications took 54 s instead of 7.
-// civetweb also holds an idle keep-alive connection for half a second, and Go keeps a pool of
-// idle connections (Alertmanager up to 1000 per host), so every thread would sit on one and
-// notifications would trickle in at threads per 0.5 s. So each answer tells the client to close:
-// every notification costs both servers one TCP connection (stackwatch-ruler opens one per
-// notification anyway).
-http::Response closing(http::Response response) {
-    response.headers.emplace_back("Connection", "close");
-    return response;
-}
-
 class Sink {
   public:
     explicit Sink(std::string label) : label_(std::move(label)) {}
@@ -61,7 +47,7 @@ class Sink {
         if (body.is_discarded() || !body.is_object() || !body.contains("alerts") ||
             !body["alerts"].is_array()) {
             ++bad_;
-            return closing(http::Response::text("bad payload\n", 400));
+            return http::Response::text("bad payload\n", 400);
         }
         for (const auto& alert : body["alerts"]) {
             ++alerts_;
@@ -91,7 +77,7 @@ class Sink {
             last_ns_ = at;
         }
         changed_.notify_all();
-        return closing(http::Response::text("", 200));
+        return http::Response::text("", 200);
     }
 
     json counts() const {
@@ -170,7 +156,7 @@ int main(int argc, char** argv) {
     const std::string listen = flag_value(argc, argv, "listen", "");
     if (listen.empty() || !listen.starts_with("127.0.0.1:")) {
         std::cerr << "usage: stackwatch_bench_webhook_sink --listen=127.0.0.1:PORT [--label=id] "
-                     "[--threads=1024]\n";
+                     "[--threads=4]\n";
         return 2;
     }
     // Block the stop signals before the server's threads start, so only sigwait sees them.
@@ -182,8 +168,13 @@ int main(int argc, char** argv) {
 
     log::init({.level = "error", .to_stdout = false});  // no access line per notification
     Sink sink(flag_value(argc, argv, "label", "id"));
+    // Alertmanager sends each aggregation group's notification from its own goroutine, with
+    // every alert its own group thousands at once, and keeps up to 1000 idle connections per
+    // host: all from one address, so no cap of the defaults' size may turn them away.
     http::Server server({.listen_addresses = {listen},
-                         .threads = std::stoi(flag_value(argc, argv, "threads", "1024"))});
+                         .threads = std::stoi(flag_value(argc, argv, "threads", "4")),
+                         .max_connections = 16384,
+                         .max_connections_per_client = 16384});
     http::RouteOptions big{.max_body_bytes = std::size_t{64} << 20};
     server.route(
         "POST", "/hook", [&](const http::Request& r) { return sink.take(r); }, big);
