@@ -6,15 +6,16 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/wait.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdlib>
-#include <filesystem>
 #include <boost/test/unit_test.hpp>
 #include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -93,7 +94,8 @@ struct TransportFixture {
     std::unique_ptr<http::Server> server;
     int port = 0;
 
-    void start(http::ServerOptions options) {
+    void start(http::ServerOptions options,
+               const std::function<void(http::Server&)>& more_routes = {}) {
         options.listen_addresses = {"127.0.0.1:0"};
         server = std::make_unique<http::Server>(std::move(options));
         server->route("GET", "/ping",
@@ -104,6 +106,7 @@ struct TransportFixture {
         static const std::string big(8 << 20, 'x');
         server->route("GET", "/big",
                       [](const http::Request&) { return http::Response::text(big); });
+        if (more_routes) more_routes(*server);
         server->start();
         port = server->ports().at(0);
     }
@@ -261,13 +264,15 @@ BOOST_AUTO_TEST_CASE(a_slow_reader_holds_no_worker) {
 }
 
 BOOST_AUTO_TEST_CASE(a_tls_handshake_that_never_finishes_is_cut_at_its_deadline) {
-    auto dir = std::filesystem::temp_directory_path() /
-               ("stackwatch-tls-" + std::to_string(getpid()));
+    auto dir =
+        std::filesystem::temp_directory_path() / ("stackwatch-tls-" + std::to_string(getpid()));
     std::filesystem::create_directories(dir);
     auto cert = (dir / "cert.pem").string();
     auto key = (dir / "key.pem").string();
-    std::string command = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
-                          "-keyout " + key + " -out " + cert + " 2>/dev/null";
+    std::string command =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+        "-keyout " +
+        key + " -out " + cert + " 2>/dev/null";
     BOOST_REQUIRE(std::system(command.c_str()) == 0);
     start({.tls = http::TlsOptions{.cert_file = cert, .key_file = key},
            .read_header_timeout = 300ms});
@@ -289,8 +294,8 @@ BOOST_AUTO_TEST_CASE(a_stopped_server_refuses_even_while_its_children_live) {
     // A program started meanwhile must not inherit the listening socket (nor a connection).
     pid_t child = 0;
     const char* argv[] = {"sleep", "30", nullptr};
-    BOOST_REQUIRE(posix_spawnp(&child, "sleep", nullptr, nullptr, const_cast<char**>(argv),
-                               environ) == 0);
+    BOOST_REQUIRE(
+        posix_spawnp(&child, "sleep", nullptr, nullptr, const_cast<char**>(argv), environ) == 0);
     server->stop();
     RawClient after(port);
     BOOST_TEST(!after.connected());
@@ -298,6 +303,28 @@ BOOST_AUTO_TEST_CASE(a_stopped_server_refuses_even_while_its_children_live) {
     BOOST_TEST(kept.closed());
     kill(child, SIGKILL);
     waitpid(child, nullptr, 0);
+}
+
+BOOST_AUTO_TEST_CASE(event_streams_hold_no_request_worker) {
+    std::atomic<int> open_streams{0};
+    start({.threads = 1}, [&](http::Server& with) {
+        with.stream("/events", [&](const http::Request&, http::EventStream& stream) {
+            ++open_streams;
+            while (stream.open()) stream.wait_for(50ms, [] { return false; });
+            --open_streams;
+        });
+    });
+    std::vector<std::unique_ptr<RawClient>> subscribers;
+    for (int i = 0; i < 20; ++i) {
+        subscribers.push_back(std::make_unique<RawClient>(port));
+        subscribers.back()->send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
+    }
+    BOOST_REQUIRE(test::eventually([&] { return open_streams.load() == 20; }));
+    BOOST_TEST(subscribers.front()->receive_until("\r\n\r\n").find("text/event-stream") !=
+               std::string::npos);
+    BOOST_TEST(ping() == 200);  // the one worker is free
+    server->stop();             // and stopping ends every stream
+    BOOST_TEST(open_streams.load() == 0);
 }
 
 BOOST_AUTO_TEST_CASE(a_bad_listen_address_is_named) {
