@@ -1,7 +1,9 @@
 #include "common/flags.hpp"
 
+#include <charconv>
 #include <iomanip>
 #include <ostream>
+#include <stdexcept>
 
 namespace stackwatch {
 
@@ -13,7 +15,8 @@ void FlagSet::add_string(std::string name, std::string help, std::string* target
 }
 
 void FlagSet::add_bool(std::string name, std::string help, bool* target) {
-    flags_.push_back({std::move(name), std::move(help), nullptr, target, *target ? "true" : "false"});
+    flags_.push_back(
+        {std::move(name), std::move(help), nullptr, target, *target ? "true" : "false"});
 }
 
 const FlagSet::Flag* FlagSet::find(const std::string& name) const {
@@ -31,7 +34,7 @@ FlagSet::Outcome FlagSet::parse(int argc, const char* const* argv, std::ostream&
     bool only_positional = false;
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
-        if (only_positional || arg.size() < 2 || arg[0] != '-' ) {
+        if (only_positional || arg.size() < 2 || arg[0] != '-') {
             if (positional_usage_.empty()) return usage_error("unexpected argument '" + arg + "'");
             positional_.push_back(arg);
             continue;
@@ -71,7 +74,8 @@ FlagSet::Outcome FlagSet::parse(int argc, const char* const* argv, std::ostream&
             } else if (!negated && (value == "true" || value == "false")) {
                 *flag->bool_target = value == "true";
             } else {
-                return usage_error("flag '--" + name + "' takes true or false, got '" + value + "'");
+                return usage_error("flag '--" + name + "' takes true or false, got '" + value +
+                                   "'");
             }
             continue;
         }
@@ -91,11 +95,20 @@ void FlagSet::print_usage(std::ostream& out) const {
     out << "  -h, --help                     Show this help.\n";
     out << "      --version                  Show the version.\n";
     for (const auto& flag : flags_) {
-        std::string left = flag.bool_target != nullptr ? "--[no-]" + flag.name : "--" + flag.name + "=VALUE";
+        std::string left =
+            flag.bool_target != nullptr ? "--[no-]" + flag.name : "--" + flag.name + "=VALUE";
         out << "      " << std::left << std::setw(25) << left << " " << flag.help;
         if (!flag.default_text.empty()) out << " (default: " << flag.default_text << ")";
         out << "\n";
     }
+}
+
+std::size_t positive_flag(const std::string& flag, const std::string& text) {
+    std::size_t value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || value == 0)
+        throw std::invalid_argument("--" + flag + "=" + text + ": expected a positive number");
+    return value;
 }
 
 }  // namespace stackwatch

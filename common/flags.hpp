@@ -2,6 +2,7 @@
 // Command-line flags in the kingpin style the Prometheus tools use: --name=value or --name value,
 // boolean --name / --no-name, --help and --version, and a clear error for anything unknown.
 
+#include <cstddef>
 #include <functional>
 #include <iosfwd>
 #include <string>
@@ -10,7 +11,7 @@
 namespace stackwatch {
 
 class FlagSet {
-public:
+  public:
     enum class Outcome { run, exit_success, exit_usage_error };
 
     FlagSet(std::string program, std::string summary, std::string version);
@@ -27,7 +28,7 @@ public:
 
     static constexpr int kUsageErrorExit = 2;
 
-private:
+  private:
     struct Flag {
         std::string name;
         std::string help;
@@ -44,5 +45,8 @@ private:
     std::vector<Flag> flags_;
     std::vector<std::string> positional_;
 };
+
+// A flag's value as a positive count; throws std::invalid_argument naming --flag=value.
+std::size_t positive_flag(const std::string& flag, const std::string& text);
 
 }  // namespace stackwatch

@@ -180,7 +180,12 @@ class Session final : public Connection, public StreamChannel {
     // On a worker.
     void answer(bool body_too_large) {
         auto response = Router::answer(*request_, route_, path_known_, body_too_large);
-        if (!response) return open_stream();
+        if (!response) {
+            auto claimed = Router::claim_stream(route_->slots, *request_);
+            auto* slot = std::get_if<std::shared_ptr<const void>>(&claimed);
+            if (slot != nullptr) return open_stream(std::move(*slot));
+            response = std::move(std::get<Response>(claimed));
+        }
         bool closing = !keep_alive_ || core_.stopping || asks_to_close(*response);
         auto bytes = serialise(std::move(*response), *request_, closing);
         asio::post(stream_.get_executor(),
@@ -222,8 +227,8 @@ class Session final : public Connection, public StreamChannel {
         write_response(serialise(Response::error(status, reason), *request_, true), true);
     }
 
-    void open_stream() {
-        core_.run_detached([self = self()] {
+    void open_stream(std::shared_ptr<const void> slot) {
+        core_.run_detached([self = self(), slot = std::move(slot)] {
             Request& request = *self->request_;
             if (self->write(event_stream_head(request))) {
                 EventStream events(*self, self->core_.stopping, self->core_.waits);
@@ -238,16 +243,24 @@ class Session final : public Connection, public StreamChannel {
         lowest().expires_never();
         asio::post(core_.workers, [self = self(), &route] {
             auto refused = Router::refusal(*self->request_, route.options);
-            asio::post(self->stream_.get_executor(),
-                       [self, &route, refused = std::move(refused)]() mutable {
-                           if (refused)
-                               return self->write_response(
-                                   serialise(std::move(*refused), *self->request_, true), true);
-                           auto upgraded = std::make_shared<WebSocketSession<Stream>>(
-                               self->core_, std::move(self->stream_), std::move(self->lease_),
-                               std::move(*self->request_), route);
-                           upgraded->accept(self->parser_->release(), self->started_);
-                       });
+            std::shared_ptr<const void> slot;
+            if (!refused) {
+                auto claimed = Router::claim_stream(route.slots, *self->request_);
+                if (auto* held = std::get_if<std::shared_ptr<const void>>(&claimed))
+                    slot = std::move(*held);
+                else
+                    refused = std::move(std::get<Response>(claimed));
+            }
+            asio::post(self->stream_.get_executor(), [self, &route, refused = std::move(refused),
+                                                      slot = std::move(slot)]() mutable {
+                if (refused)
+                    return self->write_response(
+                        serialise(std::move(*refused), *self->request_, true), true);
+                auto upgraded = std::make_shared<WebSocketSession<Stream>>(
+                    self->core_, std::move(self->stream_), std::move(self->lease_),
+                    std::move(*self->request_), route, std::move(slot));
+                upgraded->accept(self->parser_->release(), self->started_);
+            });
         });
     }
 

@@ -89,6 +89,42 @@ std::string request_id_for(const Request& request) {
     return incoming && valid_request_id(*incoming) ? *incoming : generate_request_id();
 }
 
+std::shared_ptr<const void> StreamSlots::claim(const std::string& caller) {
+    std::lock_guard lock(mutex_);
+    auto& held = held_[caller];
+    if (held >= per_client_) return nullptr;
+    ++held;
+    return std::shared_ptr<const void>(this, [self = shared_from_this(), caller](const void*) {
+        std::lock_guard lock(self->mutex_);
+        if (--self->held_[caller] == 0) self->held_.erase(caller);
+    });
+}
+
+void Router::add(Route route) {
+    if (route.options.max_streams_per_client > 0)
+        route.slots = std::make_shared<StreamSlots>(route.options.max_streams_per_client);
+    routes_.push_back(std::move(route));
+}
+
+void Router::add(WebSocketRoute route) {
+    if (route.options.max_streams_per_client > 0)
+        route.slots = std::make_shared<StreamSlots>(route.options.max_streams_per_client);
+    websocket_routes_.push_back(std::move(route));
+}
+
+std::variant<std::shared_ptr<const void>, Response> Router::claim_stream(
+    const std::shared_ptr<StreamSlots>& slots, const Request& request) {
+    if (!slots) return std::shared_ptr<const void>();
+    std::string caller =
+        request.principal ? "token " + request.principal->name : "address " + request.remote_addr;
+    if (auto slot = slots->claim(caller)) return slot;
+    auto response = Response::error(429, caller + " holds " + std::to_string(slots->per_client()) +
+                                             " open streams of " + request.path +
+                                             " already, the most one caller may");
+    response.headers.emplace_back("Retry-After", "10");
+    return response;
+}
+
 const Route* Router::match(const std::string& method, const std::string& path,
                            std::map<std::string, std::string>& params, bool& path_known) const {
     auto segments = split_path(path);

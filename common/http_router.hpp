@@ -5,13 +5,29 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "common/http_server.hpp"
 
 namespace stackwatch::http {
+
+// The open streams of one route, counted per caller.
+class StreamSlots : public std::enable_shared_from_this<StreamSlots> {
+  public:
+    explicit StreamSlots(std::size_t per_client) : per_client_(per_client) {}
+    // A slot held until the pointer goes; null when the caller holds all of its own.
+    std::shared_ptr<const void> claim(const std::string& caller);
+    std::size_t per_client() const { return per_client_; }
+
+  private:
+    std::mutex mutex_;
+    std::size_t per_client_;
+    std::map<std::string, std::size_t> held_;
+};
 
 struct Route {
     std::string method;
@@ -19,12 +35,14 @@ struct Route {
     Handler handler;
     StreamHandler stream_handler;
     RouteOptions options;
+    std::shared_ptr<StreamSlots> slots;  // with options.max_streams_per_client
 };
 
 struct WebSocketRoute {
     std::string path;
     WebSocketHandler handler;
     RouteOptions options;
+    std::shared_ptr<StreamSlots> slots;
 };
 
 // A response ready to write: status line and headers, then the body (empty for HEAD).
@@ -37,8 +55,8 @@ struct WireResponse {
 
 class Router {
   public:
-    void add(Route route) { routes_.push_back(std::move(route)); }
-    void add(WebSocketRoute route) { websocket_routes_.push_back(std::move(route)); }
+    void add(Route route);
+    void add(WebSocketRoute route);
 
     // The route for a method and path; path_known says whether another method would match.
     const Route* match(const std::string& method, const std::string& path,
@@ -52,6 +70,10 @@ class Router {
     // A stream route the caller may open gives no response.
     static std::optional<Response> answer(Request& request, const Route* route, bool path_known,
                                           bool body_too_large);
+    // A stream's slot under its route's max_streams_per_client, or the 429 for a caller who
+    // holds them all. Null slots: no limit.
+    static std::variant<std::shared_ptr<const void>, Response> claim_stream(
+        const std::shared_ptr<StreamSlots>& slots, const Request& request);
 
   private:
     std::vector<Route> routes_;

@@ -162,6 +162,9 @@ struct RouteOptions {
     std::shared_ptr<const Authenticator> auth;  // null: no authentication
     Role role = Role::viewer;                   // what an authenticated caller needs, else 403
     std::size_t max_body_bytes = 1 << 20;
+    // Event streams or WebSockets of this route one caller may hold open (callers told apart by
+    // their token's name, else by address); beyond it 429. 0: no limit.
+    std::size_t max_streams_per_client = 0;
 };
 
 struct TlsOptions {

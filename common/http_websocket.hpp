@@ -18,10 +18,11 @@ template <class Stream>
 class WebSocketSession final : public Connection, public StreamChannel {
   public:
     WebSocketSession(Core& core, Stream stream, Lease lease, Request request,
-                     const WebSocketRoute& route)
+                     const WebSocketRoute& route, std::shared_ptr<const void> slot)
         : core_(core),
           socket_(std::move(stream)),
           lease_(std::move(lease)),
+          slot_(std::move(slot)),
           request_(std::move(request)),
           route_(route) {
         core_.enlist(this);
@@ -117,6 +118,7 @@ class WebSocketSession final : public Connection, public StreamChannel {
     Core& core_;
     boost::beast::websocket::stream<Stream> socket_;
     Lease lease_;
+    std::shared_ptr<const void> slot_;  // under the route's max_streams_per_client
     Request request_;
     const WebSocketRoute& route_;
     boost::beast::http::request<boost::beast::http::string_body> upgrade_;

@@ -1,20 +1,11 @@
 #include "common/web_flags.hpp"
 
-#include <charconv>
 #include <stdexcept>
 
 #include "common/config.hpp"
 
 namespace stackwatch {
 namespace {
-
-std::size_t positive(const std::string& flag, const std::string& text) {
-    std::size_t value = 0;
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size() || value == 0)
-        throw std::invalid_argument("--" + flag + "=" + text + ": expected a positive number");
-    return value;
-}
 
 std::chrono::milliseconds duration(const std::string& flag, const std::string& text) {
     auto parsed = try_parse_duration(text);
@@ -56,13 +47,13 @@ void WebServerFlags::add_to(FlagSet& flags, const http::ServerOptions& defaults)
 }
 
 void WebServerFlags::apply(http::ServerOptions& options) const {
-    options.max_connections = positive("web.max-connections", max_connections);
+    options.max_connections = positive_flag("web.max-connections", max_connections);
     options.max_connections_per_client =
-        positive("web.max-connections-per-client", max_connections_per_client);
+        positive_flag("web.max-connections-per-client", max_connections_per_client);
     options.read_header_timeout = duration("web.read-header-timeout", read_header_timeout);
     options.idle_timeout = duration("web.idle-timeout", idle_timeout);
     options.write_timeout = duration("web.write-timeout", write_timeout);
-    options.max_header_bytes = positive("web.max-header-bytes", max_header_bytes);
+    options.max_header_bytes = positive_flag("web.max-header-bytes", max_header_bytes);
 }
 
 }  // namespace stackwatch

@@ -56,6 +56,7 @@ struct Flags {
     std::string managed_dir;
     std::string errors_path;
     WebServerFlags web;
+    std::string max_streams_per_client = "100";
     std::string log_level = "info";
     std::string log_format = "json";
     std::string log_dir;
@@ -313,6 +314,8 @@ int serve(const Flags& flags) {
     http::ServerOptions server_options{
         .listen_addresses = {flags.listen_address}, .threads = 16, .tls = web.tls};
     flags.web.apply(server_options);
+    const auto max_streams =
+        positive_flag("web.max-streams-per-client", flags.max_streams_per_client);
     http::Server server(std::move(server_options));
     register_api(server, {rule_manager, scrape_manager, *data, registry, reload}, token);
     register_alertmanager_api(server, notifications, token);
@@ -339,7 +342,8 @@ int serve(const Flags& flags) {
                                        {"health", monitor.health()},
                                        {"metrics", monitor.metrics()}};
              },
-         .metrics = [&] { return monitor.fresh_metrics(); }},
+         .metrics = [&] { return monitor.fresh_metrics(); },
+         .max_streams_per_client = max_streams},
         token);
     server.start();
     log::info("stackwatch-ruler listening", {{"address", flags.listen_address},
@@ -435,6 +439,11 @@ int main(int argc, char** argv) {
                       "targets' health is checked.",
                       &flags.monitor_interval);
     flags.web.add_to(parser, http::ServerOptions{});
+    parser.add_string("web.max-streams-per-client",
+                      "Event streams (/monitoring/events), and as many WebSockets "
+                      "(/monitoring/ws), one token may hold open, or one address without a "
+                      "token; beyond them 429.",
+                      &flags.max_streams_per_client);
     parser.add_string("rules.managed-dir",
                       "Where rules made through /monitoring/alerts/rules are written "
                       "(api-rules.yml, api-channels.yml; default: managed/ beside the state file).",

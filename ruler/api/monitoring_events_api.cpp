@@ -19,6 +19,8 @@ void register_monitoring_events_api(http::Server& server, EventsApiDeps deps,
                                     std::shared_ptr<const http::Authenticator> auth) {
     auto shared = std::make_shared<EventsApiDeps>(std::move(deps));
     http::RouteOptions read{.auth = auth, .role = http::Role::viewer};
+    http::RouteOptions subscribe = read;
+    subscribe.max_streams_per_client = shared->max_streams_per_client;
     server.stream(
         "/monitoring/events",
         [shared](const http::Request& request, http::EventStream& stream) {
@@ -35,7 +37,7 @@ void register_monitoring_events_api(http::Server& server, EventsApiDeps deps,
             events::feed(shared->journal, shared->snapshot, resume_from(request), transport,
                          shared->heartbeat);
         },
-        read);
+        subscribe);
     server.websocket(
         "/monitoring/ws",
         [shared](const http::Request& request, http::WebSocket& socket) {
@@ -50,7 +52,7 @@ void register_monitoring_events_api(http::Server& server, EventsApiDeps deps,
             events::feed(shared->journal, shared->snapshot, resume_from(request), transport,
                          shared->heartbeat);
         },
-        read);
+        subscribe);
     server.route(
         "GET", "/monitoring/metrics",
         [shared](const http::Request&) { return http::Response::json(shared->metrics()); }, read);

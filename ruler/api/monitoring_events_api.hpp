@@ -16,6 +16,8 @@ struct EventsApiDeps {
     events::Snapshot snapshot;
     std::function<nlohmann::json()> metrics;
     std::chrono::milliseconds heartbeat = std::chrono::seconds(15);
+    // Of each of the two, per token (or per address without one); beyond it 429.
+    std::size_t max_streams_per_client = 100;
 };
 
 void register_monitoring_events_api(http::Server& server, EventsApiDeps deps,

@@ -327,6 +327,64 @@ BOOST_AUTO_TEST_CASE(event_streams_hold_no_request_worker) {
     BOOST_TEST(open_streams.load() == 0);
 }
 
+BOOST_AUTO_TEST_CASE(a_caller_may_hold_only_so_many_streams) {
+    std::atomic<int> open_streams{0};
+    std::atomic<int> open_sockets{0};
+    start({}, [&](http::Server& with) {
+        with.stream("/events",
+                    [&](const http::Request&, http::EventStream& stream) {
+                        ++open_streams;
+                        while (stream.open() && stream.heartbeat())
+                            stream.wait_for(50ms, [] { return false; });
+                        --open_streams;
+                    },
+                    {.max_streams_per_client = 2});
+        with.websocket("/ws",
+                       [&](const http::Request&, http::WebSocket& socket) {
+                           ++open_sockets;
+                           while (socket.open()) socket.wait_for(50ms, [] { return false; });
+                           --open_sockets;
+                       },
+                       {.max_streams_per_client = 2});
+    });
+    const std::string subscribe = "GET /events HTTP/1.1\r\nHost: x\r\n\r\n";
+    const std::string upgrade =
+        "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    auto first = std::make_unique<RawClient>(port);
+    RawClient second(port);
+    first->send(subscribe);
+    second.send(subscribe);
+    BOOST_REQUIRE(test::eventually([&] { return open_streams.load() == 2; }));
+    RawClient third(port);
+    third.send(subscribe);
+    auto refused = third.receive_until("}");
+    BOOST_TEST(refused.starts_with("HTTP/1.1 429"), refused);
+    BOOST_TEST(refused.find("Retry-After: 10") != std::string::npos, refused);
+    BOOST_TEST(
+        refused.find("address 127.0.0.1 holds 2 open streams of /events") != std::string::npos,
+        refused);
+    // Another address has slots of its own, and a slot given back is free again.
+    RawClient elsewhere(port, "127.0.0.2");
+    elsewhere.send(subscribe);
+    BOOST_TEST(test::eventually([&] { return open_streams.load() == 3; }));
+    first.reset();
+    BOOST_REQUIRE(test::eventually([&] { return open_streams.load() == 2; }));
+    RawClient fourth(port);
+    fourth.send(subscribe);
+    BOOST_TEST(fourth.receive_until("\r\n\r\n").find("text/event-stream") != std::string::npos);
+
+    RawClient ws1(port);
+    RawClient ws2(port);
+    ws1.send(upgrade);
+    ws2.send(upgrade);
+    BOOST_TEST(ws1.receive_until("\r\n\r\n").starts_with("HTTP/1.1 101"));
+    BOOST_REQUIRE(test::eventually([&] { return open_sockets.load() == 2; }));
+    RawClient ws3(port);
+    ws3.send(upgrade);
+    BOOST_TEST(ws3.receive_until("}").starts_with("HTTP/1.1 429"));
+}
+
 BOOST_AUTO_TEST_CASE(a_bad_listen_address_is_named) {
     BOOST_CHECK_EXCEPTION(
         http::Server({.listen_addresses = {"127.0.0.1:notaport"}}).start(), std::runtime_error,
