@@ -245,6 +245,7 @@ int serve(const Flags& flags) {
     tracker.set_rules(config.error_tracking.rules);
     errors::SentryProjects sentry_projects;
     sentry_projects.set(config.error_tracking.sentry_projects);
+    errors::IngestLimiter ingest_limiter(config.error_tracking.ingest);
     tracker.listen([&journal](const std::string& transition, const errors::ErrorGroup& group) {
         auto data = errors::group_json(group);
         data["transition"] = transition;
@@ -296,6 +297,7 @@ int serve(const Flags& flags) {
             forwarder.set_targets(fresh.alertmanagers);
             tracker.set_rules(fresh.error_tracking.rules);
             sentry_projects.set(fresh.error_tracking.sentry_projects);
+            ingest_limiter.set_rate(fresh.error_tracking.ingest);
             log_follower.set_files(fresh.error_tracking.log_files);
             tracker.set_retention(fresh.error_tracking.retention, fresh.error_tracking.limits);
             config = std::move(fresh);
@@ -322,8 +324,8 @@ int serve(const Flags& flags) {
     register_notifications_api(server, notifications, token);
     register_monitoring_alerts_api(server, oncall, rule_manager, token);
     register_monitoring_rules_api(server, managed_rules, rule_manager, token);
-    register_monitoring_errors_api(server, tracker, token);
-    register_sentry_api(server, tracker, sentry_projects);
+    register_monitoring_errors_api(server, tracker, ingest_limiter, token);
+    register_sentry_api(server, tracker, sentry_projects, ingest_limiter);
     register_web_page(server, token);
     register_monitoring_events_api(
         server,

@@ -71,7 +71,15 @@ http::Response intake_response(const errors::IntakeResult& result) {
                                 202);
 }
 
+http::Response intake_refusal(const errors::IngestLimiter::Refusal& refusal) {
+    if (!refusal.retry_after) return http::Response::error(413, refusal.reason);
+    auto response = http::Response::error(429, refusal.reason);
+    response.headers.emplace_back("Retry-After", std::to_string(refusal.retry_after->count()));
+    return response;
+}
+
 void register_monitoring_errors_api(http::Server& server, errors::ErrorTracker& tracker,
+                                    errors::IngestLimiter& limiter,
                                     std::shared_ptr<const http::Authenticator> auth) {
     errors::ErrorTracker* t = &tracker;
     http::RouteOptions read{.auth = auth, .role = http::Role::viewer};
@@ -81,10 +89,14 @@ void register_monitoring_errors_api(http::Server& server, errors::ErrorTracker& 
 
     server.route(
         "POST", "/monitoring/errors",
-        [t](const http::Request& request) {
+        [t, &limiter](const http::Request& request) {
             return answer_or_400([&] {
-                return intake_response(
-                    t->ingest(errors::events_from_body(request.body, Clock::now()), "api"));
+                auto events = errors::events_from_body(request.body, Clock::now());
+                auto caller = request.principal ? "token " + request.principal->name
+                                                : "address " + request.remote_addr;
+                if (auto refused = limiter.take(caller, events.size()))
+                    return intake_refusal(*refused);
+                return intake_response(t->ingest(std::move(events), "api"));
             });
         },
         intake);

@@ -45,8 +45,8 @@ std::string body_of(const http::Request& request) {
 }
 
 http::Handler intake(errors::ErrorTracker& tracker, const errors::SentryProjects& projects,
-                     bool envelope) {
-    return [&tracker, &projects, envelope](const http::Request& request) {
+                     errors::IngestLimiter& limiter, bool envelope) {
+    return [&tracker, &projects, &limiter, envelope](const http::Request& request) {
         const auto& id = request.path_param("project");
         auto project = projects.find(id, sentry_key(request));
         if (!project) {
@@ -72,6 +72,15 @@ http::Handler intake(errors::ErrorTracker& tracker, const errors::SentryProjects
                 events.push_back(errors::event_from_sentry(event, now));
             }
             if (events.empty()) return http::Response::json(json::object());  // nothing for us
+            if (auto refused = limiter.take("Sentry project " + id, events.size())) {
+                auto response = intake_refusal(*refused);
+                // What Sentry's SDKs read to hold back: seconds, all categories, this key.
+                if (refused->retry_after)
+                    response.headers.emplace_back(
+                        "X-Sentry-Rate-Limits",
+                        std::to_string(refused->retry_after->count()) + "::key");
+                return response;
+            }
             for (auto& e : events)
                 if (e.service.empty()) e.service = project->service;
             auto result = tracker.ingest(std::move(events), "sentry");
@@ -84,10 +93,12 @@ http::Handler intake(errors::ErrorTracker& tracker, const errors::SentryProjects
 }  // namespace
 
 void register_sentry_api(http::Server& server, errors::ErrorTracker& tracker,
-                         const errors::SentryProjects& projects) {
+                         const errors::SentryProjects& projects, errors::IngestLimiter& limiter) {
     http::RouteOptions options{.max_body_bytes = kMaxCompressedBytes};
-    server.route("POST", "/api/{project}/envelope", intake(tracker, projects, true), options);
-    server.route("POST", "/api/{project}/store", intake(tracker, projects, false), options);
+    server.route("POST", "/api/{project}/envelope", intake(tracker, projects, limiter, true),
+                 options);
+    server.route("POST", "/api/{project}/store", intake(tracker, projects, limiter, false),
+                 options);
 }
 
 }  // namespace stackwatch::ruler

@@ -6,11 +6,12 @@
 
 #include "common/http_server.hpp"
 #include "ruler/errors/error_tracker.hpp"
+#include "ruler/errors/ingest_limiter.hpp"
 #include "ruler/errors/sentry_projects.hpp"
 
 namespace stackwatch::ruler {
 
 void register_sentry_api(http::Server& server, errors::ErrorTracker& tracker,
-                         const errors::SentryProjects& projects);
+                         const errors::SentryProjects& projects, errors::IngestLimiter& limiter);
 
 }  // namespace stackwatch::ruler

@@ -293,6 +293,39 @@ BOOST_FIXTURE_TEST_CASE(a_real_sentry_sdk_reports_by_changing_its_dsn, ErrorsFix
     BOOST_TEST(reason(short_payload) == "envelope item 1: payload shorter than its length");
 }
 
+BOOST_FIXTURE_TEST_CASE(a_caller_over_its_ingest_rate_gets_429_and_stores_nothing, ErrorsFixture) {
+    ruler.reset();
+    std::ofstream(dir / "ruler.yml", std::ios::app) << "  ingest_rate: 0.01\n  ingest_burst: 3\n";
+    start();
+    post(json{{"errors", {app_error("cart 1 is empty"), app_error("cart 2 is empty")}}});
+    auto over =
+        call("POST", "/monitoring/errors",
+             json{{"errors", {app_error("cart 3 is empty"), app_error("cart 4 is empty")}}}.dump());
+    BOOST_TEST(over.status == 429);
+    BOOST_TEST(
+        reason(over).find("token app sends errors faster than error_tracking.ingest_rate") == 0u,
+        reason(over));
+    BOOST_TEST(std::stoi(over.headers["retry-after"]) >= 1);
+    post(app_error("cart 5 is empty"));  // what is left of the burst
+    auto too_big =
+        call("POST", "/monitoring/errors",
+             json::array({app_error("a"), app_error("b"), app_error("c"), app_error("d")}).dump());
+    BOOST_TEST(too_big.status == 413);
+    // Nothing of the refused batches was stored.
+    BOOST_TEST(get("/monitoring/errors/stats")["totalErrors"] == 3);
+    // Sentry SDKs read X-Sentry-Rate-Limits; each project has a bucket of its own.
+    http::ClientRequest sentry{.method = "POST",
+                               .url = ruler->url("/api/42/store/"),
+                               .body = R"({"message": "from sentry", "level": "error"})"};
+    sentry.headers = {
+        {"X-Sentry-Auth", "Sentry sentry_key=" + std::string(kSentryKey) + ", sentry_version=7"}};
+    for (int i = 0; i < 3; ++i) BOOST_TEST(http::perform(sentry).status == 200);
+    auto limited = http::perform(sentry);
+    BOOST_TEST(limited.status == 429);
+    BOOST_TEST(limited.headers["x-sentry-rate-limits"].ends_with("::key"),
+               limited.headers["x-sentry-rate-limits"]);
+}
+
 BOOST_FIXTURE_TEST_CASE(a_stopped_postgresql_shows_up_within_one_scrape, ErrorsFixture) {
     PostgresServer postgres;  // its own: stopping the shared one would fail other tests
     postgres.start();
