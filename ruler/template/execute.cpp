@@ -126,6 +126,10 @@ class Executor {
         } catch (const EscapeError& e) {
             fail_escaping(pos, e.what());
         }
+        if (output_.size() > context_.max_output_bytes)
+            throw TemplateError("template: " + location(pos) + ": executing " +
+                                go_quote(current_->name) + ": output larger than " +
+                                std::to_string(context_.max_output_bytes) + " bytes");
     }
 
     void walk_action(const Node& node, const Value& dot) {

@@ -20,6 +20,7 @@ class Output {
     virtual void value(const Value& value, const std::string& escaper) = 0;
     virtual bool splits_escapers() const { return false; }
     virtual std::string take() = 0;
+    virtual std::size_t size() const = 0;
 };
 
 // text/template's output.
@@ -28,6 +29,7 @@ class PlainOutput : public Output {
     void text(const std::string& text) override { out_ += text; }
     void value(const Value& value, const std::string&) override { out_ += to_display(value); }
     std::string take() override { return std::move(out_); }
+    std::size_t size() const override { return out_.size(); }
 
   private:
     std::string out_;

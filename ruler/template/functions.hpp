@@ -40,6 +40,9 @@ using QueryFunc = std::function<QueryResult(const std::string& expr)>;  // throw
 struct FunctionContext {
     QueryFunc query;           // may be empty: `query` then fails
     std::string external_url;  // for externalURL and pathPrefix
+    // What one execution may write: a {{range}} over a large query, or a template that calls
+    // itself, fails with a clear error instead of taking the memory.
+    std::size_t max_output_bytes = 4 << 20;
 };
 
 using Function = std::function<Value(const std::vector<Value>& args, const FunctionContext& ctx)>;

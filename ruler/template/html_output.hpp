@@ -27,6 +27,7 @@ class HtmlOutput : public Output {
     void value(const Value& value, const std::string& escaper) override;
     bool splits_escapers() const override { return true; }
     std::string take() override { return std::move(out_); }
+    std::size_t size() const override { return out_.size(); }
 
   private:
     html::Context context_;

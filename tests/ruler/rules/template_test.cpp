@@ -308,6 +308,25 @@ BOOST_AUTO_TEST_CASE(template_dot_and_variables) {
                "[a+b%26c%2Fd%3Fe%3Df~g_h.i-j]");
 }
 
+BOOST_AUTO_TEST_CASE(output_is_bounded_against_billion_laughs) {
+    // Each level calls the one below ten times: level 8 would write 10^9 bytes.
+    std::string lib = "{{ define \"l0\" }}xxxxxxxxxx{{ end }}";
+    for (int level = 1; level <= 8; ++level) {
+        lib += "{{ define \"l" + std::to_string(level) + "\" }}";
+        for (int i = 0; i < 10; ++i) lib += "{{ template \"l" + std::to_string(level - 1) + "\" }}";
+        lib += "{{ end }}";
+    }
+    tmpl::TemplateSet set;
+    set.add("laughs.tmpl", lib);
+    BOOST_TEST(run(set, "{{ template \"l3\" }}").size() == 10'000u);
+    auto bounded = run(set, "{{ template \"l8\" }}");
+    BOOST_TEST(bounded.find("error: template: laughs.tmpl:") == 0u, bounded.substr(0, 200));
+    BOOST_TEST(bounded.find("output larger than 4194304 bytes") != std::string::npos,
+               bounded.substr(0, 200));
+    tmpl::FunctionContext small{.max_output_bytes = 100};
+    BOOST_CHECK_THROW(set.execute_text("{{ template \"l2\" }}", {}, small), TemplateError);
+}
+
 BOOST_AUTO_TEST_CASE(execution_errors_name_the_template_and_its_file) {
     tmpl::TemplateSet set;
     set.add("lib.tmpl",
