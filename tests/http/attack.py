@@ -90,6 +90,9 @@ def make_socket(local_address, rcvbuf=None):
     try:
         sock.setblocking(False)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # As browsers and Go's client: without it a TLS request waits ~40 ms for the server's
+        # delayed ACK of the handshake's last flight, which measured the client, not the server.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if rcvbuf is not None:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         try:
