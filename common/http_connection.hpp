@@ -6,10 +6,7 @@
 // written. Streams hand the connection to a thread of their own, WebSockets to a session of
 // their own (common/http_websocket.hpp).
 
-#include <sys/socket.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <array>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
@@ -18,7 +15,6 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <limits>
-#include <mutex>
 
 #include "common/http_core.hpp"
 #include "common/http_websocket.hpp"
@@ -63,23 +59,9 @@ class Session final : public Connection, public StreamChannel {
 
     // From a stream's thread: waits until the bytes are written or the connection failed.
     bool write(std::string data) override {
-        std::size_t sent = 0;
-        if constexpr (!kTls) {
-            // A thousand streams handing each event to the one loop thread and waiting cost
-            // two context switches per subscriber and event; what the kernel takes at once
-            // is sent from here. The lock keeps close() from reusing the descriptor meanwhile.
-            std::lock_guard lock(descriptor_mutex_);
-            if (!lowest().socket().is_open()) return false;
-            ssize_t n = ::send(lowest().socket().native_handle(), data.data(), data.size(),
-                               MSG_NOSIGNAL | MSG_DONTWAIT);
-            if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return false;
-            if (n > 0) sent = static_cast<std::size_t>(n);
-            if (sent == data.size()) return true;
-        }
-        // The rest waits for the client on the loop, under the write deadline.
-        return write_on_loop(stream_.get_executor(), [self = self(), &data, sent](auto done) {
+        return write_on_loop(stream_.get_executor(), [self = self(), &data](auto done) {
             self->lowest().expires_after(self->core_.options.write_timeout);
-            asio::async_write(self->stream_, asio::buffer(data.data() + sent, data.size() - sent),
+            asio::async_write(self->stream_, asio::buffer(data),
                               [self, done](boost::system::error_code ec, std::size_t) {
                                   if (ec) self->close();
                                   done(!ec);
@@ -300,7 +282,6 @@ class Session final : public Connection, public StreamChannel {
     }
 
     void close() {
-        std::lock_guard lock(descriptor_mutex_);
         boost::system::error_code ignored;
         auto& socket = lowest().socket();
         socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
@@ -320,7 +301,6 @@ class Session final : public Connection, public StreamChannel {
     WireResponse response_;
     std::chrono::steady_clock::time_point started_;
     std::array<char, 256> drain_buffer_{};
-    std::mutex descriptor_mutex_;  // a stream's direct send against close()
 };
 
 }  // namespace stackwatch::http
