@@ -181,10 +181,9 @@ class Session final : public Connection, public StreamChannel {
     void answer(bool body_too_large) {
         auto response = Router::answer(*request_, route_, path_known_, body_too_large);
         if (!response) {
-            auto claimed = Router::claim_stream(route_->slots, *request_);
-            auto* slot = std::get_if<std::shared_ptr<const void>>(&claimed);
-            if (slot != nullptr) return open_stream(std::move(*slot));
-            response = std::move(std::get<Response>(claimed));
+            std::shared_ptr<const void> slot;
+            response = Router::claim_stream(route_->slots, *request_, slot);
+            if (!response) return open_stream(std::move(slot));
         }
         bool closing = !keep_alive_ || core_.stopping || asks_to_close(*response);
         auto bytes = serialise(std::move(*response), *request_, closing);
@@ -244,13 +243,7 @@ class Session final : public Connection, public StreamChannel {
         asio::post(core_.workers, [self = self(), &route] {
             auto refused = Router::refusal(*self->request_, route.options);
             std::shared_ptr<const void> slot;
-            if (!refused) {
-                auto claimed = Router::claim_stream(route.slots, *self->request_);
-                if (auto* held = std::get_if<std::shared_ptr<const void>>(&claimed))
-                    slot = std::move(*held);
-                else
-                    refused = std::move(std::get<Response>(claimed));
-            }
+            if (!refused) refused = Router::claim_stream(route.slots, *self->request_, slot);
             asio::post(self->stream_.get_executor(), [self, &route, refused = std::move(refused),
                                                       slot = std::move(slot)]() mutable {
                 if (refused)
@@ -281,12 +274,7 @@ class Session final : public Connection, public StreamChannel {
                                  });
     }
 
-    void close() {
-        boost::system::error_code ignored;
-        auto& socket = lowest().socket();
-        socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-        socket.close(ignored);
-    }
+    void close() { close_now(lowest().socket()); }
 
     Core& core_;
     Stream stream_;

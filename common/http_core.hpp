@@ -6,6 +6,7 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <condition_variable>
@@ -110,6 +111,13 @@ bool write_on_loop(const Executor& executor, Start start) {
     auto written = finished.get_future();
     asio::post(executor, [&] { start([&finished](bool ok) { finished.set_value(ok); }); });
     return written.get();
+}
+
+// Ends a connection at once, whatever is pending on it.
+inline void close_now(asio::ip::tcp::socket& socket) {
+    boost::system::error_code ignored;
+    socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
 }
 
 // The client as the access log and the caps name it: an IPv4-mapped address as IPv4.

@@ -100,24 +100,32 @@ std::shared_ptr<const void> StreamSlots::claim(const std::string& caller) {
     });
 }
 
+namespace {
+
+std::shared_ptr<StreamSlots> slots_for(const RouteOptions& options) {
+    if (options.max_streams_per_client == 0) return nullptr;
+    return std::make_shared<StreamSlots>(options.max_streams_per_client);
+}
+
+}  // namespace
+
 void Router::add(Route route) {
-    if (route.options.max_streams_per_client > 0)
-        route.slots = std::make_shared<StreamSlots>(route.options.max_streams_per_client);
+    route.slots = slots_for(route.options);
     routes_.push_back(std::move(route));
 }
 
 void Router::add(WebSocketRoute route) {
-    if (route.options.max_streams_per_client > 0)
-        route.slots = std::make_shared<StreamSlots>(route.options.max_streams_per_client);
+    route.slots = slots_for(route.options);
     websocket_routes_.push_back(std::move(route));
 }
 
-std::variant<std::shared_ptr<const void>, Response> Router::claim_stream(
-    const std::shared_ptr<StreamSlots>& slots, const Request& request) {
-    if (!slots) return std::shared_ptr<const void>();
-    std::string caller =
-        request.principal ? "token " + request.principal->name : "address " + request.remote_addr;
-    if (auto slot = slots->claim(caller)) return slot;
+std::optional<Response> Router::claim_stream(const std::shared_ptr<StreamSlots>& slots,
+                                             const Request& request,
+                                             std::shared_ptr<const void>& slot) {
+    if (!slots) return std::nullopt;
+    std::string caller = request.caller();
+    slot = slots->claim(caller);
+    if (slot) return std::nullopt;
     auto response = Response::error(429, caller + " holds " + std::to_string(slots->per_client()) +
                                              " open streams of " + request.path +
                                              " already, the most one caller may");

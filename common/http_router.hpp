@@ -8,7 +8,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "common/http_server.hpp"
@@ -70,10 +69,11 @@ class Router {
     // A stream route the caller may open gives no response.
     static std::optional<Response> answer(Request& request, const Route* route, bool path_known,
                                           bool body_too_large);
-    // A stream's slot under its route's max_streams_per_client, or the 429 for a caller who
-    // holds them all. Null slots: no limit.
-    static std::variant<std::shared_ptr<const void>, Response> claim_stream(
-        const std::shared_ptr<StreamSlots>& slots, const Request& request);
+    // Sets `slot` to a stream's slot under its route's max_streams_per_client, or gives the 429
+    // for a caller who holds them all. Null slots: no limit.
+    static std::optional<Response> claim_stream(const std::shared_ptr<StreamSlots>& slots,
+                                                const Request& request,
+                                                std::shared_ptr<const void>& slot);
 
   private:
     std::vector<Route> routes_;

@@ -99,6 +99,10 @@ Response Response::error(int status, const std::string& reason) {
     return json({{"status", "error"}, {"error", reason}}, status);
 }
 
+std::string Request::caller() const {
+    return principal ? "token " + principal->name : "address " + remote_addr;
+}
+
 Server::Server(ServerOptions options)
     : options_(std::move(options)), router_(std::make_unique<Router>()) {}
 

@@ -46,6 +46,8 @@ struct Request {
     std::optional<std::string> header(std::string_view name) const;       // case-insensitive
     std::optional<std::string> query_param(std::string_view name) const;  // decoded, first value
     const std::string& path_param(const std::string& name) const;
+    // Who is asking, for per-caller limits: "token NAME", else "address ADDR".
+    std::string caller() const;
 };
 
 struct Response {

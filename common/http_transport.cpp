@@ -196,8 +196,8 @@ class Acceptor {
                        {"open", core_.limits.open()},
                        {"max", core_.options.max_connections}});
         }
+        if (core_.tls) return;  // the socket closes as it goes
         auto refused = std::make_shared<tcp::socket>(std::move(socket));
-        if (core_.tls) return;
         asio::async_write(*refused, asio::buffer(kBusy),
                           [refused](boost::system::error_code, std::size_t) {
                               boost::system::error_code ignored;

@@ -108,12 +108,7 @@ class WebSocketSession final : public Connection, public StreamChannel {
                             [self = self()](boost::system::error_code) { self->close(); });
     }
 
-    void close() {
-        boost::system::error_code ignored;
-        auto& socket = boost::beast::get_lowest_layer(socket_).socket();
-        socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-        socket.close(ignored);
-    }
+    void close() { close_now(boost::beast::get_lowest_layer(socket_).socket()); }
 
     Core& core_;
     boost::beast::websocket::stream<Stream> socket_;

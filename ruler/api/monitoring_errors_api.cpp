@@ -92,9 +92,7 @@ void register_monitoring_errors_api(http::Server& server, errors::ErrorTracker& 
         [t, &limiter](const http::Request& request) {
             return answer_or_400([&] {
                 auto events = errors::events_from_body(request.body, Clock::now());
-                auto caller = request.principal ? "token " + request.principal->name
-                                                : "address " + request.remote_addr;
-                if (auto refused = limiter.take(caller, events.size()))
+                if (auto refused = limiter.take(request.caller(), events.size()))
                     return intake_refusal(*refused);
                 return intake_response(t->ingest(std::move(events), "api"));
             });
