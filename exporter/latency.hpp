@@ -13,7 +13,6 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <utility>
 
 #include "exporter/metric_set.hpp"
@@ -41,7 +40,10 @@ class LatencyHistograms : public LatencyObserver {
         using is_transparent = void;
         template <typename A, typename B>
         bool operator()(const A& a, const B& b) const {
-            return std::tie(a.first, a.second) < std::tie(b.first, b.second);
+            // Compared as views: tuples of strings and of string_views do not compare with
+            // each other in clang's C++20 (libstdc++'s tuple <=> wants the same types).
+            using View = std::pair<std::string_view, std::string_view>;
+            return View(a.first, a.second) < View(b.first, b.second);
         }
     };
     template <typename Metric>

@@ -36,12 +36,13 @@ promql::Labels NotificationData::common_labels() const {
 std::map<std::string, std::string> NotificationData::common_annotations() const {
     std::map<std::string, std::string> common;
     if (alerts.empty()) return common;
-    for (const auto& [name, value] : alerts.front().annotations) {
+    // By entry, not structured binding: clang 14 cannot capture a binding in a lambda.
+    for (const auto& entry : alerts.front().annotations) {
         bool shared = std::all_of(alerts.begin() + 1, alerts.end(), [&](const Alert& a) {
-            auto found = a.annotations.find(name);
-            return found != a.annotations.end() && found->second == value;
+            auto found = a.annotations.find(entry.first);
+            return found != a.annotations.end() && found->second == entry.second;
         });
-        if (shared) common[name] = value;
+        if (shared) common[entry.first] = entry.second;
     }
     return common;
 }
