@@ -205,6 +205,46 @@ bool silence_matches_filters(const Silence& s, const Matchers& filters) {
 
 }  // namespace
 
+PostedAlerts alerts_from_body(const std::string& body) {
+    json alerts;
+    try {
+        alerts = json::parse(body);
+    } catch (const json::parse_error& e) {
+        throw std::invalid_argument(std::string("parsing alerts body failed: ") + e.what());
+    }
+    if (!alerts.is_array()) throw std::invalid_argument("the body must be a JSON array of alerts");
+    PostedAlerts posted;
+    for (const auto& item : alerts) {
+        try {
+            posted.valid.push_back(alert_from_json(item));
+        } catch (const std::invalid_argument& e) {
+            posted.errors += (posted.errors.empty() ? "" : "; ") + std::string(e.what());
+        } catch (const json::exception& e) {
+            posted.errors += (posted.errors.empty() ? "" : "; ") + std::string(e.what());
+        }
+    }
+    return posted;
+}
+
+Silence silence_from_body(const std::string& text) {
+    Silence s;
+    try {
+        auto body = json::parse(text);
+        if (!body.is_object()) throw std::invalid_argument("the body must be a JSON object");
+        if (body.contains("id") && body["id"].is_string()) s.id = body["id"];
+        for (const auto& item : body.value("matchers", json::array()))
+            s.matchers.push_back(matcher_from_json(item));
+        sort_matchers(s.matchers);
+        s.starts_at = *time_field(body, "startsAt", true);
+        s.ends_at = *time_field(body, "endsAt", true);
+        s.created_by = body.value("createdBy", "");
+        s.comment = body.value("comment", "");
+    } catch (const json::exception& e) {  // not JSON, or a field of the wrong type
+        throw std::invalid_argument(e.what());
+    }
+    return s;
+}
+
 void register_alertmanager_api(http::Server& server, NotificationManager& manager,
                                std::shared_ptr<const http::Authenticator> token) {
     // Reading is for viewers; sending alerts and silencing are what operators do.
@@ -217,24 +257,14 @@ void register_alertmanager_api(http::Server& server, NotificationManager& manage
     server.route(
         "POST", "/api/v2/alerts",
         [m](const http::Request& request) {
-            json body;
+            PostedAlerts posted;
             try {
-                body = json::parse(request.body);
-            } catch (const json::parse_error& e) {
-                return bad_request(std::string("parsing alerts body failed: ") + e.what());
+                posted = alerts_from_body(request.body);
+            } catch (const std::invalid_argument& e) {
+                return bad_request(e.what());
             }
-            if (!body.is_array()) return bad_request("the body must be a JSON array of alerts");
-            std::vector<Alert> valid;
-            std::string errors;
-            for (const auto& item : body) {
-                try {
-                    valid.push_back(alert_from_json(item));
-                } catch (const std::exception& e) {
-                    errors += (errors.empty() ? "" : "; ") + std::string(e.what());
-                }
-            }
-            m->put(std::move(valid));
-            if (!errors.empty()) return bad_request(errors);
+            m->put(std::move(posted.valid));
+            if (!posted.errors.empty()) return bad_request(posted.errors);
             return http::Response::json(json::object());
         },
         posting);
@@ -307,17 +337,8 @@ void register_alertmanager_api(http::Server& server, NotificationManager& manage
         [m](const http::Request& request) {
             Silence s;
             try {
-                auto body = json::parse(request.body);
-                if (!body.is_object()) return bad_request("the body must be a JSON object");
-                if (body.contains("id") && body["id"].is_string()) s.id = body["id"];
-                for (const auto& item : body.value("matchers", json::array()))
-                    s.matchers.push_back(matcher_from_json(item));
-                sort_matchers(s.matchers);
-                s.starts_at = *time_field(body, "startsAt", true);
-                s.ends_at = *time_field(body, "endsAt", true);
-                s.created_by = body.value("createdBy", "");
-                s.comment = body.value("comment", "");
-            } catch (const std::exception& e) {
+                s = silence_from_body(request.body);
+            } catch (const std::invalid_argument& e) {
                 return bad_request(e.what());
             }
             if (s.starts_at >= s.ends_at)
