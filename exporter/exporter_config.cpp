@@ -76,8 +76,9 @@ std::map<std::string, AuthModule> read_auth_modules(const ConfigNode& node) {
     return modules;
 }
 
-void read_file(ExporterConfig& config) {
-    auto root = ConfigNode::load_file(config.config_file);
+}  // namespace
+
+void read_targets(ExporterConfig& config, const ConfigNode& root) {
     if (!root.defined()) return;
     root.allow_keys({"auth_modules", "postgres", "redis", "processes", "health"});
     auto modules = read_auth_modules(root["auth_modules"]);
@@ -117,6 +118,8 @@ void read_file(ExporterConfig& config) {
     if (root.has("health")) config.health = root["health"];
 }
 
+namespace {
+
 void check_unique_names(const ExporterConfig& config) {
     std::set<std::string> seen;
     auto check = [&](const std::string& name) {
@@ -131,7 +134,8 @@ void check_unique_names(const ExporterConfig& config) {
 }  // namespace
 
 void load_targets(ExporterConfig& config) {
-    if (!config.config_file.empty()) read_file(config);
+    if (!config.config_file.empty())
+        read_targets(config, ConfigNode::load_file(config.config_file));
     // The peers' environment adds targets the file does not already name.
     std::string pg_user = env("DATA_SOURCE_USER");
     std::string pg_pass = env("DATA_SOURCE_PASS");

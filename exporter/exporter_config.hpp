@@ -59,5 +59,8 @@ struct ExporterConfig {
 // Reads the YAML file (when named) and the environment into `config`. Throws ConfigError with
 // file:line:column for anything wrong.
 void load_targets(ExporterConfig& config);
+// The targets a file's YAML names (auth_modules, postgres, redis, processes, health), added to
+// `config`: what load_targets reads from config_file. Throws ConfigError.
+void read_targets(ExporterConfig& config, const ConfigNode& root);
 
 }  // namespace stackwatch::exporter

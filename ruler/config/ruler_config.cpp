@@ -23,9 +23,12 @@ std::vector<std::string> expand_glob(const std::string& pattern, const ConfigNod
 }  // namespace
 
 RulerConfig load_ruler_config(const std::string& path) {
+    return parse_ruler_config(ConfigNode::load_file(path), path);
+}
+
+RulerConfig parse_ruler_config(const ConfigNode& root, const std::string& path) {
     RulerConfig config;
     config.file = path;
-    auto root = ConfigNode::load_file(path);
     root.allow_keys({"global", "rule_files", "scrape_configs", "datasource", "notify_config_file",
                      "alerting", "error_tracking"});
     auto global = root["global"];

@@ -31,5 +31,7 @@ struct RulerConfig {
 
 // Throws ConfigError naming file:line:column and the key.
 RulerConfig load_ruler_config(const std::string& path);
+// The same from the file's YAML; rule_files globs are expanded relative to `path`.
+RulerConfig parse_ruler_config(const ConfigNode& root, const std::string& path);
 
 }  // namespace stackwatch::ruler
