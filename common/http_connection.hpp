@@ -29,6 +29,22 @@ namespace wire = boost::beast::http;
 // milliseconds, which a worker pays, not the event loop.
 constexpr std::size_t kLargeResponseBytes = 1 << 20;
 
+// What handlers see of a parsed head: the method, the path percent-decoded with its dot segments
+// resolved, the query string, the headers under lower-case names.
+template <class Fields>
+void read_request_head(const wire::request_header<Fields>& head, Request& request) {
+    request.method = std::string(head.method_string());
+    std::string_view target(head.target().data(), head.target().size());
+    auto question = target.find('?');
+    request.path = normalise_path(url_decode_path(target.substr(0, question)));
+    if (question != std::string_view::npos)
+        request.query_string = std::string(target.substr(question + 1));
+    for (const auto& field : head) {
+        auto name = field.name_string();
+        request.headers[lower({name.data(), name.size()})] = std::string(field.value());
+    }
+}
+
 template <class Stream>
 class Session final : public Connection, public StreamChannel {
     static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
@@ -113,16 +129,7 @@ class Session final : public Connection, public StreamChannel {
         const auto& head = parser_->get();
         request_.emplace();
         Request& request = *request_;
-        request.method = std::string(head.method_string());
-        std::string_view target(head.target().data(), head.target().size());
-        auto question = target.find('?');
-        request.path = normalise_path(url_decode_path(target.substr(0, question)));
-        if (question != std::string_view::npos)
-            request.query_string = std::string(target.substr(question + 1));
-        for (const auto& field : head) {
-            auto name = field.name_string();
-            request.headers[lower({name.data(), name.size()})] = std::string(field.value());
-        }
+        read_request_head(head, request);
         request.remote_addr = lease_.client();
         request.request_id = request_id_for(request);
         keep_alive_ = head.keep_alive();
