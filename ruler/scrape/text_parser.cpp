@@ -251,9 +251,13 @@ std::size_t TextParser::parse_label_value(std::string_view line, std::size_t pos
 void TextParser::parse_timestamp(std::string_view token) {
     if (format_ == ExpositionFormat::openmetrics) {
         double seconds = 0;
-        if (!parse_sample_value(token, seconds) || !std::isfinite(seconds))
-            fail("invalid timestamp " + quoted(token));
-        sample_.timestamp_ms = static_cast<std::int64_t>(seconds * 1000);
+        if (!parse_sample_value(token, seconds)) fail("invalid timestamp " + quoted(token));
+        // NaN, the infinities and times whose milliseconds lie beyond int64 (1e41 s) are no
+        // timestamps: converting them to int64 would be undefined.
+        constexpr double kLimit = 9223372036854775808.0;  // 2^63
+        double ms = seconds * 1000;
+        if (!(ms >= -kLimit && ms < kLimit)) fail("invalid timestamp " + quoted(token));
+        sample_.timestamp_ms = static_cast<std::int64_t>(ms);
         return;
     }
     const char* begin = token.data();

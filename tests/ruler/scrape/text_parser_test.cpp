@@ -201,6 +201,19 @@ BOOST_AUTO_TEST_CASE(reads_openmetrics_text) {
     BOOST_TEST(samples[2].name == "temp_created");  // a gauge's _created is an ordinary series
 }
 
+// Found by fuzz/textparse_fuzzer: 1e41 seconds made an int64 of milliseconds out of range.
+BOOST_AUTO_TEST_CASE(refuses_openmetrics_timestamps_beyond_int64) {
+    for (std::string_view text :
+         {"w 0 1e41", "w 0 -1e41", "w 0 9223372036854776", "w 0 NaN", "w 0 +Inf"}) {
+        auto error = first_error(text, ExpositionFormat::openmetrics);
+        BOOST_TEST(error.first == 1u, text);
+        BOOST_TEST(error.second.find("invalid timestamp") != std::string::npos, error.second);
+    }
+    auto near = parse_all("w 0 1e15\n# EOF\n", ExpositionFormat::openmetrics);
+    BOOST_REQUIRE(near.size() == 1u);
+    BOOST_TEST(near[0].timestamp.value() == 1000000000000000000);
+}
+
 BOOST_AUTO_TEST_CASE(requires_openmetrics_eof) {
     auto missing = first_error("a 1\nb 2\n", ExpositionFormat::openmetrics);
     BOOST_TEST(missing.second.find("does not end with # EOF") != std::string::npos, missing.second);
