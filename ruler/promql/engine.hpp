@@ -44,6 +44,11 @@ struct EngineOptions {
     // Step of subqueries written without one (`x[5m:]`); Prometheus uses the global evaluation
     // interval, 1m by default.
     std::chrono::milliseconds default_subquery_step{60 * 1000};
+    // Steps one query may evaluate in its subqueries, all of them together; beyond it EvalError.
+    // Each step evaluates the inner expression anew, so nested subqueries multiply: an empty
+    // `x[10y:1s]` loads no sample but would take 315 million steps. (Prometheus has no such
+    // limit; it evaluates a subquery's steps in one range evaluation.)
+    std::int64_t max_subquery_steps = 5'000'000;
 };
 
 class Engine {

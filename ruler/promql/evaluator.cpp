@@ -115,6 +115,13 @@ Value Evaluator::eval_node(const SubqueryExpr& e, Timestamp t) const {
     // the same subquery see the same inner timestamps.
     Timestamp start = step * ((ref - e.range_ms) / step);
     if (start < ref - e.range_ms) start += step;
+    if (start <= ref) {
+        subquery_steps_ += (ref - start) / step + 1;
+        if (subquery_steps_ > ctx_.options.max_subquery_steps)
+            throw EvalError("query processing would evaluate more than " +
+                            std::to_string(ctx_.options.max_subquery_steps) +
+                            " subquery steps");
+    }
     std::map<Labels, std::vector<Sample>> points;
     std::int64_t total = 0;
     for (Timestamp ts = start; ts <= ref; ts += step) {

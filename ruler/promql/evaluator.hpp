@@ -22,6 +22,7 @@ public:
 
 private:
     EvalContext ctx_;
+    mutable std::int64_t subquery_steps_ = 0;  // counted against options.max_subquery_steps
 
     Value eval_node(const VectorSelector& e, Timestamp t) const;
     Value eval_node(const MatrixSelector& e, Timestamp t) const;

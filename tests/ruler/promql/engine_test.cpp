@@ -251,6 +251,24 @@ BOOST_AUTO_TEST_CASE(sample_limit_stops_large_queries) {
     BOOST_TEST(as_map(small.instant("http_requests", 300 * kSecond, store)).size() == 3u);
 }
 
+// Found by fuzz/promql_eval_fuzzer: nested subqueries over a series that does not exist load no
+// sample, yet the outer one alone took 13.9 million steps, each evaluating the inner ones.
+BOOST_AUTO_TEST_CASE(subquery_step_limit_stops_long_subqueries) {
+    const char* fuzzed =
+        R"(sum_over_time(sum_over_time(sum_over_time(mec{job="1"}[20s])[20s:10s] offset 10s)[11y00s:25s] @ 1000))";
+    BOOST_CHECK_THROW(engine.instant(fuzzed, 300 * kSecond, store), EvalError);
+    Engine small(EngineOptions{.max_subquery_steps = 10});
+    BOOST_CHECK_THROW(small.instant("max_over_time(http_requests[11m:1m])", 600 * kSecond, store),
+                      EvalError);
+    // Nested steps add up: 3 outer steps, each with 3 inner ones, are 12.
+    BOOST_CHECK_THROW(
+        small.instant("max_over_time(max_over_time(http_requests[2m:1m])[2m:1m])", 600 * kSecond,
+                      store),
+        EvalError);
+    BOOST_TEST(as_map(small.instant("max_over_time(http_requests[9m:1m])", 600 * kSecond, store))
+                   .size() == 3u);
+}
+
 BOOST_AUTO_TEST_CASE(stale_marker_bit_pattern) {
     double marker = stale_marker();
     BOOST_TEST(std::isnan(marker));
