@@ -39,6 +39,16 @@ YAML::Node child_of(const YAML::Node& map, std::string_view key) {
     return YAML::Node(YAML::NodeType::Undefined);
 }
 
+// A map key as text. YAML allows a list, a map or null as a key, which yaml-cpp would only
+// refuse with its own exception ("bad conversion"), naming neither the file nor the key.
+std::string key_text(const YAML::Node& key, const std::string& file, const std::string& key_path) {
+    if (!key.IsScalar())
+        throw ConfigError(mark_text(file, key.Mark()) + ": " +
+                          (key_path.empty() ? std::string("a key") : key_path + ": a key") +
+                          " must be a string, not a list, a map or null");
+    return key.as<std::string>();
+}
+
 }  // namespace
 
 std::optional<Duration> try_parse_duration(std::string_view text) {
@@ -195,7 +205,7 @@ std::vector<std::pair<std::string, ConfigNode>> ConfigNode::entries() const {
     if (!defined()) return out;
     require_map();
     for (const auto& kv : node_) {
-        auto key = kv.first.as<std::string>();
+        auto key = key_text(kv.first, file_, key_path_);
         ConfigNode child(kv.second, file_, join_path(key_path_, key));
         child.parent_mark_ = kv.first.Mark();
         out.emplace_back(key, std::move(child));
@@ -300,7 +310,7 @@ void ConfigNode::allow_keys(std::initializer_list<std::string_view> keys) const 
     if (!defined()) return;
     require_map();
     for (const auto& kv : node_) {
-        auto key = kv.first.as<std::string>();
+        auto key = key_text(kv.first, file_, key_path_);
         bool known = false;
         for (auto allowed : keys) known = known || allowed == key;
         if (!known) {

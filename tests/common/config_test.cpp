@@ -97,6 +97,30 @@ BOOST_AUTO_TEST_CASE(bad_yaml_names_the_position) {
     BOOST_TEST(message.find("cannot open") != std::string::npos, message);
 }
 
+// Found by fuzz/ruler_config_fuzzer: a flow map whose key is a list made allow_keys throw
+// yaml-cpp's "bad conversion", which named neither the file nor the key.
+BOOST_AUTO_TEST_CASE(keys_that_are_no_strings_are_config_errors) {
+    auto root = ConfigNode::load_string(R"(alerting:
+  alertmanagers:
+  - api_version: v2            # the only one Alertmanager 0.25 serves
+    scheme: https
+    path_prefix: /am
+    timeout: 10s
+    basic_auth: {username: ruler, password_file: /run/secrets/am}
+    static_configs: [{targets:, ['am-1:9093', 'am-2:9093']}]
+)",
+                                        "ruler.yml");
+    auto config = root["alerting"]["alertmanagers"].items().at(0)["static_configs"].items().at(0);
+    std::string message = error_of([&] { config.allow_keys({"targets"}); });
+    BOOST_TEST(message.find("ruler.yml:8:33") == 0, message);
+    BOOST_TEST(message.find("a key must be a string") != std::string::npos, message);
+    message = error_of([&] { config.entries(); });
+    BOOST_TEST(message.find("a key must be a string") != std::string::npos, message);
+    auto null_key = ConfigNode::load_string("? ~\n: 1\n", "c.yml");
+    message = error_of([&] { null_key.entries(); });
+    BOOST_TEST(message.find("c.yml:1:") == 0, message);
+}
+
 BOOST_AUTO_TEST_CASE(typed_scalars_are_checked) {
     auto root = ConfigNode::load_string("n: twelve\nb: maybe\nlist: notalist\nok: 12\n", "c.yml");
     BOOST_CHECK_THROW(root["n"].as_int(), ConfigError);
