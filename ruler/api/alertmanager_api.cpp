@@ -209,7 +209,7 @@ PostedAlerts alerts_from_body(const std::string& body) {
     json alerts;
     try {
         alerts = json::parse(body);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, or out_of_range for a number like 1e999
         throw std::invalid_argument(std::string("parsing alerts body failed: ") + e.what());
     }
     if (!alerts.is_array()) throw std::invalid_argument("the body must be a JSON array of alerts");
