@@ -18,9 +18,14 @@ std::string text(const json& object, const char* key) {
 }
 
 TimePoint sentry_time(const json& value, TimePoint now) {
-    if (value.is_number())
-        return TimePoint(std::chrono::duration_cast<Clock::duration>(
-            std::chrono::duration<double>(value.get<double>())));
+    if (value.is_number()) {
+        // Seconds the clock cannot hold (milliseconds sent as seconds, 1e300) are no time: their
+        // conversion to nanoseconds would overflow.
+        std::chrono::duration<double> seconds(value.get<double>());
+        const std::chrono::duration<double> limit = Clock::duration::max();
+        if (!(seconds < limit && seconds > -limit)) return now;
+        return TimePoint(std::chrono::duration_cast<Clock::duration>(seconds));
+    }
     if (value.is_string())
         if (auto t = parse_api_time(value.get<std::string>())) return *t;
     return now;

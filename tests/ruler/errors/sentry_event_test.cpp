@@ -88,4 +88,18 @@ BOOST_AUTO_TEST_CASE(the_raised_exception_and_its_frames) {
     BOOST_TEST(logged.id.size() == 36u);
 }
 
+// Found by fuzz/sentry_fuzzer: a timestamp in milliseconds read as seconds overflowed the
+// clock's nanoseconds; such a time is unreadable, so the event has the time it arrived.
+BOOST_AUTO_TEST_CASE(timestamps_the_clock_cannot_hold_are_now) {
+    auto fuzzed =
+        event_from_sentry(json::parse(R"({"message": "x", "timestamp": 1700000100123})"), kNow);
+    BOOST_TEST((fuzzed.timestamp == kNow));
+    for (const char* body :
+         {R"({"message": "x", "timestamp": -1e300})", R"({"message": "x", "timestamp": 9.3e9})"})
+        BOOST_TEST((event_from_sentry(json::parse(body), kNow).timestamp == kNow), body);
+    auto late =
+        event_from_sentry(json::parse(R"({"message": "x", "timestamp": 4102444800})"), kNow);
+    BOOST_TEST((late.timestamp == TimePoint(std::chrono::seconds(4102444800))));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
