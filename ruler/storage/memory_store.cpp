@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <bit>
-#include <deque>
+#include <limits>
 #include <mutex>
+
+#include "ruler/storage/xor_chunk.hpp"
 
 namespace stackwatch::storage {
 
@@ -18,8 +20,34 @@ namespace {
 
 struct StoredSeries {
     Labels labels;
-    std::deque<Sample> samples;
+    std::vector<XorChunk> chunks;  // full ones, oldest first
+    XorHeadChunk head;
     std::uint64_t created;  // the order of creation, in which selects return series
+
+    std::size_t chunk_bytes() const {
+        std::size_t bytes = head.memory_bytes() + chunks.capacity() * sizeof(XorChunk);
+        for (const auto& c : chunks) bytes += c.memory_bytes() - sizeof(XorChunk);
+        return bytes;
+    }
+
+    // The samples in [mint, maxt], or none.
+    std::vector<Sample> read(Timestamp mint, Timestamp maxt) const {
+        auto first =
+            std::lower_bound(chunks.begin(), chunks.end(), mint,
+                             [](const XorChunk& c, Timestamp t) { return c.max_time() < t; });
+        std::vector<Sample> out;
+        if (head.last_time() < mint) return out;
+        std::size_t at_most = head.samples_from(mint);
+        for (auto c = first; c != chunks.end(); ++c) at_most += c->samples();
+        out.reserve(at_most);
+        for (auto c = first; c != chunks.end(); ++c) {
+            c->decode(mint, maxt, out);
+            // The next chunk starts after this one's last sample.
+            if (c->max_time() >= maxt) return out;
+        }
+        head.decode(mint, maxt, out);
+        return out;
+    }
 };
 
 bool created_before(const StoredSeries* a, const StoredSeries* b) {
@@ -30,8 +58,9 @@ bool same_bits(double a, double b) {
     return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
 }
 
-// Rough per-entry overheads of the containers involved; good enough to report bytes per sample.
-constexpr std::size_t kSeriesOverhead = 128;
+// Rough per-entry overheads of the containers involved (the hash node, its bucket, the name
+// index's entry, each label's strings); good enough to report bytes per sample.
+constexpr std::size_t kIndexOverhead = 64;
 constexpr std::size_t kLabelOverhead = 2 * sizeof(std::string);
 
 std::size_t label_bytes(const Labels& labels) {
@@ -53,6 +82,9 @@ struct MemoryStore::Impl {
     std::size_t series_count = 0;
     std::size_t sample_count = 0;
     std::size_t label_bytes = 0;
+    // Truncation drops whole chunks, as Prometheus's head does; selects hide what is left of a
+    // chunk before the last truncation, so what a query sees does not depend on chunk bounds.
+    Timestamp truncated_before = std::numeric_limits<Timestamp>::min();
 
     StoredSeries* find(const Labels& labels) {
         auto it = series.find(labels.hash());
@@ -83,7 +115,7 @@ AppendResult MemoryStore::append(const Labels& labels, Timestamp t, double v) {
     if (s == nullptr) {
         if (impl_->series_count >= impl_->options.max_series) return AppendResult::series_limit;
         auto& bucket = impl_->series[labels.hash()];
-        bucket.push_back(StoredSeries{labels, {}, impl_->series_created++});
+        bucket.push_back(StoredSeries{labels, {}, {}, impl_->series_created++});
         ++impl_->series_count;
         impl_->label_bytes += label_bytes(labels);
         // Growing a bucket may move its series, so the index is rebuilt in that rare case.
@@ -93,32 +125,37 @@ AppendResult MemoryStore::append(const Labels& labels, Timestamp t, double v) {
             impl_->by_name[labels.get(promql::kMetricName)].push_back(&bucket.back());
         }
         s = &bucket.back();
-    } else if (!s->samples.empty()) {
-        const Sample& last = s->samples.back();
+    } else {
         // Re-appending the identical sample is a no-op (a retried scrape); anything else at or
         // before the last timestamp would rewrite history that rules may already have seen.
-        if (t == last.t && same_bits(v, last.v)) return AppendResult::ok;
-        if (t <= last.t) return AppendResult::out_of_order;
+        if (t == s->head.last_time() && same_bits(v, s->head.last_value())) return AppendResult::ok;
+        if (t <= s->head.last_time()) return AppendResult::out_of_order;
+        if (s->head.full()) s->chunks.push_back(s->head.cut());
     }
-    s->samples.push_back(Sample{t, v});
+    s->head.append(t, v);
     ++impl_->sample_count;
     return AppendResult::ok;
 }
 
 void MemoryStore::truncate_before(Timestamp t) {
     std::unique_lock lock(impl_->mutex);
+    impl_->truncated_before = std::max(impl_->truncated_before, t);
     bool removed_series = false;
     for (auto it = impl_->series.begin(); it != impl_->series.end();) {
         auto& bucket = it->second;
         for (auto& s : bucket) {
-            while (!s.samples.empty() && s.samples.front().t < t) {
-                s.samples.pop_front();
-                --impl_->sample_count;
-            }
+            auto kept = std::find_if(s.chunks.begin(), s.chunks.end(),
+                                     [&](const XorChunk& c) { return c.max_time() >= t; });
+            for (auto c = s.chunks.begin(); c != kept; ++c) impl_->sample_count -= c->samples();
+            s.chunks.erase(s.chunks.begin(), kept);
         }
+        // A series whose newest sample is older has no chunk left but its head.
         auto gone = std::remove_if(bucket.begin(), bucket.end(),
-                                   [](const StoredSeries& s) { return s.samples.empty(); });
-        for (auto g = gone; g != bucket.end(); ++g) impl_->label_bytes -= label_bytes(g->labels);
+                                   [&](const StoredSeries& s) { return s.head.last_time() < t; });
+        for (auto g = gone; g != bucket.end(); ++g) {
+            impl_->label_bytes -= label_bytes(g->labels);
+            impl_->sample_count -= g->head.samples();
+        }
         impl_->series_count -= static_cast<std::size_t>(bucket.end() - gone);
         removed_series |= gone != bucket.end();
         bucket.erase(gone, bucket.end());
@@ -134,21 +171,20 @@ void MemoryStore::clear() {
     impl_->series_count = 0;
     impl_->sample_count = 0;
     impl_->label_bytes = 0;
+    impl_->truncated_before = std::numeric_limits<Timestamp>::min();
 }
 
 std::vector<Series> MemoryStore::select(const std::vector<Matcher>& matchers, Timestamp mint,
                                         Timestamp maxt) const {
     std::shared_lock lock(impl_->mutex);
+    mint = std::max(mint, impl_->truncated_before);
     std::vector<Series> out;
     auto consider = [&](const StoredSeries& s) {
         for (const auto& m : matchers)
             if (!m.matches(s.labels.get(m.name()))) return;
-        auto first = std::lower_bound(s.samples.begin(), s.samples.end(), mint,
-                                      [](const Sample& x, Timestamp t) { return x.t < t; });
-        auto last = std::upper_bound(first, s.samples.end(), maxt,
-                                     [](Timestamp t, const Sample& x) { return t < x.t; });
-        if (first == last) return;
-        out.push_back(Series{s.labels, std::vector<Sample>(first, last)});
+        auto samples = s.read(mint, maxt);
+        if (samples.empty()) return;
+        out.push_back(Series{s.labels, std::move(samples)});
     };
     auto name_matcher = std::find_if(matchers.begin(), matchers.end(), [](const Matcher& m) {
         return m.type() == MatchType::equal && m.name() == promql::kMetricName;
@@ -179,9 +215,18 @@ std::size_t MemoryStore::sample_count() const {
 }
 
 std::size_t MemoryStore::memory_bytes() const {
+    const std::size_t chunks = chunk_bytes();
     std::shared_lock lock(impl_->mutex);
-    return impl_->series_count * kSeriesOverhead + impl_->label_bytes +
-           impl_->sample_count * sizeof(Sample);
+    return impl_->series_count * (sizeof(StoredSeries) + kIndexOverhead) + impl_->label_bytes +
+           chunks;
+}
+
+std::size_t MemoryStore::chunk_bytes() const {
+    std::shared_lock lock(impl_->mutex);
+    std::size_t bytes = 0;
+    for (const auto& [hash, bucket] : impl_->series)
+        for (const auto& s : bucket) bytes += s.chunk_bytes();
+    return bytes;
 }
 
 }  // namespace stackwatch::storage
