@@ -32,21 +32,42 @@ long rss_kib() {
     return 0;
 }
 
+const std::vector<std::string> kFamilies = {
+    "pg_stat_database_tup_fetched", "pg_locks_count", "redis_commands_total",
+    "http_request_duration_seconds_bucket", "process_resident_memory_bytes"};
+
 // Label sets shaped like an exporter's: a few families, each series with job, instance and one
 // or two labels of its own.
 std::vector<promql::Labels> exporter_like_series(std::size_t count) {
-    static const std::vector<std::string> families = {
-        "pg_stat_database_tup_fetched", "pg_locks_count", "redis_commands_total",
-        "http_request_duration_seconds_bucket", "process_resident_memory_bytes"};
     std::vector<promql::Labels> out;
     out.reserve(count);
     for (std::size_t i = 0; i < count; ++i) {
-        out.push_back(promql::Labels{{"__name__", families[i % families.size()]},
+        out.push_back(promql::Labels{{"__name__", kFamilies[i % kFamilies.size()]},
                                      {"job", "job-" + std::to_string(i % 10)},
                                      {"instance", "10.0.0." + std::to_string(i % 250) + ":9187"},
                                      {"series", std::to_string(i)}});
     }
     return out;
+}
+
+// Reads shaped like rule evaluations: every family selected by name over a window ending at the
+// newest sample, for at least two seconds.
+void measure_reads(const storage::MemoryStore& store, const std::string& window,
+                   promql::Timestamp mint, promql::Timestamp maxt) {
+    std::size_t samples = 0;
+    auto start = Clock::now();
+    double elapsed = 0;
+    while (elapsed < 2) {
+        for (const auto& family : kFamilies) {
+            std::vector<promql::Matcher> matchers{promql::Matcher(
+                promql::MatchType::equal, std::string(promql::kMetricName), family)};
+            for (const auto& series : store.select(matchers, mint, maxt))
+                samples += series.samples.size();
+        }
+        elapsed = seconds_since(start);
+    }
+    std::cout << "store_read_" << window << "_samples_per_second "
+              << static_cast<double>(samples) / elapsed << "\n";
 }
 
 // Counters grow by small integers and gauges mostly repeat, as real scrapes do, so a store that
@@ -75,9 +96,15 @@ void measure_store(std::size_t series, std::size_t samples_per_series) {
               << "store_samples " << store.sample_count() << "\n"
               << "store_bytes_per_sample " << static_cast<double>(store.memory_bytes()) / samples
               << "\n"
+              << "store_chunk_bytes_per_sample "
+              << static_cast<double>(store.chunk_bytes()) / samples << "\n"
               << "store_rss_bytes_per_sample "
               << static_cast<double>(rss_after - rss_before) * 1024 / samples << "\n"
               << "store_append_samples_per_second " << samples / elapsed << "\n";
+
+    const promql::Timestamp last = static_cast<promql::Timestamp>(samples_per_series - 1) * 15'000;
+    measure_reads(store, "5m", last - 5 * 60'000, last);
+    measure_reads(store, "all", 0, last);
 }
 
 void measure_parse(const std::string& path, double min_seconds) {
