@@ -35,13 +35,21 @@ std::string text_field(const json& value, const char* name, const std::string& w
 TimePoint timestamp_field(const json& value, const std::string& where, TimePoint now) {
     if (!value.contains("timestamp") || value["timestamp"].is_null()) return now;
     const auto& t = value["timestamp"];
-    if (t.is_number_integer() && t.get<std::int64_t>() > 100'000'000'000)
-        return TimePoint(std::chrono::milliseconds(t.get<std::int64_t>()));  // Date.now()
-    if (t.is_number())
-        return TimePoint(std::chrono::duration_cast<Clock::duration>(
-            std::chrono::duration<double>(t.get<double>())));
-    if (t.is_string())
+    // Times the clock's nanoseconds cannot hold (past 2262) are refused like unreadable ones:
+    // converting them would overflow.
+    constexpr auto kMaxMs =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::duration::max()).count();
+    const std::chrono::duration<double> limit = Clock::duration::max();
+    if (t.is_number_integer() && t.get<std::int64_t>() > 100'000'000'000) {
+        if (t.get<std::int64_t>() <= kMaxMs)
+            return TimePoint(std::chrono::milliseconds(t.get<std::int64_t>()));  // Date.now()
+    } else if (t.is_number()) {
+        std::chrono::duration<double> seconds(t.get<double>());
+        if (seconds < limit && seconds > -limit)
+            return TimePoint(std::chrono::duration_cast<Clock::duration>(seconds));
+    } else if (t.is_string()) {
         if (auto parsed = parse_api_time(t.get<std::string>())) return *parsed;
+    }
     refuse(where + ".timestamp", "must be RFC 3339 or Unix seconds");
 }
 

@@ -91,4 +91,15 @@ BOOST_AUTO_TEST_CASE(refusals_name_the_field) {
                        {.max_message_bytes = 32}) == "error.message: longer than 32 bytes");
 }
 
+// Found by fuzz/errors_body_fuzzer: 9.3e9 seconds (past 2262) overflowed the clock's
+// nanoseconds; such times are refused like unreadable ones.
+BOOST_AUTO_TEST_CASE(timestamps_the_clock_cannot_hold_are_refused) {
+    for (const char* body :
+         {R"({"message": "x", "timestamp": 9.3e9})", R"({"message": "x", "timestamp": -1e300})",
+          R"({"message": "x", "timestamp": 9300000000000000})"})
+        BOOST_TEST(refusal(body) == "error.timestamp: must be RFC 3339 or Unix seconds", body);
+    auto ms = events_from_body(R"({"message": "x", "timestamp": 1700000000123})", kNow);
+    BOOST_TEST((ms.at(0).timestamp == TimePoint(std::chrono::milliseconds(1700000000123))));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
