@@ -215,6 +215,10 @@ RuleFileResult parse_rule_file(const std::string& content, const std::string& pa
         }
     } catch (const DecodeAbort& e) {
         return fail_all(e.what());
+    } catch (const ConfigError& e) {
+        // A key that is a list, a map or null; the message names the file already.
+        result.errors.push_back(e.what());
+        return result;
     }
     if (!decoder.ok()) return fail_all(decoder.message());
     for (const auto& e : validate(result.file, root)) result.errors.push_back(path + ": " + e);

@@ -178,4 +178,21 @@ BOOST_AUTO_TEST_CASE(check_rules_reports_like_promtool) {
                "Might cause inconsistency while recording expressions\n");
 }
 
+// Found by fuzz/rule_file_fuzzer: a map key that is itself a map escaped parse_rule_file as an
+// exception instead of becoming one of its errors.
+BOOST_AUTO_TEST_CASE(a_key_that_is_no_string_is_an_error_of_the_file) {
+    auto errors = errors_of(R"(groups:
+  - name: g
+    rules:
+      - alert: E
+        expr: ve5mor(0)
+        labels: {empty: "{{ $labels.nope }}"}
+        annotations: {,ummary: "{{ $l#bels .ope}n}", other: ""}
+)");
+    BOOST_REQUIRE(errors.size() == 1u);
+    BOOST_TEST(
+        errors[0].find("r.yml:7:23: groups[0].rules[0].annotations: a key must be a string") == 0,
+        errors[0]);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
