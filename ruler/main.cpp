@@ -35,6 +35,7 @@
 #include "ruler/oncall/oncall.hpp"
 #include "ruler/oncall/oncall_json.hpp"
 #include "ruler/promql/test_script.hpp"
+#include "ruler/remote_write/remote_write_appender.hpp"
 #include "ruler/rules/check_rules.hpp"
 #include "ruler/rules/rule_manager.hpp"
 #include "ruler/rules/unit_test.hpp"
@@ -216,7 +217,9 @@ int serve(const Flags& flags) {
     SignalWaiter signals;  // before any thread starts, so all inherit the blocked signals
     auto registry = std::make_shared<prometheus::Registry>();
     storage::MemoryStore store({.max_series = std::stoull(flags.max_series)});
-    auto appender = std::make_shared<rules::MemoryStoreAppender>(store);
+    auto appender = std::make_shared<remote_write::RemoteWriteAppender>(
+        std::make_shared<rules::MemoryStoreAppender>(store), *registry);
+    appender->set_remotes(config.remote_write, config.external_labels);
     auto data = make_datasource(config, store);
     std::shared_ptr<AlertStateStore> state;
     if (!flags.state_path.empty()) {
@@ -295,6 +298,7 @@ int serve(const Flags& flags) {
             scrape_manager.apply(fresh.scrape_configs);
             notifications.apply(std::move(notify_config));
             forwarder.set_targets(fresh.alertmanagers);
+            appender->set_remotes(fresh.remote_write, fresh.external_labels);
             tracker.set_rules(fresh.error_tracking.rules);
             sentry_projects.set(fresh.error_tracking.sentry_projects);
             ingest_limiter.set_rate(fresh.error_tracking.ingest);
@@ -381,6 +385,7 @@ int serve(const Flags& flags) {
     oncall.stop();
     notifications.stop();
     forwarder.stop();
+    appender->stop();
     log_follower.stop();
     set_failure_sink({});
     tracker.stop();

@@ -30,7 +30,7 @@ RulerConfig parse_ruler_config(const ConfigNode& root, const std::string& path) 
     RulerConfig config;
     config.file = path;
     root.allow_keys({"global", "rule_files", "scrape_configs", "datasource", "notify_config_file",
-                     "alerting", "error_tracking"});
+                     "alerting", "error_tracking", "remote_write"});
     auto global = root["global"];
     global.allow_keys({"scrape_interval", "scrape_timeout", "evaluation_interval",
                        "external_labels", "external_url", "query_log_file"});
@@ -55,6 +55,7 @@ RulerConfig parse_ruler_config(const ConfigNode& root, const std::string& path) 
         config.notify_config_file = (notify.is_relative() ? base / notify : notify).string();
     }
     config.alertmanagers = notify::parse_alerting(root["alerting"]);
+    config.remote_write = remote_write::parse_remote_write(root["remote_write"]);
     config.scrape_configs = scrape::parse_scrape_configs(root);
     if (root.has("datasource")) config.datasource = root["datasource"];
     config.error_tracking = errors::parse_error_tracking(root["error_tracking"]);

@@ -1,7 +1,8 @@
 #pragma once
 // ruler.yml in Prometheus's shape (global, rule_files, scrape_configs) plus a `datasource`
 // section for the remote mode, `notify_config_file` (the Alertmanager file for notifications) and
-// `alerting.alertmanagers` (real Alertmanagers that get the alerts too) and `error_tracking`.
+// `alerting.alertmanagers` (real Alertmanagers that get the alerts too), `error_tracking` and
+// `remote_write` (where rule results are written).
 
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include "ruler/errors/error_tracking_config.hpp"
 #include "ruler/notify/alertmanager_forwarder.hpp"
 #include "ruler/promql/value.hpp"
+#include "ruler/remote_write/remote_write_config.hpp"
 #include "ruler/scrape/scrape_config.hpp"
 
 namespace stackwatch::ruler {
@@ -27,6 +29,7 @@ struct RulerConfig {
     std::vector<notify::AlertmanagerTarget>
         alertmanagers;  // alerting.alertmanagers: where alerts also go
     errors::ErrorTrackingConfig error_tracking;
+    std::vector<remote_write::RemoteWriteConfig> remote_write;  // where rule results also go
 };
 
 // Throws ConfigError naming file:line:column and the key.

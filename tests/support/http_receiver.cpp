@@ -28,8 +28,8 @@ HttpReceiver::HttpReceiver() : server_({.listen_addresses = {"127.0.0.1:0"}, .th
         if (delay.count() > 0) std::this_thread::sleep_for(delay);
         return response;
     };
-    for (const char* path :
-         {"/hook", "/slack", "/other", "/backup", "/secondary", "/manager", "/api/v2/alerts"}) {
+    for (const char* path : {"/hook", "/slack", "/other", "/backup", "/secondary", "/manager",
+                             "/api/v2/alerts", "/api/v1/write"}) {
         server_.route("POST", path, handle, {.max_body_bytes = 64 << 20});
     }
     server_.start();

@@ -15,10 +15,12 @@ PrometheusServer::PrometheusServer(const std::string& target, const std::string&
                  "  - job_name: "
               << job << "\n    static_configs: [{targets: ['" << target << "']}]\n"
               << extra_config;
-          return std::vector<std::string>{
-              "/usr/bin/prometheus", "--config.file=" + (dir / "prometheus.yml").string(),
-              "--storage.tsdb.path=" + (dir / "data").string(),
-              "--web.listen-address=127.0.0.1:" + std::to_string(port), "--log.level=warn"};
+          return std::vector<std::string>{"/usr/bin/prometheus",
+                                          "--config.file=" + (dir / "prometheus.yml").string(),
+                                          "--storage.tsdb.path=" + (dir / "data").string(),
+                                          "--web.listen-address=127.0.0.1:" + std::to_string(port),
+                                          "--web.enable-remote-write-receiver",
+                                          "--log.level=warn"};
       }) {}
 
 AlertmanagerServer::AlertmanagerServer(const std::string& config)

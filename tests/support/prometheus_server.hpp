@@ -1,6 +1,7 @@
 #pragma once
 // A real Prometheus (Debian's /usr/bin/prometheus) on a free loopback port, scraping one target
-// every second, in a temporary directory removed even if the test binary dies.
+// every second, in a temporary directory removed even if the test binary dies. It also takes
+// remote writes at /api/v1/write.
 
 #include <string>
 #include <utility>

@@ -172,6 +172,49 @@ BOOST_AUTO_TEST_CASE(a_real_prometheus_as_the_datasource_gives_the_same_alert) {
     BOOST_TEST(rules["data"]["groups"][0]["rules"][1]["health"] == "ok", rules.dump());
 }
 
+BOOST_AUTO_TEST_CASE(rule_results_written_to_a_real_prometheus_read_back_the_same) {
+    RulerFixture fx;
+    fx.write("rules/activity.yml", kRateRule);
+    PrometheusServer prometheus("127.0.0.1:1", "nothing");
+    auto config =
+        fx.ruler_config("remote_write:\n  - url: " + prometheus.url() +
+                        "/api/v1/write\n    queue_config: {batch_send_deadline: 100ms}\n");
+    Program ruler(fx.ruler_args(config));
+    ruler.wait_until_serving("/-/healthy");
+    // Raw samples with their own timestamps: a range selector in an instant query.
+    auto raw = [&](const std::string& selector) {
+        auto r = http::get(prometheus.url() + "/api/v1/query?query=" + selector + "%5B1m%5D");
+        if (r.status != 200) return nlohmann::json::array();
+        return nlohmann::json::parse(r.body)["data"]["result"];
+    };
+    nlohmann::json recorded, alerts;
+    BOOST_REQUIRE_MESSAGE(with_activity_until([&] {
+                              recorded = raw("db:xact_commit:rate5s");
+                              alerts = raw("ALERTS");
+                              return !recorded.empty() && recorded[0]["values"].size() >= 3 &&
+                                     !alerts.empty();
+                          }),
+                          ruler.output() << "\n"
+                                         << prometheus.log());
+    BOOST_TEST(recorded[0]["metric"]["site"] == "test");  // external_labels, as Prometheus adds
+    BOOST_TEST(recorded[0]["metric"]["datname"] == "postgres");
+    BOOST_TEST(alerts[0]["metric"]["alertname"] == "PostgresCommitting");
+    BOOST_TEST(alerts[0]["metric"]["alertstate"] == "firing");
+    // Each written sample is the one in the ruler's own store at that timestamp.
+    for (const auto& point : recorded[0]["values"]) {
+        const auto at = point[0].dump();
+        auto local = nlohmann::json::parse(
+            http::get(ruler.url("/api/v1/query?query=db:xact_commit:rate5s&time=" + at)).body);
+        BOOST_TEST_REQUIRE(local["data"]["result"].size() == 1u, local.dump());
+        BOOST_TEST(local["data"]["result"][0]["value"][0].dump() == at);
+        BOOST_TEST(local["data"]["result"][0]["value"][1] == point[1]);
+    }
+    auto metrics = http::get(ruler.url("/metrics")).body;
+    BOOST_TEST(metrics.find("prometheus_remote_storage_samples_total{remote_name=") !=
+               std::string::npos);
+    BOOST_TEST(ruler.stop() == 0);
+}
+
 BOOST_AUTO_TEST_CASE(a_bad_rule_file_on_reload_keeps_the_running_rules) {
     RulerFixture fx;
     fx.write("rules/activity.yml", kRateRule);
