@@ -142,7 +142,9 @@ std::vector<ErrorEvent> events_from_envelope(std::string_view body, TimePoint no
         } else {
             payload = at <= body.size() ? line_at(body, at) : std::string_view();
         }
-        if (item_header.value("type", "") != "event") continue;
+        // Only error events are read; any other type, or one that is no string, is skipped.
+        const auto type = item_header.find("type");
+        if (type == item_header.end() || !type->is_string() || *type != "event") continue;
         json event = json::parse(payload, nullptr, false);
         if (event.is_discarded()) throw InvalidError(where + ": the event is not valid JSON");
         if (!event.contains("event_id") && header.contains("event_id"))

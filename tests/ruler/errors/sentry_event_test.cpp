@@ -102,4 +102,27 @@ BOOST_AUTO_TEST_CASE(timestamps_the_clock_cannot_hold_are_now) {
     BOOST_TEST((late.timestamp == TimePoint(std::chrono::seconds(4102444800))));
 }
 
+// Found by fuzz/sentry_fuzzer: an item header whose type is a number threw nlohmann's
+// type_error, which the handler answered with a 500. Such an item is skipped like any non-event.
+BOOST_AUTO_TEST_CASE(an_item_type_that_is_no_string_is_skipped) {
+    std::string fuzzed =
+        "{\"event_id\":\"9ec7dc\",\"sent_at\":\"2023-11-14T22:13:20Z\"}\n"
+        "{\"type\":\"event\",\"leneth\":41}\n"
+        "{\"message\":\"boom\",\"lent_id\":\"9ec7dc\",\"seneneth\":41}\n"
+        "{\"message\":\"boom\",\"lent_id\":\"9ec7dc\",\"sent_at\":\"2023-11-14T22:13:20Z\"}\n"
+        "1}\n"
+        "{\"message\":\"boom\",\"level\":\"error\",\"x\":1}\n"
+        "evel\":\"error\",\"x\":1\"event_iA\"l\":\"error\",\"x\":1}\n"
+        "{\"type\":1700000000.5}\n"
+        "t_at\":\"2023-11-14T22:13:20Z\"}\n"
+        "1}\n"
+        "{\"message\":\"boom\",\"level\":\"err:\"session\"}\n"
+        "{}\n";
+    BOOST_CHECK_THROW(events_from_envelope(fuzzed, kNow), InvalidError);  // "1}" is no header
+    auto events = events_from_envelope(
+        "{}\n{\"type\":1700000000.5}\n{}\n{\"type\":\"event\"}\n{\"message\":\"boom\"}\n", kNow);
+    BOOST_REQUIRE(events.size() == 1u);
+    BOOST_TEST(events[0].message == "boom");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
