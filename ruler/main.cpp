@@ -36,6 +36,7 @@
 #include "ruler/oncall/oncall_json.hpp"
 #include "ruler/promql/test_script.hpp"
 #include "ruler/remote_write/remote_write_appender.hpp"
+#include "ruler/storage/store_metrics.hpp"
 #include "ruler/rules/check_rules.hpp"
 #include "ruler/rules/rule_manager.hpp"
 #include "ruler/rules/unit_test.hpp"
@@ -362,12 +363,15 @@ int serve(const Flags& flags) {
     std::atomic<bool> stopping{false};
     std::mutex truncate_mutex;
     std::condition_variable truncate_wake;
+    storage::StoreMetrics store_metrics(*registry);
     std::thread truncator([&] {
         std::unique_lock lock(truncate_mutex);
+        store_metrics.update(store);
         while (!truncate_wake.wait_for(lock, std::chrono::minutes(1),
                                        [&] { return stopping.load(); })) {
             scrape_manager.truncate(rule_manager.max_lookback() + std::chrono::minutes(5) +
                                     std::chrono::minutes(1));
+            store_metrics.update(store);
         }
     });
     while (signals.wait() == SignalWaiter::Event::reload) reload();
