@@ -4,6 +4,8 @@
 
 namespace stackwatch::memory {
 
+// Requests are short and share what they read, so a few malloc arenas serve every thread;
+// glibc's default of eight per core mostly holds freed memory.
 void tune_allocator() {
     mallopt(M_ARENA_MAX, 2);
 }

@@ -1,4 +1,3 @@
-#include <malloc.h>
 
 #include <iostream>
 
@@ -34,9 +33,6 @@ int run(ExporterConfig& config, const WebServerFlags& web_flags) {
     auto targets = build_targets(config);
     auto web = load_web_config(config.web_config_file);
 
-    // Scrapes are short and share one collection per target, so a few malloc arenas serve every
-    // thread; glibc's default of eight per core mostly holds freed memory.
-    mallopt(M_ARENA_MAX, 2);
     SignalWaiter signals;  // before any thread starts, so all inherit the blocked signals
     std::unique_ptr<FailurePoster> failures;
     if (!config.errors_report_url.empty()) {
