@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "common/http_router.hpp"
+
 namespace stackwatch::remote_write {
 
 namespace {
@@ -75,10 +77,7 @@ std::vector<RemoteWriteConfig> parse_remote_write(const ConfigNode& list) {
                 "is used by an earlier remote_write entry");
         config.remote_timeout = positive_duration(node, "remote_timeout", config.remote_timeout);
         for (const auto& [name, value] : node["headers"].entries()) {
-            std::string lower;
-            for (char c : name)
-                lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            if (kReservedHeaders.count(lower) != 0)
+            if (kReservedHeaders.count(http::lower(name)) != 0)
                 node["headers"][name].fail("is set by the remote-write protocol itself");
             config.headers.emplace_back(name, value.as_string());
         }

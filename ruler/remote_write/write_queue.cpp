@@ -115,9 +115,23 @@ void WriteQueue::run() {
     while (!queue_.empty()) {
         auto batch = take_batch();
         lock.unlock();
-        if (attempt(encode_write_request(batch), batch.size()) != Outcome::sent)
-            failed_.Increment(static_cast<double>(batch.size()));
+        attempt_once(encode_write_request(batch), batch);
         lock.lock();
+    }
+}
+
+void WriteQueue::record_sent(const std::vector<PendingSample>& batch) {
+    promql::Timestamp highest = 0;
+    for (const auto& s : batch) highest = std::max(highest, s.t);
+    sent_.Increment(static_cast<double>(batch.size()));
+    highest_sent_.Set(static_cast<double>(highest) / 1000);
+}
+
+void WriteQueue::attempt_once(const std::string& body, const std::vector<PendingSample>& batch) {
+    if (attempt(body, batch.size()) == Outcome::sent) {
+        record_sent(batch);
+    } else {
+        failed_.Increment(static_cast<double>(batch.size()));
     }
 }
 
@@ -126,13 +140,9 @@ void WriteQueue::send(const std::vector<PendingSample>& batch) {
     auto backoff = config_.queue.min_backoff;
     while (true) {
         switch (attempt(body, batch.size())) {
-            case Outcome::sent: {
-                promql::Timestamp highest = 0;
-                for (const auto& s : batch) highest = std::max(highest, s.t);
-                sent_.Increment(static_cast<double>(batch.size()));
-                highest_sent_.Set(static_cast<double>(highest) / 1000);
+            case Outcome::sent:
+                record_sent(batch);
                 return;
-            }
             case Outcome::drop:
                 failed_.Increment(static_cast<double>(batch.size()));
                 return;
@@ -141,14 +151,10 @@ void WriteQueue::send(const std::vector<PendingSample>& batch) {
         }
         retried_.Increment(static_cast<double>(batch.size()));
         std::unique_lock lock(mutex_);
-        // A stop ends the wait; the batch then gets the final attempt below.
+        // A stop ends the wait; the batch then gets one last attempt, as queued ones do.
         if (wake_.wait_for(lock, backoff, [&] { return stopping_; })) {
             lock.unlock();
-            if (attempt(body, batch.size()) == Outcome::sent) {
-                sent_.Increment(static_cast<double>(batch.size()));
-            } else {
-                failed_.Increment(static_cast<double>(batch.size()));
-            }
+            attempt_once(body, batch);
             return;
         }
         backoff = std::min(backoff * 2, config_.queue.max_backoff);

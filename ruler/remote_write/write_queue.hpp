@@ -51,6 +51,9 @@ class WriteQueue {
     void run();
     void send(const std::vector<PendingSample>& batch);
     Outcome attempt(const std::string& body, std::size_t samples);
+    // The last try at shutdown: sent, or counted as failed.
+    void attempt_once(const std::string& body, const std::vector<PendingSample>& batch);
+    void record_sent(const std::vector<PendingSample>& batch);
     std::vector<PendingSample> take_batch();
 
     const RemoteWriteConfig config_;

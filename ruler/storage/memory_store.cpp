@@ -94,6 +94,13 @@ struct MemoryStore::Impl {
         return nullptr;
     }
 
+    std::size_t chunk_bytes() const {
+        std::size_t bytes = 0;
+        for (const auto& [hash, bucket] : series)
+            for (const auto& s : bucket) bytes += s.chunk_bytes();
+        return bytes;
+    }
+
     void rebuild_name_index() {
         by_name.clear();
         for (auto& [hash, bucket] : series)
@@ -215,18 +222,14 @@ std::size_t MemoryStore::sample_count() const {
 }
 
 std::size_t MemoryStore::memory_bytes() const {
-    const std::size_t chunks = chunk_bytes();
     std::shared_lock lock(impl_->mutex);
     return impl_->series_count * (sizeof(StoredSeries) + kIndexOverhead) + impl_->label_bytes +
-           chunks;
+           impl_->chunk_bytes();
 }
 
 std::size_t MemoryStore::chunk_bytes() const {
     std::shared_lock lock(impl_->mutex);
-    std::size_t bytes = 0;
-    for (const auto& [hash, bucket] : impl_->series)
-        for (const auto& s : bucket) bytes += s.chunk_bytes();
-    return bytes;
+    return impl_->chunk_bytes();
 }
 
 }  // namespace stackwatch::storage
