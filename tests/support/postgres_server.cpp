@@ -32,21 +32,33 @@ std::string postgres_bin_dir() {
     return candidates.back();
 }
 
-PostgresServer::PostgresServer() : bin_dir_(postgres_bin_dir()) {
+PostgresServer::PostgresServer(const PostgresSettings& settings)
+    : bin_dir_(postgres_bin_dir()), settings_(settings) {
     root_ = make_temp_dir("stackwatch-pg", "postgres");
     data_dir_ = root_ / "data";
-    auto pwfile = root_ / "pwfile";
-    std::ofstream(pwfile) << password_ << "\n";
-    if (running_as_root() && ::chown(pwfile.c_str(), 0, 0) == 0) {
-        std::filesystem::permissions(
-            pwfile, std::filesystem::perms::owner_read | std::filesystem::perms::others_read);
-    }
-    run_checked({bin_dir_ + "/initdb", "-D", data_dir_.string(), "-U", "postgres", "-E", "UTF8",
-                 "--locale=C", "--auth-local=trust", "--auth-host=scram-sha-256",
-                 "--pwfile=" + pwfile.string(), "--no-sync"},
-                {.run_as = "postgres"});
-    std::filesystem::remove(pwfile);
     port_ = free_port();
+    if (const PostgresServer* primary = settings.replica_of) {
+        password_ = primary->password();
+        // initdb's pg_hba.conf already lets 127.0.0.1 replicate with a password.
+        primary_conninfo_ = "host=127.0.0.1 port=" + std::to_string(primary->port()) +
+                            " user=postgres password=" + password_ +
+                            " application_name=stackwatch_test_replica";
+        run_checked({bin_dir_ + "/pg_basebackup", "-D", data_dir_.string(), "-d", primary_conninfo_,
+                     "-X", "stream", "--write-recovery-conf", "--no-sync"},
+                    {.run_as = "postgres"});
+    } else {
+        auto pwfile = root_ / "pwfile";
+        std::ofstream(pwfile) << password_ << "\n";
+        if (running_as_root() && ::chown(pwfile.c_str(), 0, 0) == 0) {
+            std::filesystem::permissions(
+                pwfile, std::filesystem::perms::owner_read | std::filesystem::perms::others_read);
+        }
+        run_checked({bin_dir_ + "/initdb", "-D", data_dir_.string(), "-U", "postgres", "-E", "UTF8",
+                     "--locale=C", "--auth-local=trust", "--auth-host=scram-sha-256",
+                     "--pwfile=" + pwfile.string(), "--no-sync"},
+                    {.run_as = "postgres"});
+        std::filesystem::remove(pwfile);
+    }
     start();
 }
 
@@ -71,30 +83,35 @@ std::string PostgresServer::log() const {
 
 void PostgresServer::start() {
     if (pid_ > 0) return;
-    pid_ = spawn({bin_dir_ + "/postgres",
-                  "-D",
-                  data_dir_.string(),
-                  "-p",
-                  std::to_string(port_),
-                  "-k",
-                  root_.string(),
-                  "-c",
-                  "listen_addresses=127.0.0.1",
-                  "-c",
-                  "fsync=off",
-                  "-c",
-                  "synchronous_commit=off",
-                  "-c",
-                  "full_page_writes=off",
-                  "-c",
-                  "shared_preload_libraries=pg_stat_statements",
-                  "-c",
-                  "track_io_timing=on",
-                  "-c",
-                  "max_connections=200",
-                  "-c",
-                  "logging_collector=off"},
-                 {.run_as = "postgres", .log_file = root_ / "postgres.log"});
+    std::vector<std::string> argv = {bin_dir_ + "/postgres",
+                                     "-D",
+                                     data_dir_.string(),
+                                     "-p",
+                                     std::to_string(port_),
+                                     "-k",
+                                     root_.string(),
+                                     "-c",
+                                     "listen_addresses=127.0.0.1",
+                                     "-c",
+                                     "fsync=off",
+                                     "-c",
+                                     "synchronous_commit=off",
+                                     "-c",
+                                     "full_page_writes=off",
+                                     "-c",
+                                     "shared_preload_libraries=pg_stat_statements",
+                                     "-c",
+                                     "track_io_timing=on",
+                                     "-c",
+                                     "max_connections=" + std::to_string(settings_.max_connections),
+                                     "-c",
+                                     "logging_collector=off"};
+    if (!primary_conninfo_.empty()) {
+        // Given here rather than trusting what pg_basebackup wrote: the primary's port is fixed.
+        argv.insert(argv.end(), {"-c", "primary_conninfo=" + primary_conninfo_, "-c",
+                                 "hot_standby_feedback=on"});
+    }
+    pid_ = spawn(argv, {.run_as = "postgres", .log_file = root_ / "postgres.log"});
     guard_pid(pid_);
     // Poll until the server answers; the deadline only bounds a server that never comes up.
     std::string conninfo = dsn();

@@ -2,6 +2,7 @@
 // A throwaway PostgreSQL 15 for tests: initdb in a temp dir (as the postgres system user when we
 // are root, since PostgreSQL refuses to run as root), a free port on 127.0.0.1, the socket in the
 // temp dir, fsync off, pg_stat_statements preloaded. One per test binary via shared_postgres().
+// A server can also be a streaming replica of another, made with pg_basebackup.
 
 #include <sys/types.h>
 
@@ -10,9 +11,16 @@
 
 namespace stackwatch::test {
 
+struct PostgresSettings {
+    int max_connections = 200;
+    // Cloned from this running primary with pg_basebackup and started as its hot standby.
+    const class PostgresServer* replica_of = nullptr;
+};
+
 class PostgresServer {
   public:
-    PostgresServer();
+    PostgresServer() : PostgresServer(PostgresSettings{}) {}
+    explicit PostgresServer(const PostgresSettings& settings);
     ~PostgresServer();
     PostgresServer(const PostgresServer&) = delete;
     PostgresServer& operator=(const PostgresServer&) = delete;
@@ -39,6 +47,8 @@ class PostgresServer {
     std::filesystem::path root_;
     std::filesystem::path data_dir_;
     std::string bin_dir_;
+    PostgresSettings settings_;
+    std::string primary_conninfo_;  // empty unless a replica
     std::string password_ = "pg-test-secret";
     int port_ = 0;
     pid_t pid_ = -1;

@@ -39,7 +39,11 @@ std::string reply_text(const redisReply* reply) {
 
 }  // namespace
 
-RedisServer::RedisServer() {
+RedisServer::RedisServer(const RedisServer* primary) {
+    if (primary) {
+        password_ = primary->password();
+        primary_port_ = primary->port();
+    }
     dir_ = make_temp_dir("stackwatch-redis");
     port_ = free_port();
     start();
@@ -56,29 +60,18 @@ std::string RedisServer::log() const {
 
 void RedisServer::start() {
     if (pid_ > 0) return;
-    pid_ = spawn({"redis-server",
-                  "--port",
-                  std::to_string(port_),
-                  "--bind",
-                  "127.0.0.1",
-                  "--requirepass",
-                  password_,
-                  "--dir",
-                  dir_.string(),
-                  "--save",
-                  "",
-                  "--appendonly",
-                  "no",
-                  "--daemonize",
-                  "no",
-                  "--pidfile",
-                  pid_file().string(),
-                  "--logfile",
-                  (dir_ / "redis.log").string(),
-                  "--enable-debug-command",
-                  "yes",
-                  "--latency-tracking",
-                  "yes"});
+    std::vector<std::string> argv = {
+        "redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1", "--requirepass",
+        password_, "--dir", dir_.string(), "--save", "", "--appendonly", "no", "--daemonize", "no",
+        "--pidfile", pid_file().string(), "--logfile", (dir_ / "redis.log").string(),
+        "--enable-debug-command", "yes", "--latency-tracking", "yes",
+        // A replica's first sync starts at once, not after 5 s.
+        "--repl-diskless-sync-delay", "0"};
+    if (primary_port_ != 0) {
+        argv.insert(argv.end(), {"--replicaof", "127.0.0.1", std::to_string(primary_port_),
+                                 "--masterauth", password_});
+    }
+    pid_ = spawn(argv);
     guard_pid(pid_);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (true) {

@@ -1,6 +1,6 @@
 #pragma once
 // A throwaway Redis with a password on a free 127.0.0.1 port, its files in a temp dir, no
-// persistence. One per test binary via shared_redis().
+// persistence. One per test binary via shared_redis(). A server can also replicate another.
 
 #include <sys/types.h>
 
@@ -12,7 +12,9 @@ namespace stackwatch::test {
 
 class RedisServer {
   public:
-    RedisServer();
+    RedisServer() : RedisServer(nullptr) {}
+    // A replica of `primary` (same password) when it is given.
+    explicit RedisServer(const RedisServer* primary);
     ~RedisServer();
     RedisServer(const RedisServer&) = delete;
     RedisServer& operator=(const RedisServer&) = delete;
@@ -34,6 +36,7 @@ class RedisServer {
   private:
     std::filesystem::path dir_;
     std::string password_ = "redis-test-secret";
+    int primary_port_ = 0;  // 0 unless a replica
     int port_ = 0;
     pid_t pid_ = -1;
 };

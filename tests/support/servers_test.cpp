@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 #include <pqxx/pqxx>
 
+#include "tests/support/eventually.hpp"
 #include "tests/support/postgres_server.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/redis_server.hpp"
@@ -33,6 +34,35 @@ BOOST_AUTO_TEST_CASE(postgres_outage_can_be_simulated_and_recovered) {
     BOOST_CHECK_THROW(pg.query_value("SELECT 1"), pqxx::broken_connection);
     pg.start();
     BOOST_TEST(pg.query_value("SELECT max(v) FROM outage_probe") == "7");
+}
+
+BOOST_AUTO_TEST_CASE(a_postgres_replica_streams_from_its_primary) {
+    PostgresServer primary;
+    PostgresServer replica({.replica_of = &primary});
+    BOOST_TEST(replica.query_value("SELECT pg_is_in_recovery()") == "t");
+    BOOST_TEST(primary.query_value("SELECT pg_is_in_recovery()") == "f");
+    primary.query_value("CREATE TABLE replicated(v int)");
+    primary.query_value("INSERT INTO replicated VALUES (41)");
+    BOOST_TEST(eventually([&] {
+        return replica.query_value("SELECT to_regclass('replicated') IS NOT NULL") == "t" &&
+               replica.query_value("SELECT max(v) FROM replicated") == "41";
+    }));
+    BOOST_TEST(primary.query_value("SELECT state FROM pg_stat_replication") == "streaming");
+}
+
+BOOST_AUTO_TEST_CASE(a_postgres_server_takes_its_connection_limit) {
+    PostgresServer small({.max_connections = 12});
+    BOOST_TEST(small.query_value("SHOW max_connections") == "12");
+}
+
+BOOST_AUTO_TEST_CASE(a_redis_replica_follows_its_primary) {
+    RedisServer primary;
+    RedisServer replica(&primary);
+    primary.command({"SET", "replicated", "yes"});
+    BOOST_TEST(eventually([&] { return replica.command({"GET", "replicated"}) == "yes"; }));
+    BOOST_TEST(replica.command({"ROLE"}).substr(0, 5) == "slave");
+    BOOST_TEST(primary.command({"INFO", "replication"}).find("connected_slaves:1") !=
+               std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(redis_requires_its_password_and_answers_ping) {
