@@ -1,6 +1,15 @@
 #include "ruler/notify/notify_metrics.hpp"
 
 namespace stackwatch::notify {
+namespace {
+
+const prometheus::Histogram::BucketBoundaries& latency_buckets() {
+    static const prometheus::Histogram::BucketBoundaries kBuckets{1, 5, 10, 15,
+                                                                  20};  // Alertmanager's
+    return kBuckets;
+}
+
+}  // namespace
 
 NotifyMetrics::NotifyMetrics(prometheus::Registry& registry)
     : notifications_(prometheus::BuildCounter()
@@ -41,7 +50,15 @@ NotifyMetrics::NotifyMetrics(prometheus::Registry& registry)
                    .Name("alertmanager_alerts_invalid_total")
                    .Help("The total number of received alerts that were invalid.")
                    .Register(registry)
-                   .Add({})) {}
+                   .Add({})) {
+    // As Alertmanager does, every integration's series exist from the start, so a rate over
+    // them reads 0 rather than nothing before the first notification.
+    for (const char* integration : {"email", "slack", "webhook"}) {
+        notifications_.Add({{"integration", integration}});
+        latency_.Add({{"integration", integration}}, latency_buckets());
+        dead_letters_.Add({{"integration", integration}});
+    }
+}
 
 void NotifyMetrics::attempted(const std::string& integration) {
     notifications_.Add({{"integration", integration}}).Increment();
@@ -52,9 +69,7 @@ void NotifyMetrics::failed(const std::string& integration, const std::string& re
 }
 
 void NotifyMetrics::delivered(const std::string& integration, double seconds) {
-    static const prometheus::Histogram::BucketBoundaries kBuckets{1, 5, 10, 15,
-                                                                  20};  // Alertmanager's
-    latency_.Add({{"integration", integration}}, kBuckets).Observe(seconds);
+    latency_.Add({{"integration", integration}}, latency_buckets()).Observe(seconds);
 }
 
 void NotifyMetrics::dead_letter(const std::string& integration) {

@@ -12,13 +12,6 @@ promql::Timestamp now_ms() {
         .count();
 }
 
-const prometheus::Histogram::BucketBoundaries& duration_buckets() {
-    static const prometheus::Histogram::BucketBoundaries kBuckets = {
-        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-        0.1,    0.25,    0.5,    1,     2.5,    5,     10,   30,    60};
-    return kBuckets;
-}
-
 }  // namespace
 
 RuleManager::RuleManager(std::shared_ptr<datasource::Datasource> data,
@@ -30,27 +23,7 @@ RuleManager::RuleManager(std::shared_ptr<datasource::Datasource> data,
       local_(local),
       state_(std::move(state)),
       registry_(std::move(registry)),
-      group_duration_(prometheus::BuildHistogram()
-                          .Name("stackwatch_rule_group_duration_seconds")
-                          .Help("Time one evaluation of a rule group took.")
-                          .Register(*registry_)),
-      missed_(prometheus::BuildCounter()
-                  .Name("prometheus_rule_group_iterations_missed_total")
-                  .Help("The total number of rule group evaluations missed due to slow rule group "
-                        "evaluation.")
-                  .Register(*registry_)),
-      evaluations_(prometheus::BuildCounter()
-                       .Name("prometheus_rule_evaluations_total")
-                       .Help("The total number of rule evaluations.")
-                       .Register(*registry_)),
-      failures_(prometheus::BuildCounter()
-                    .Name("prometheus_rule_evaluation_failures_total")
-                    .Help("The total number of rule evaluation failures.")
-                    .Register(*registry_)),
-      last_evaluation_(prometheus::BuildGauge()
-                           .Name("prometheus_rule_group_last_evaluation_timestamp_seconds")
-                           .Help("The timestamp of the last rule group evaluation in seconds.")
-                           .Register(*registry_)) {}
+      metrics_(*registry_) {}
 
 RuleManager::~RuleManager() {
     stop();
@@ -113,13 +86,7 @@ void RuleManager::run(rules::Group& group, bool restore) {
         std::lock_guard lock(mutex_);
         generation = generation_;
     }
-    prometheus::Labels labels = {{"rule_group", group.file() + ";" + group.name()}};
-    auto& duration = group_duration_.Add(labels, duration_buckets());
-    auto& missed = missed_.Add(labels);
-    auto& evaluations = evaluations_.Add(labels);
-    auto& failures = failures_.Add(labels);
-    auto& last = last_evaluation_.Add(labels);
-    std::int64_t missed_before = 0;
+    auto metrics = metrics_.for_group(group);
     while (true) {
         promql::Timestamp t = group.next_evaluation(now_ms());
         {
@@ -147,17 +114,9 @@ void RuleManager::run(rules::Group& group, bool restore) {
                 log::error("cannot save alert state", {{"error", e.what()}});
             }
         }
-        duration.Observe(
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-        last.Set(static_cast<double>(t) / 1000.0);
-        for (const auto& rule : group.rules()) {
-            evaluations.Increment();
-            if (rule->health() == rules::RuleHealth::err) failures.Increment();
-        }
-        std::int64_t missed_now = group.missed_iterations();
-        if (missed_now > missed_before)
-            missed.Increment(static_cast<double>(missed_now - missed_before));
-        missed_before = missed_now;
+        metrics.evaluated(
+            group, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+            t);
     }
 }
 

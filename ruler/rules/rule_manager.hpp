@@ -3,10 +3,6 @@
 // reload builds the new groups first and swaps them in only when every file loaded, so a bad
 // file keeps the last good rules running.
 
-#include <prometheus/counter.h>
-#include <prometheus/family.h>
-#include <prometheus/gauge.h>
-#include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
 #include <chrono>
@@ -18,6 +14,7 @@
 
 #include "ruler/datasource/datasource.hpp"
 #include "ruler/rules/group.hpp"
+#include "ruler/rules/rule_group_metrics.hpp"
 #include "ruler/state/alert_state_store.hpp"
 
 namespace stackwatch::ruler {
@@ -56,11 +53,7 @@ private:
     const promql::Queryable& local_;
     std::shared_ptr<AlertStateStore> state_;
     std::shared_ptr<prometheus::Registry> registry_;
-    prometheus::Family<prometheus::Histogram>& group_duration_;
-    prometheus::Family<prometheus::Counter>& missed_;
-    prometheus::Family<prometheus::Counter>& evaluations_;
-    prometheus::Family<prometheus::Counter>& failures_;
-    prometheus::Family<prometheus::Gauge>& last_evaluation_;
+    rules::RuleGroupMetrics metrics_;
 
     mutable std::mutex mutex_;
     std::condition_variable wake_;

@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "common/http_client.hpp"
@@ -138,6 +139,21 @@ BOOST_AUTO_TEST_CASE(scraping_the_exporter_fires_a_rate_alert) {
     BOOST_TEST(metrics.find("stackwatch_rule_group_duration_seconds_bucket") != std::string::npos);
     BOOST_TEST(metrics.find("prometheus_rule_evaluation_failures_total") != std::string::npos);
     BOOST_TEST(metrics.find("prometheus_rule_group_iterations_missed_total") != std::string::npos);
+    // Prometheus's per-group gauges, and the group's alerts by state.
+    auto group_value = [&](const std::string& name, const std::string& extra_label = "") {
+        std::istringstream lines(metrics);
+        for (std::string line; std::getline(lines, line);) {
+            if (line.starts_with(name + "{") && line.find(";activity\"") != std::string::npos &&
+                line.find(extra_label) != std::string::npos)
+                return line.substr(line.rfind(' ') + 1);
+        }
+        return std::string("absent");
+    };
+    BOOST_TEST(group_value("prometheus_rule_group_interval_seconds") == "1");
+    BOOST_TEST(group_value("prometheus_rule_group_rules") == "2");
+    BOOST_TEST(group_value("prometheus_rule_group_last_duration_seconds") != "absent");
+    BOOST_TEST(group_value("stackwatch_rule_group_alerts", "state=\"firing\"") == "1");
+    BOOST_TEST(group_value("stackwatch_rule_group_alerts", "state=\"pending\"") == "0");
     BOOST_TEST(ruler.stop() == 0);
 }
 
