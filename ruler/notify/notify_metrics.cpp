@@ -52,9 +52,12 @@ NotifyMetrics::NotifyMetrics(prometheus::Registry& registry)
                    .Register(registry)
                    .Add({})) {
     // As Alertmanager does, every integration's series exist from the start, so a rate over
-    // them reads 0 rather than nothing before the first notification.
+    // them reads 0 rather than nothing before the first notification, and the first failure
+    // is an increase, not a series that starts at 1.
     for (const char* integration : {"email", "slack", "webhook"}) {
         notifications_.Add({{"integration", integration}});
+        for (const char* reason : {"retryable", "final"})
+            failed_.Add({{"integration", integration}, {"reason", reason}});
         latency_.Add({{"integration", integration}}, latency_buckets());
         dead_letters_.Add({{"integration", integration}});
     }
