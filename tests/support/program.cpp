@@ -19,9 +19,9 @@ std::filesystem::path bin_dir() {
     return dir;
 }
 
-Program::Program(std::vector<std::string> argv, std::vector<std::string> env) {
+Program::Program(std::vector<std::string> argv, std::vector<std::string> env, int port) {
     dir_ = make_temp_dir("stackwatch-prog");
-    port_ = free_port();
+    port_ = port != 0 ? port : free_port();
     argv[0] = (bin_dir() / argv[0]).string();
     argv.push_back("--web.listen-address=127.0.0.1:" + std::to_string(port_));
     pid_ = spawn(argv, {.log_file = dir_ / "output.log", .env = std::move(env)});

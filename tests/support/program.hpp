@@ -14,8 +14,9 @@ std::filesystem::path bin_dir();  // $STACKWATCH_BIN_DIR, set by ctest
 
 class Program {
   public:
-    // argv[0] is a name under bin_dir(); "--web.listen-address=127.0.0.1:<port>" is appended.
-    Program(std::vector<std::string> argv, std::vector<std::string> env = {});
+    // argv[0] is a name under bin_dir(); "--web.listen-address=127.0.0.1:<port>" is appended,
+    // with a free port unless one is given (a program whose config names its own address).
+    Program(std::vector<std::string> argv, std::vector<std::string> env = {}, int port = 0);
     ~Program();
     Program(const Program&) = delete;
     Program& operator=(const Program&) = delete;
