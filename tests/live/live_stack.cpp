@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "common/http_client.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/ports.hpp"
 #include "tests/support/process.hpp"
 
@@ -105,6 +106,19 @@ LiveStack::LiveStack(const LiveStackOptions& options)
                                                "']}]\n"
                                                "rule_files: ['" +
                                                (options.rules_dir / "*.yml").string() + "']\n");
+    // Both have scraped every target once: a counter's first sample is its baseline, so an
+    // event made before it would never show as an increase.
+    auto scraped = [](const nlohmann::json& result) { return result.size() == 2; };
+    std::string up = "/api/v1/query?query=up%3D%3D1";
+    bool ready = eventually(
+        [&] {
+            auto ours = http::get(ruler->url(up));
+            return ours.status == 200 &&
+                   scraped(nlohmann::json::parse(ours.body)["data"]["result"]) &&
+                   scraped(prometheus_api(up)["result"]);
+        },
+        std::chrono::seconds(30));
+    if (!ready) throw std::runtime_error("the live stack's targets were not scraped within 30 s");
 }
 
 LiveStack::~LiveStack() {
