@@ -53,10 +53,18 @@ json LiveMonitor::probe(const scrape::TargetStatus& status) const {
     if (!status.last_error.empty()) out["lastError"] = status.last_error;
     std::string state = status.health;
     // A stackwatch exporter says more about its database and cache than the scrape can; one
-    // that does not answer at all is down, whatever the last scrape said.
+    // that does not answer at all is down, whatever the last scrape said. It is asked with the
+    // scrape's own credentials: an exporter keeps its detailed health behind a token.
     if (status.health == "up") {
-        auto detailed =
-            http::get(origin_of(status.target.url) + "/health/detailed", options_.health_timeout);
+        http::ClientRequest request{.url = origin_of(status.target.url) + "/health/detailed",
+                                    .timeout = options_.health_timeout};
+        http::ClientResponse detailed;
+        try {
+            if (status.target.config) status.target.config->auth.apply(request);
+            detailed = http::perform(request);
+        } catch (const std::exception& e) {
+            detailed.error = e.what();  // a secret file that cannot be read
+        }
         if (detailed.status == 0) {
             state = "down";
             out["lastError"] = detailed.error;

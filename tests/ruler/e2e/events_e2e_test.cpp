@@ -27,14 +27,17 @@ namespace {
 
 struct EventsFixture {
     std::filesystem::path dir = make_temp_dir("stackwatch-events-e2e");
-    // A scrape target that is a stackwatch exporter as far as the health check can tell.
+    // A scrape target that is a stackwatch exporter as far as the health check can tell, its
+    // detailed health behind a token the scrape config carries.
     http::Server target{{.listen_addresses = {"127.0.0.1:0"}}};
     std::unique_ptr<Program> ruler;
 
     EventsFixture() {
         target.route("GET", "/metrics",
                      [](const http::Request&) { return http::Response::text("up_gauge 1\n"); });
-        target.route("GET", "/health/detailed", [](const http::Request&) {
+        target.route("GET", "/health/detailed", [](const http::Request& request) {
+            if (request.header("authorization") != "Bearer exporter-secret")
+                return http::Response::error(401, "token required");
             return http::Response::json({{"status", "ok"}, {"checks", json::object()}});
         });
         target.start();
@@ -46,7 +49,7 @@ struct EventsFixture {
             << "global: {scrape_interval: 200ms, scrape_timeout: 150ms, evaluation_interval: "
                "200ms}\n"
                "scrape_configs:\n- job_name: exporter\n  static_configs: [{targets: ['127.0.0.1:"
-            << target.ports()[0] << "']}]\n";
+            << target.ports()[0] << "']}]\n  authorization: {credentials: exporter-secret}\n";
         ruler = std::make_unique<Program>(std::vector<std::string>{
             "stackwatch-ruler", "--config.file=" + (dir / "ruler.yml").string(),
             "--storage.state-path=" + (dir / "state.db").string(),
