@@ -36,11 +36,11 @@
 #include "ruler/oncall/oncall_json.hpp"
 #include "ruler/promql/test_script.hpp"
 #include "ruler/remote_write/remote_write_appender.hpp"
-#include "ruler/storage/store_metrics.hpp"
 #include "ruler/rules/check_rules.hpp"
 #include "ruler/rules/rule_manager.hpp"
 #include "ruler/rules/unit_test.hpp"
 #include "ruler/scrape/http_client_config.hpp"
+#include "ruler/storage/store_metrics.hpp"
 
 using namespace stackwatch;
 using namespace stackwatch::ruler;
@@ -197,6 +197,12 @@ std::string errors_path(const Flags& flags) {
     return (std::filesystem::path(flags.state_path).parent_path() / "errors.db").string();
 }
 
+// Beside the state file, like errors.db: batches for remotes that have not taken them yet.
+std::string remote_write_buffer_path(const Flags& flags) {
+    if (flags.state_path.empty()) return ":memory:";
+    return (std::filesystem::path(flags.state_path).parent_path() / "remote_write.db").string();
+}
+
 std::string managed_dir(const Flags& flags) {
     if (!flags.managed_dir.empty()) return flags.managed_dir;
     auto state = std::filesystem::path(flags.state_path.empty() ? "data/x" : flags.state_path);
@@ -219,7 +225,8 @@ int serve(const Flags& flags) {
     auto registry = std::make_shared<prometheus::Registry>();
     storage::MemoryStore store({.max_series = std::stoull(flags.max_series)});
     auto appender = std::make_shared<remote_write::RemoteWriteAppender>(
-        std::make_shared<rules::MemoryStoreAppender>(store), *registry);
+        std::make_shared<rules::MemoryStoreAppender>(store), *registry,
+        std::make_shared<remote_write::WriteBuffer>(remote_write_buffer_path(flags)));
     appender->set_remotes(config.remote_write, config.external_labels);
     auto data = make_datasource(config, store);
     std::shared_ptr<AlertStateStore> state;

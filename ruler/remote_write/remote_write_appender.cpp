@@ -3,8 +3,9 @@
 namespace stackwatch::remote_write {
 
 RemoteWriteAppender::RemoteWriteAppender(std::shared_ptr<rules::SampleAppender> local,
-                                         prometheus::Registry& registry)
-    : local_(std::move(local)), metrics_(registry) {}
+                                         prometheus::Registry& registry,
+                                         std::shared_ptr<WriteBuffer> buffer)
+    : local_(std::move(local)), metrics_(registry), buffer_(std::move(buffer)) {}
 
 RemoteWriteAppender::~RemoteWriteAppender() {
     stop();
@@ -31,22 +32,32 @@ void RemoteWriteAppender::set_remotes(const std::vector<RemoteWriteConfig>& conf
                                       const promql::Labels& external_labels) {
     std::vector<std::unique_ptr<WriteQueue>> kept;
     std::vector<std::unique_ptr<WriteQueue>> gone;
+    std::vector<const RemoteWriteConfig*> added;
     {
         std::lock_guard lock(mutex_);
         for (const auto& config : configs) {
             auto same = std::find_if(queues_.begin(), queues_.end(), [&](const auto& queue) {
                 return queue && queue->config() == config;
             });
-            kept.push_back(same != queues_.end() ? std::move(*same)
-                                                 : std::make_unique<WriteQueue>(config, metrics_));
+            if (same != queues_.end())
+                kept.push_back(std::move(*same));
+            else
+                added.push_back(&config);
         }
         for (auto& queue : queues_)
             if (queue) gone.push_back(std::move(queue));
         queues_ = std::move(kept);
         external_labels_ = external_labels;
     }
-    // Outside the lock: a flush to a slow remote must not hold up rule evaluation.
+    // Outside the lock: a flush to a slow remote must not hold up rule evaluation. A changed
+    // remote's new queue starts once the old one has stopped, so the two never send the same
+    // buffered batches; samples of the moment in between are not queued for it.
     for (auto& queue : gone) queue->stop();
+    std::vector<std::unique_ptr<WriteQueue>> started;
+    for (const auto* config : added)
+        started.push_back(std::make_unique<WriteQueue>(*config, metrics_, buffer_));
+    std::lock_guard lock(mutex_);
+    for (auto& queue : started) queues_.push_back(std::move(queue));
 }
 
 void RemoteWriteAppender::stop() {

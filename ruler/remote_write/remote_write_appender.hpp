@@ -14,8 +14,9 @@ namespace stackwatch::remote_write {
 
 class RemoteWriteAppender : public rules::SampleAppender {
   public:
+    // `buffer` keeps every remote's batches until the remote takes them.
     RemoteWriteAppender(std::shared_ptr<rules::SampleAppender> local,
-                        prometheus::Registry& registry);
+                        prometheus::Registry& registry, std::shared_ptr<WriteBuffer> buffer);
     ~RemoteWriteAppender() override;
 
     std::string append(const promql::Labels& labels, promql::Timestamp t, double v) override;
@@ -28,6 +29,7 @@ class RemoteWriteAppender : public rules::SampleAppender {
   private:
     std::shared_ptr<rules::SampleAppender> local_;
     WriteMetrics metrics_;
+    std::shared_ptr<WriteBuffer> buffer_;
     std::mutex mutex_;
     std::vector<std::unique_ptr<WriteQueue>> queues_;
     promql::Labels external_labels_;

@@ -34,7 +34,8 @@ QueueConfig parse_queue(const ConfigNode& node) {
     QueueConfig queue;
     if (!node.defined()) return queue;
     node.allow_keys({"capacity", "max_shards", "min_shards", "max_samples_per_send",
-                     "batch_send_deadline", "min_backoff", "max_backoff", "retry_on_http_429"});
+                     "batch_send_deadline", "min_backoff", "max_backoff", "retry_on_http_429",
+                     "max_buffer_bytes"});
     queue.capacity = positive_count(node, "capacity", queue.capacity);
     queue.max_samples_per_send =
         positive_count(node, "max_samples_per_send", queue.max_samples_per_send);
@@ -45,6 +46,7 @@ QueueConfig parse_queue(const ConfigNode& node) {
     if (queue.max_backoff < queue.min_backoff)
         node["max_backoff"].fail("must not be less than min_backoff");
     queue.retry_on_http_429 = node.get_bool("retry_on_http_429", queue.retry_on_http_429);
+    queue.max_buffer_bytes = positive_count(node, "max_buffer_bytes", queue.max_buffer_bytes);
     // One sender per remote keeps samples of a series in order; shards are accepted so that a
     // Prometheus file reads, and must stay positive.
     positive_count(node, "max_shards", 1);

@@ -20,6 +20,8 @@ struct QueueConfig {
     std::chrono::milliseconds min_backoff{30};
     std::chrono::milliseconds max_backoff{5000};
     bool retry_on_http_429 = false;  // Prometheus 2.42's default
+    // stackwatch's own: the bound of the remote's batches on disk (write_buffer.hpp).
+    std::size_t max_buffer_bytes = 64 << 20;
     bool operator==(const QueueConfig&) const = default;
 };
 

@@ -1,21 +1,28 @@
 #pragma once
-// One remote's sender: samples wait in a bounded queue (the oldest dropped when it is full, so a
-// dead remote costs bounded memory), leave in batches of max_samples_per_send or after
-// batch_send_deadline, and a batch that fails with a network error, a 5xx (or a 429 when asked)
-// is retried with exponential backoff until it is taken, as Prometheus's queue manager does.
-// Other 4xx answers mean the remote will never take the batch: it is dropped and counted.
+// One remote's sender: samples wait in memory until a batch is full (max_samples_per_send) or
+// batch_send_deadline old, then one thread writes the batch to the remote's disk buffer and
+// another sends from there, oldest first, so a remote that is slow to answer never keeps
+// samples in memory longer than a batch deadline. A batch that fails with a network error, a 5xx
+// (or a 429 when asked) is retried with exponential backoff until it is taken, as Prometheus's
+// queue manager does, while newer batches wait behind it on disk; other 4xx answers mean the remote
+// will never take it: it is dropped and counted. The memory queue is bounded too, its oldest
+// samples dropped when it is full, which only happens when the buffer cannot keep up.
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <thread>
 
 #include "ruler/remote_write/remote_write_config.hpp"
+#include "ruler/remote_write/write_buffer.hpp"
 #include "ruler/remote_write/write_request.hpp"
 
 namespace stackwatch::remote_write {
@@ -34,7 +41,9 @@ struct WriteMetrics {
 
 class WriteQueue {
   public:
-    WriteQueue(RemoteWriteConfig config, WriteMetrics& metrics);
+    // Batches left in `buffer` for this remote by an earlier run are sent first.
+    WriteQueue(RemoteWriteConfig config, WriteMetrics& metrics,
+               std::shared_ptr<WriteBuffer> buffer);
     ~WriteQueue();
     WriteQueue(const WriteQueue&) = delete;
     WriteQueue& operator=(const WriteQueue&) = delete;
@@ -42,21 +51,28 @@ class WriteQueue {
     const RemoteWriteConfig& config() const { return config_; }
     // Never blocks on the remote.
     void append(const promql::Labels& labels, promql::Timestamp t, double v);
-    // Sends what is queued with one attempt per batch, then ends the sender.
+    // Buffers what waits in memory, gives the buffered batches one attempt each (until the
+    // first the remote does not take), then ends both threads. What is left stays buffered.
     void stop();
 
   private:
     enum class Outcome { sent, retry, drop };
+    using Clock = std::chrono::steady_clock;
 
-    void run();
-    void send(const std::vector<PendingSample>& batch);
-    Outcome attempt(const std::string& body, std::size_t samples);
-    // The last try at shutdown: sent, or counted as failed.
-    void attempt_once(const std::string& body, const std::vector<PendingSample>& batch);
-    void record_sent(const std::vector<PendingSample>& batch);
+    void make_batches();  // memory -> buffer
+    void send_batches();  // buffer -> remote
     std::vector<PendingSample> take_batch();
+    // Writes the batch to the buffer; when the buffer cannot take it, one direct attempt.
+    void buffer_batch(const std::vector<PendingSample>& batch);
+    // One attempt at the oldest buffered batch; false when it is to be retried.
+    bool send_oldest();
+    Outcome attempt(const std::string& body, std::size_t samples);
+    void record_sent(std::size_t samples, promql::Timestamp highest);
+    void update_pending();
 
     const RemoteWriteConfig config_;
+    const std::string buffer_key_;  // this remote in the buffer
+    std::shared_ptr<WriteBuffer> buffer_;
     prometheus::Counter& sent_;
     prometheus::Counter& failed_;
     prometheus::Counter& retried_;
@@ -64,10 +80,15 @@ class WriteQueue {
     prometheus::Gauge& pending_;
     prometheus::Gauge& highest_sent_;
     std::mutex mutex_;
-    std::condition_variable wake_;
+    std::condition_variable samples_;  // to the batcher: samples came, or stop
+    std::condition_variable batches_;  // to the sender: a batch was buffered, or stop
     std::deque<PendingSample> queue_;
+    Clock::time_point first_queued_;        // of the oldest sample in queue_
+    std::atomic<std::size_t> buffered_{0};  // samples in the buffer for this remote
     bool stopping_ = false;
-    std::thread thread_;
+    bool batches_done_ = false;  // the batcher has buffered everything and ended
+    std::thread batcher_;
+    std::thread sender_;
 };
 
 }  // namespace stackwatch::remote_write

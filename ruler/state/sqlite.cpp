@@ -84,6 +84,10 @@ Statement& Statement::bind_null(int index) {
     sqlite3_bind_null(stmt_, index);
     return *this;
 }
+Statement& Statement::bind_blob(int index, std::string_view bytes) {
+    sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+    return *this;
+}
 
 bool Statement::step() {
     int rc = sqlite3_step(stmt_);
@@ -107,6 +111,11 @@ void Statement::reset() {
 
 std::string Statement::text(int column) const {
     auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+             : std::string();
+}
+std::string Statement::blob(int column) const {
+    auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
     return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
              : std::string();
 }

@@ -53,6 +53,7 @@ class Statement {
     Statement& bind(int index, std::int64_t value);
     Statement& bind(int index, double value);
     Statement& bind_null(int index);
+    Statement& bind_blob(int index, std::string_view bytes);
     // One step: true while rows come; throws on an error. Resets itself after the last row.
     bool step();
     // Runs a statement that returns no rows, then resets it for the next binds.
@@ -60,6 +61,7 @@ class Statement {
     void reset();  // back to the start, binds cleared
 
     std::string text(int column) const;
+    std::string blob(int column) const;
     std::int64_t integer(int column) const;
     double real(int column) const;
     bool is_null(int column) const;

@@ -48,7 +48,8 @@ BOOST_AUTO_TEST_CASE(written_samples_read_back_from_prometheus_unchanged) {
                          .count();
     const std::int64_t start = (now - 60) * 1000;
     {
-        remote_write::WriteQueue queue(config, metrics);
+        remote_write::WriteQueue queue(config, metrics,
+                                       std::make_shared<remote_write::WriteBuffer>(":memory:"));
         for (int i = 0; i < 20; ++i) {
             queue.append(promql::Labels{{"__name__", "job:requests:rate5m"}, {"job", "api"}},
                          start + i * 1000, i * 0.25);

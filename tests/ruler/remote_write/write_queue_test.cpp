@@ -7,10 +7,12 @@
 #include "tests/ruler/remote_write/decode.hpp"
 #include "tests/support/eventually.hpp"
 #include "tests/support/http_receiver.hpp"
+#include "tests/support/process.hpp"
 
 using namespace stackwatch;
 using namespace std::chrono_literals;
 using remote_write::RemoteWriteConfig;
+using remote_write::WriteBuffer;
 using remote_write::WriteMetrics;
 using remote_write::WriteQueue;
 
@@ -30,6 +32,10 @@ RemoteWriteConfig config_for(const test::HttpReceiver& receiver) {
     config.queue.min_backoff = 5ms;
     config.queue.max_backoff = 20ms;
     return config;
+}
+
+std::shared_ptr<WriteBuffer> memory_buffer() {
+    return std::make_shared<WriteBuffer>(":memory:");
 }
 
 double counter(prometheus::Registry& registry, const std::string& name) {
@@ -84,7 +90,7 @@ BOOST_AUTO_TEST_CASE(batches_carry_the_protocol_headers_and_retry_5xx_until_take
     prometheus::Registry registry;
     WriteMetrics metrics(registry);
     {
-        WriteQueue queue(config_for(receiver), metrics);
+        WriteQueue queue(config_for(receiver), metrics, memory_buffer());
         for (int i = 0; i < 10; ++i) queue.append(series("up", "a"), i * 1000, i);
         BOOST_TEST(test::eventually([&] { return delivered(receiver).size() == 10u; }));
     }
@@ -112,7 +118,7 @@ BOOST_AUTO_TEST_CASE(a_4xx_drops_the_batch_and_a_429_is_retried_only_when_asked)
     auto config = config_for(receiver);
     config.queue.max_samples_per_send = 2;
     {
-        WriteQueue queue(config, metrics);
+        WriteQueue queue(config, metrics, memory_buffer());
         queue.append(series("up", "a"), 1000, 1);
         queue.append(series("up", "a"), 2000, 2);  // refused with 400: dropped
         BOOST_TEST(test::eventually([&] { return receiver.count() == 1u; }));
@@ -132,36 +138,98 @@ BOOST_AUTO_TEST_CASE(a_4xx_drops_the_batch_and_a_429_is_retried_only_when_asked)
     config = config_for(patient);
     config.queue.retry_on_http_429 = true;
     {
-        WriteQueue queue(config, metrics);
+        WriteQueue queue(config, metrics, memory_buffer());
         queue.append(series("up", "b"), 1000, 1);
         BOOST_TEST(test::eventually([&] { return delivered(patient).size() == 1u; }));
     }
     BOOST_TEST(patient.count() == 2u);
 }
 
-BOOST_AUTO_TEST_CASE(a_full_queue_drops_its_oldest_samples_and_counts_them) {
+BOOST_AUTO_TEST_CASE(a_full_buffer_drops_its_oldest_batches_but_the_one_in_flight) {
     test::HttpReceiver receiver;
     receiver.hold(true);
     prometheus::Registry registry;
     WriteMetrics metrics(registry);
     auto config = config_for(receiver);
-    config.queue.capacity = 5;
     config.queue.max_samples_per_send = 1;
+    // Room for five one-sample batches (timestamps of the same varint size, so all the same).
+    config.queue.max_buffer_bytes =
+        5 * remote_write::encode_write_request({{series("up", "a"), 1000, 1}}).size();
     {
-        WriteQueue queue(config, metrics);
-        queue.append(series("up", "a"), 0, 0);
-        // The sender is now stuck on sample 0 at the held receiver; the queue holds five.
+        WriteQueue queue(config, metrics, memory_buffer());
+        queue.append(series("up", "a"), 1000, 1);
+        // The sender is now stuck on the first batch at the held receiver.
         BOOST_TEST(test::eventually([&] { return receiver.count() == 1u; }));
-        for (int i = 1; i <= 8; ++i) queue.append(series("up", "a"), i * 1000, i);
+        for (int i = 2; i <= 9; ++i) {
+            queue.append(series("up", "a"), i * 1000, i);
+            BOOST_TEST(test::eventually([&] {
+                return counter(registry, "prometheus_remote_storage_samples_dropped_total") ==
+                       std::max(0, i - 5);
+            }));
+        }
         receiver.hold(false);
-        BOOST_TEST(test::eventually([&] { return delivered(receiver).size() == 6u; }));
+        BOOST_TEST(test::eventually([&] { return delivered(receiver).size() == 5u; }));
     }
-    auto samples = delivered(receiver);
-    BOOST_TEST_REQUIRE(samples.size() == 6u);
-    BOOST_TEST(samples.front() == "up{a} 0=0");
-    BOOST_TEST(samples[1] == "up{a} 4000=4");  // 1, 2 and 3 were the oldest when 6, 7, 8 came
-    BOOST_TEST(samples.back() == "up{a} 8000=8");
-    BOOST_TEST(counter(registry, "prometheus_remote_storage_samples_dropped_total") == 3);
+    std::vector<std::string> expected = {"up{a} 1000=1", "up{a} 6000=6", "up{a} 7000=7",
+                                         "up{a} 8000=8", "up{a} 9000=9"};
+    BOOST_TEST(delivered(receiver) == expected, boost::test_tools::per_element());
+    BOOST_TEST(counter(registry, "prometheus_remote_storage_samples_dropped_total") == 4);
+}
+
+BOOST_AUTO_TEST_CASE(an_outage_across_a_restart_loses_nothing_and_keeps_the_order) {
+    test::HttpReceiver receiver;
+    receiver.always(503);
+    auto dir = test::make_temp_dir("stackwatch-write-buffer");
+    auto path = (dir / "remote_write.db").string();
+    prometheus::Registry registry;
+    WriteMetrics metrics(registry);
+    auto config = config_for(receiver);
+    std::vector<std::string> expected;
+    {
+        WriteQueue queue(config, metrics, std::make_shared<WriteBuffer>(path));
+        for (int i = 1; i <= 10; ++i) {
+            queue.append(series("up", i % 2 ? "a" : "b"), i * 1000, i);
+            expected.push_back(std::string("up{") + (i % 2 ? "a" : "b") + "} " +
+                               std::to_string(i * 1000) + "=" + std::to_string(i));
+        }
+        BOOST_TEST(test::eventually([&] {
+            return counter(registry, "prometheus_remote_storage_samples_retried_total") >= 8;
+        }));
+    }  // stopped with the remote still down: the batches stay on disk
+    BOOST_TEST(delivered(receiver).empty());
+    BOOST_TEST(counter(registry, "prometheus_remote_storage_samples_failed_total") == 0);
+
+    receiver.always(0);
+    prometheus::Registry later_registry;
+    WriteMetrics later(later_registry);
+    {
+        auto buffer = std::make_shared<WriteBuffer>(path);
+        BOOST_TEST(buffer->samples(config.name + " " + config.url) == 10u);
+        WriteQueue queue(config, later, buffer);
+        queue.append(series("up", "a"), 11000, 11);
+        expected.push_back("up{a} 11000=11");
+        BOOST_TEST(test::eventually([&] { return delivered(receiver).size() == 11u; }));
+        BOOST_TEST(test::eventually(
+            [&] { return buffer->samples(config.name + " " + config.url) == 0u; }));
+    }
+    // Each series arrives in order (a remote refuses out-of-order samples); requests group
+    // samples by series, so the whole is compared in time order.
+    auto got = delivered(receiver);
+    for (const std::string instance : {"a", "b"}) {
+        int last = 0;
+        for (const auto& sample : got) {
+            if (!sample.starts_with("up{" + instance + "}")) continue;
+            int t = std::stoi(sample.substr(sample.find('}') + 2));
+            BOOST_TEST(t > last, sample << " after " << last);
+            last = t;
+        }
+    }
+    std::stable_sort(got.begin(), got.end(), [](const std::string& a, const std::string& b) {
+        return std::stoi(a.substr(a.find('}') + 2)) < std::stoi(b.substr(b.find('}') + 2));
+    });
+    BOOST_TEST(got == expected, boost::test_tools::per_element());
+    BOOST_TEST(counter(later_registry, "prometheus_remote_storage_samples_total") == 11);
+    test::remove_dir(dir);
 }
 
 BOOST_AUTO_TEST_CASE(stop_sends_what_waits_and_a_dead_remote_does_not_hold_it_up) {
@@ -172,14 +240,14 @@ BOOST_AUTO_TEST_CASE(stop_sends_what_waits_and_a_dead_remote_does_not_hold_it_up
     config.queue.batch_send_deadline = 1h;  // only stop sends these
     config.queue.max_samples_per_send = 100;
     {
-        WriteQueue queue(config, metrics);
+        WriteQueue queue(config, metrics, memory_buffer());
         for (int i = 0; i < 3; ++i) queue.append(series("up", "a"), i * 1000, i);
     }
     BOOST_TEST(delivered(receiver).size() == 3u);
 
     config.url = "http://127.0.0.1:1/api/v1/write";  // nothing listens there
     config.queue.batch_send_deadline = 10ms;
-    WriteQueue queue(config, metrics);
+    WriteQueue queue(config, metrics, memory_buffer());
     queue.append(series("up", "a"), 1000, 1);
     BOOST_TEST(test::eventually(
         [&] { return counter(registry, "prometheus_remote_storage_samples_retried_total") >= 2; }));
@@ -192,7 +260,7 @@ BOOST_AUTO_TEST_CASE(the_appender_sends_only_what_the_store_took_with_external_l
     storage::MemoryStore store;
     prometheus::Registry registry;
     remote_write::RemoteWriteAppender appender(std::make_shared<rules::MemoryStoreAppender>(store),
-                                               registry);
+                                               registry, memory_buffer());
     auto config = config_for(receiver);
     config.queue.max_samples_per_send = 2;
     appender.set_remotes({config}, promql::Labels{{"cluster", "eu"}, {"instance", "ignored"}});
