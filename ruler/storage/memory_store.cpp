@@ -54,6 +54,15 @@ bool created_before(const StoredSeries* a, const StoredSeries* b) {
     return a->created < b->created;
 }
 
+// The postings key of one label pair; \xff cannot occur in a UTF-8 label name.
+std::string posting_key(std::string_view name, std::string_view value) {
+    std::string key;
+    key.reserve(name.size() + 1 + value.size());
+    key.append(name).push_back('\xff');
+    key.append(value);
+    return key;
+}
+
 bool same_bits(double a, double b) {
     return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
 }
@@ -61,7 +70,7 @@ bool same_bits(double a, double b) {
 // Rough per-entry overheads of the containers involved (the hash node, its bucket, the name
 // index's entry, each label's strings); good enough to report bytes per sample.
 constexpr std::size_t kIndexOverhead = 64;
-constexpr std::size_t kLabelOverhead = 2 * sizeof(std::string);
+constexpr std::size_t kLabelOverhead = 2 * sizeof(std::string) + sizeof(void*);  // + its posting
 
 std::size_t label_bytes(const Labels& labels) {
     std::size_t bytes = 0;
@@ -76,8 +85,9 @@ struct MemoryStore::Impl {
     mutable std::shared_mutex mutex;
     // Hash buckets hold more than one series only on a hash collision.
     std::unordered_map<std::uint64_t, std::vector<StoredSeries>> series;
-    // Most selectors name their metric, so this index avoids scanning every series for them.
-    std::unordered_map<std::string, std::vector<const StoredSeries*>> by_name;
+    // Every label pair's series, in creation order (Prometheus's postings): a selector reads the
+    // shortest list among its equality matchers instead of every series of its metric.
+    std::unordered_map<std::string, std::vector<const StoredSeries*>> postings;
     std::uint64_t series_created = 0;
     std::size_t series_count = 0;
     std::size_t sample_count = 0;
@@ -101,12 +111,18 @@ struct MemoryStore::Impl {
         return bytes;
     }
 
-    void rebuild_name_index() {
-        by_name.clear();
-        for (auto& [hash, bucket] : series)
-            for (auto& s : bucket) by_name[s.labels.get(promql::kMetricName)].push_back(&s);
-        for (auto& [name, members] : by_name)
-            std::sort(members.begin(), members.end(), created_before);
+    void index(const StoredSeries& s) {
+        for (const auto& l : s.labels) postings[posting_key(l.name, l.value)].push_back(&s);
+    }
+
+    void rebuild_index() {
+        postings.clear();
+        std::vector<const StoredSeries*> all;
+        all.reserve(series_count);
+        for (const auto& [hash, bucket] : series)
+            for (const auto& s : bucket) all.push_back(&s);
+        std::sort(all.begin(), all.end(), created_before);
+        for (const auto* s : all) index(*s);
     }
 };
 
@@ -127,9 +143,9 @@ AppendResult MemoryStore::append(const Labels& labels, Timestamp t, double v) {
         impl_->label_bytes += label_bytes(labels);
         // Growing a bucket may move its series, so the index is rebuilt in that rare case.
         if (bucket.size() > 1) {
-            impl_->rebuild_name_index();
+            impl_->rebuild_index();
         } else {
-            impl_->by_name[labels.get(promql::kMetricName)].push_back(&bucket.back());
+            impl_->index(bucket.back());
         }
         s = &bucket.back();
     } else {
@@ -168,13 +184,13 @@ void MemoryStore::truncate_before(Timestamp t) {
         bucket.erase(gone, bucket.end());
         it = bucket.empty() ? impl_->series.erase(it) : std::next(it);
     }
-    if (removed_series) impl_->rebuild_name_index();
+    if (removed_series) impl_->rebuild_index();
 }
 
 void MemoryStore::clear() {
     std::unique_lock lock(impl_->mutex);
     impl_->series.clear();
-    impl_->by_name.clear();
+    impl_->postings.clear();
     impl_->series_count = 0;
     impl_->sample_count = 0;
     impl_->label_bytes = 0;
@@ -193,13 +209,19 @@ std::vector<Series> MemoryStore::select(const std::vector<Matcher>& matchers, Ti
         if (samples.empty()) return;
         out.push_back(Series{s.labels, std::move(samples)});
     };
-    auto name_matcher = std::find_if(matchers.begin(), matchers.end(), [](const Matcher& m) {
-        return m.type() == MatchType::equal && m.name() == promql::kMetricName;
-    });
-    if (name_matcher != matchers.end()) {
-        auto it = impl_->by_name.find(name_matcher->value());
-        if (it != impl_->by_name.end())
-            for (const auto* s : it->second) consider(*s);
+    // The shortest postings list of the equality matchers (an empty value also matches series
+    // without the label, which have no posting, so it does not count).
+    const std::vector<const StoredSeries*>* shortest = nullptr;
+    bool indexed = false;
+    for (const auto& m : matchers) {
+        if (m.type() != MatchType::equal || m.value().empty()) continue;
+        indexed = true;
+        auto it = impl_->postings.find(posting_key(m.name(), m.value()));
+        if (it == impl_->postings.end()) return out;  // no series has this pair
+        if (!shortest || it->second.size() < shortest->size()) shortest = &it->second;
+    }
+    if (indexed) {
+        for (const auto* s : *shortest) consider(*s);
     } else {
         std::vector<const StoredSeries*> all;
         all.reserve(impl_->series_count);

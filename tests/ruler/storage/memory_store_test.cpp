@@ -69,6 +69,50 @@ BOOST_AUTO_TEST_CASE(select_returns_series_in_the_order_they_were_created) {
                boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(equality_matchers_on_any_label_pick_their_series_in_creation_order) {
+    MemoryStore store;
+    // Created in an order unrelated to names, values or hashes; "zone" only on some.
+    std::vector<Labels> created;
+    for (int i = 0; i < 40; ++i) {
+        Labels labels{{std::string(kMetricName), i % 3 ? "requests" : "errors"},
+                      {"instance", "i" + std::to_string((i * 7) % 40)},
+                      {"shard", "s" + std::to_string(i % 4)}};
+        if (i % 5 == 0) labels.set("zone", "eu");
+        created.push_back(labels);
+        BOOST_TEST((store.append(labels, 1000, i) == AppendResult::ok));
+    }
+    auto expect = [&](const std::vector<Matcher>& matchers, auto wanted) {
+        std::vector<Labels> expected;
+        for (const auto& labels : created)
+            if (wanted(labels)) expected.push_back(labels);
+        auto result = store.select(matchers, 0, 10000);
+        BOOST_TEST_REQUIRE(result.size() == expected.size());
+        for (std::size_t i = 0; i < result.size(); ++i) BOOST_TEST(result[i].labels == expected[i]);
+    };
+    // No metric name: the shard's postings, in creation order.
+    expect({Matcher(MatchType::equal, "shard", "s1")},
+           [](const Labels& l) { return l.get("shard") == "s1"; });
+    // Two pairs: the shorter list, filtered by the other.
+    expect(
+        {Matcher(MatchType::equal, std::string(kMetricName), "requests"),
+         Matcher(MatchType::equal, "zone", "eu")},
+        [](const Labels& l) { return l.get(kMetricName) == "requests" && l.get("zone") == "eu"; });
+    // An empty value also matches series without the label: it cannot use the postings.
+    expect({Matcher(MatchType::equal, "shard", "s2"), Matcher(MatchType::equal, "zone", "")},
+           [](const Labels& l) { return l.get("shard") == "s2" && !l.has("zone"); });
+    // A pair no series has.
+    expect({Matcher(MatchType::equal, "shard", "s9")}, [](const Labels&) { return false; });
+    // After a truncation drops series, the rebuilt index keeps the order.
+    for (int i = 0; i < 40; i += 2)
+        BOOST_TEST((store.append(created[i], 5000, i) == AppendResult::ok));
+    store.truncate_before(3000);
+    std::vector<Labels> kept;
+    for (int i = 0; i < 40; i += 2) kept.push_back(created[i]);
+    created = kept;
+    expect({Matcher(MatchType::equal, "shard", "s2")},
+           [](const Labels& l) { return l.get("shard") == "s2"; });
+}
+
 BOOST_AUTO_TEST_CASE(out_of_order_samples_are_rejected) {
     MemoryStore store;
     BOOST_TEST((store.append(series("up", "a"), 2000, 1) == AppendResult::ok));
