@@ -146,7 +146,14 @@ rules::GroupOptions group_options(const RulerConfig& config,
             out.push_back(to_notification(alert, expr, config));
         }
         forwarder.send(out);
-        notifications.put(std::move(out));
+        // On the rule group's thread: a state file that cannot be written (disk full, locked)
+        // must not end it. The rules send firing alerts again after the resend delay.
+        try {
+            notifications.put(std::move(out));
+        } catch (const std::exception& e) {
+            log::error("cannot hand alerts to the notifier; the rules send them again",
+                       {{"error", e.what()}, {"expr", expr}});
+        }
     };
     // A pending alert has not reached Alertmanager's model yet: it starts when it became active.
     options.on_pending = [&journal, config](const std::string& expr,
