@@ -8,9 +8,9 @@
 #include <functional>
 #include <regex>
 #include <set>
-#include <sstream>
 
 #include "common/http_client.hpp"
+#include "ruler/scrape/http_client_config.hpp"
 #include "tests/live/grafana_queries.hpp"
 #include "tests/live/live_events.hpp"
 #include "tests/live/live_stack.hpp"
@@ -22,18 +22,6 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 
 namespace {
-
-std::string url_encode(const std::string& text) {
-    std::ostringstream out;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-            out << c;
-        else
-            out << '%' << std::uppercase << std::hex << (c >> 4) << (c & 15) << std::nouppercase
-                << std::dec;
-    }
-    return out.str();
-}
 
 // The largest finite value of any series over the range, or NaN when there is none.
 double largest_value(const json& matrix) {
@@ -184,7 +172,8 @@ BOOST_AUTO_TEST_CASE(every_panel_and_variable_returns_data_from_a_real_prometheu
                 std::string path = "/api/v1/label/" + variable.label + "/values";
                 if (!variable.selector.empty())
                     path +=
-                        "?match[]=" + url_encode(interpolate(variable.selector, variables, time));
+                        "?" + scrape::encode_query(
+                                  {{"match[]", interpolate(variable.selector, variables, time)}});
                 json values;
                 eventually([&] { return !(values = stack.prometheus_api(path)).empty(); }, 60s,
                            200ms);
@@ -206,8 +195,9 @@ BOOST_AUTO_TEST_CASE(every_panel_and_variable_returns_data_from_a_real_prometheu
                     if (event && !with_events) continue;
                     std::string expr = interpolate(query.expr, variables, time);
                     auto matrix = stack.prometheus_api(
-                        "/api/v1/query_range?query=" + url_encode(expr) + "&start=" +
-                        std::to_string(end - time.range.count()) + "&end=" + std::to_string(end) +
+                        "/api/v1/query_range?" + scrape::encode_query({{"query", expr}}) +
+                        "&start=" + std::to_string(end - time.range.count()) +
+                        "&end=" + std::to_string(end) +
                         "&step=" + std::to_string(time.interval.count()))["result"];
                     double largest = largest_value(matrix);
                     if (event ? largest >= event->at_least : !std::isnan(largest)) continue;

@@ -4,6 +4,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "ruler/scrape/http_client_config.hpp"
 #include "tests/live/live_stack.hpp"
 #include "tests/support/eventually.hpp"
 
@@ -15,17 +16,8 @@ namespace {
 
 // The value of the single series `query` selects, or NaN while there is none.
 double single_value(const LiveStack& stack, const std::string& query) {
-    std::string encoded;
-    for (unsigned char c : query) {
-        if (std::isalnum(c) || c == '_' || c == ':') {
-            encoded += static_cast<char>(c);
-        } else {
-            char hex[4];
-            std::snprintf(hex, sizeof hex, "%%%02X", c);
-            encoded += hex;
-        }
-    }
-    auto result = stack.prometheus_api("/api/v1/query?query=" + encoded)["result"];
+    auto result =
+        stack.prometheus_api("/api/v1/query?" + scrape::encode_query({{"query", query}}))["result"];
     if (result.size() != 1) return std::nan("");
     return std::stod(result[0]["value"][1].get<std::string>());
 }
